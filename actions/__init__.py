@@ -1,0 +1,1 @@
+"""Rasa custom actions, one module per skill; thin adapters over `helpdesk`."""

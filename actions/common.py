@@ -1,0 +1,351 @@
+"""What every Kefu action shares: the services it talks to, who the customer is,
+and a safety net so that a broken backend gets an apology instead of silence.
+
+The action server instantiates every non-abstract `Action` subclass with no
+arguments, so the base classes here are abstract and services are built lazily on
+first use; tests pass their own `Services` to the constructors.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from helpdesk.company import CompanyFacts, load_company
+from helpdesk.config import Settings
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.db import Database
+from helpdesk.faq_matcher import FaqMatcher
+from helpdesk.identity import check_customer_token
+from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
+from helpdesk.records import CustomerRecords, CustomerView, RecordsUnavailable
+from helpdesk.sql_records import SqlCustomerRecords
+
+logger = logging.getLogger(__name__)
+
+IDENTITY_SLOTS = ("customer_id", "customer_name", "customer_tier", "identity_method")
+
+
+@dataclass
+class Services:
+    """Everything an action reaches outside Rasa, built once per process."""
+
+    settings: Settings
+    records: CustomerRecords
+    conversations: ConversationRecords
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    _faq_cache: Tuple[Any, Optional[FaqMatcher]] = field(default=(None, None), repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        db = Database(settings.database_url)
+        return cls(settings, SqlCustomerRecords(db), ConversationRecords(db))
+
+    @property
+    def facts(self) -> CompanyFacts:
+        return load_company(self.settings.knowledge_base_dir)
+
+    def knowledge_base(self) -> KnowledgeBase:
+        return self.faq_matcher().kb
+
+    def faq_matcher(self) -> FaqMatcher:
+        """The matcher for the articles as they are now; an edited article is
+        picked up on the next question, without restarting anything."""
+        articles = Path(self.settings.knowledge_base_dir) / "articles"
+        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in articles.glob("*.md")))
+        with self._lock:
+            cached_stamp, matcher = self._faq_cache
+            if matcher is None or cached_stamp != stamp:
+                facts = self.facts
+                matcher = FaqMatcher(
+                    load_knowledge_base(self.settings.knowledge_base_dir),
+                    min_confidence=facts.faq_min_confidence,
+                    min_similarity=facts.faq_min_similarity,
+                )
+                self._faq_cache = (stamp, matcher)
+            return matcher
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+_default_services: Optional[Services] = None
+_default_lock = threading.Lock()
+
+
+def default_services() -> Services:
+    """The process-wide services, from the environment, built on first use."""
+    global _default_services
+    with _default_lock:
+        if _default_services is None:
+            _default_services = Services.from_settings(Settings.from_env())
+        return _default_services
+
+
+class ServicesMixin:
+    """Constructor injection with a lazy default, for actions and validators."""
+
+    def __init__(self, services: Optional[Services] = None) -> None:
+        super().__init__()
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = default_services()
+        return self._services
+
+
+def apologise_for_backend(dispatcher: CollectingDispatcher, facts: Optional[CompanyFacts]) -> None:
+    """What the customer reads when our systems fail: an apology, a way to reach a
+    person, never a stack trace."""
+    contact = (
+        f" You can also email {facts.support_email} or call {facts.support_phone}." if facts else ""
+    )
+    dispatcher.utter_message(
+        text="I'm sorry, I can't reach our customer systems right now, so I can't do "
+        f"that at the moment. Please try again in a few minutes.{contact}",
+        buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+    )
+
+
+class KefuAction(ServicesMixin, Action, ABC):
+    """An action whose failures end in an apology, never in silence."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except RecordsUnavailable as error:
+            logger.error("%s: customer records unavailable: %s", self.name(), error)
+        except Exception:
+            logger.exception("%s failed", self.name())
+        apologise_for_backend(dispatcher, _facts_or_none(self))
+        return []
+
+
+class KefuFormValidation(ServicesMixin, FormValidationAction, ABC):
+    """A form validator with the same safety net as `KefuAction`. On failure the
+    form is ended (so the customer is not asked the same question forever) and the
+    customer is offered a person."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def prepare(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Events to apply before extraction and validation (none by default)."""
+        return []
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[EventType]:
+        # Always decide here: the SDK defers to Rasa when `required_slots` happens to
+        # equal the domain's list, and Rasa then calls this action a second time in
+        # the same turn, repeating whatever it said.
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = (slot for slot in required if tracker.slots.get(slot) is None)
+        return SlotSet("requested_slot", next(missing, None))
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            events = await self.prepare(dispatcher, tracker, domain)
+            return events + await super().run(dispatcher, tracker, domain)
+        except RecordsUnavailable as error:
+            logger.error("%s: customer records unavailable: %s", self.name(), error)
+        except Exception:
+            logger.exception("%s failed", self.name())
+        apologise_for_backend(dispatcher, _facts_or_none(self))
+        return [SlotSet("requested_slot", None)]
+
+
+def _facts_or_none(owner: ServicesMixin) -> Optional[CompanyFacts]:
+    try:
+        return owner.services.facts
+    except Exception:  # the facts file itself may be what is broken
+        return None
+
+
+# --- who the customer is -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    customer: CustomerView
+    method: str  # "token" (signed in on the website) | "verification" (email + order)
+
+
+def customer_token(tracker: Tracker) -> Optional[Any]:
+    """The `customer_token` the website sent with the latest message, if any."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    if isinstance(metadata, dict) and "customer_token" in metadata:
+        return metadata.get("customer_token")
+    return None
+
+
+def resolve_identity(
+    tracker: Tracker, services: Services
+) -> Tuple[Optional[Identity], Optional[str]]:
+    """The verified customer, if any, and a problem with the website token
+    ("expired" or "invalid") worth telling the customer about."""
+    problem = None
+    token = customer_token(tracker)
+    if token:
+        check = check_customer_token(token, services.settings.customer_token_secret)
+        if check.ok:
+            customer = services.records.get_customer(check.customer_id)  # type: ignore[arg-type]
+            if customer is not None:
+                return Identity(customer, "token"), None
+            problem = "invalid"
+        else:
+            problem = check.problem
+    customer_id = tracker.get_slot("customer_id")
+    method = tracker.get_slot("identity_method")
+    if customer_id and method in ("token", "verification"):
+        customer = services.records.get_customer(customer_id)
+        if customer is not None:
+            return Identity(customer, method), problem
+    return None, problem
+
+
+def identity_slot_events(tracker: Tracker, identity: Optional[Identity]) -> List[EventType]:
+    """SlotSets that record `identity` in the conversation, when not yet recorded."""
+    if identity is None:
+        return []
+    values = {
+        "customer_id": identity.customer.id,
+        "customer_name": identity.customer.name,
+        "customer_tier": identity.customer.tier,
+        "identity_method": identity.method,
+    }
+    if all(tracker.get_slot(key) == value for key, value in values.items()):
+        return []
+    return [SlotSet(key, value) for key, value in values.items()]
+
+
+def token_problem_note(problem: Optional[str]) -> Optional[str]:
+    if problem == "expired":
+        return "Your website sign-in has expired, so I can't see your account from it. Sign in again, or I can verify you here."
+    if problem == "invalid":
+        return "I couldn't read your website sign-in, so I'll verify you here instead."
+    return None
+
+
+# --- the conversation so far ---------------------------------------------------------
+
+
+def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Customer and bot messages in order, with what the bot understood of each
+    customer message; the agent reads this instead of asking again."""
+    turns: List[Dict[str, Any]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "user":
+            parse = event.get("parse_data") or {}
+            intent = parse.get("intent") or {}
+            turns.append(
+                {
+                    "role": "customer",
+                    "text": event.get("text") or "",
+                    "timestamp": event.get("timestamp"),
+                    "intent": intent.get("name"),
+                    "confidence": round(float(intent.get("confidence") or 0.0), 3),
+                }
+            )
+        elif kind == "bot":
+            data = event.get("data") or {}
+            buttons = data.get("buttons") or data.get("quick_replies") or []
+            turns.append(
+                {
+                    "role": "bot",
+                    "text": event.get("text") or "",
+                    "timestamp": event.get("timestamp"),
+                    "buttons": [b.get("title") for b in buttons if isinstance(b, dict)],
+                }
+            )
+    return turns
+
+
+def customer_messages(tracker: Tracker) -> List[str]:
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+
+
+_NOT_DETAILS = {"company_name", "requested_slot", "session_started_metadata", *IDENTITY_SLOTS}
+
+
+def collected_details(tracker: Tracker) -> Dict[str, Any]:
+    """Every slot the bot filled during the conversation, for the agent."""
+    return {
+        key: value
+        for key, value in tracker.current_slot_values().items()
+        if value not in (None, "", [], {}) and key not in _NOT_DETAILS
+    }
+
+
+def previous_user_event(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The customer message before the latest one."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2] if len(users) >= 2 else None
+
+
+def actions_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[str]:
+    """Names of the actions the bot ran in answer to `user_event`."""
+    names: List[str] = []
+    seen = False
+    for event in tracker.events:
+        if event is user_event:
+            seen = True
+            continue
+        if not seen:
+            continue
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            names.append(event.get("name"))
+    return names
+
+
+def deactivate_form_events(tracker: Tracker) -> List[EventType]:
+    """Events that end the active form, if one is active."""
+    if (tracker.active_loop or {}).get("name"):
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []
+
+
+def offer_to_resume_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After a detour (an order look-up in the middle of a ticket, say), offer to
+    pick the unfinished ticket up where it was left; its answers are still kept."""
+    if (tracker.active_loop or {}).get("name"):
+        return
+    if tracker.get_slot("ticket_category") or tracker.get_slot("ticket_description"):
+        dispatcher.utter_message(
+            text="By the way, we hadn't finished your ticket. Shall we carry on with it?",
+            buttons=[
+                {"title": "Continue the ticket", "payload": "/report_problem"},
+                {"title": "Drop it", "payload": "/nevermind"},
+            ],
+        )

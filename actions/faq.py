@@ -1,0 +1,123 @@
+"""Answers from the knowledge base, and the customer's "was this helpful?".
+
+The answer is the article section itself, quoted with a link to the whole article;
+when the bot is not sure which topic was meant it says so and offers the closest
+topics and a person, rather than a confident wrong answer.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import KefuAction, Services
+from helpdesk.knowledge import Topic, fill_placeholders
+
+HELPFUL_BUTTONS = [
+    {"title": "Yes, thanks", "payload": "/affirm"},
+    {"title": "No", "payload": "/deny"},
+]
+
+
+def topic_button(topic: Topic) -> Dict[str, str]:
+    return {"title": topic.title, "payload": f'/ask_faq{{"faq_topic": "{topic.id}"}}'}
+
+
+def article_link(services: Services, topic: Topic) -> str:
+    return f"{services.settings.public_web_url}/help/{topic.article_id}#{topic.id}"
+
+
+def requested_topic(tracker: Tracker) -> Optional[str]:
+    """A topic chosen with a button (entity `faq_topic`), if any."""
+    return next(
+        (
+            e.get("value")
+            for e in (tracker.latest_message.get("entities") or [])
+            if e.get("entity") == "faq_topic"
+        ),
+        None,
+    )
+
+
+class ActionAnswerFaq(KefuAction):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        matcher = self.services.faq_matcher()
+        chosen = matcher.kb.topic(requested_topic(tracker) or "")
+        if chosen is None:
+            match = matcher.match(tracker.latest_message.get("text") or "")
+            if not match.confident:
+                return self._not_sure(dispatcher, [s.topic for s in match.ranked])
+            chosen = match.best.topic
+        dispatcher.utter_message(
+            text=f"{fill_placeholders(chosen.answer, self.services.facts)}\n\n"
+            f"More in our help center: {article_link(self.services, chosen)}",
+            faq_topic=chosen.id,
+        )
+        # Inside a form the form asks its next question right after this, so a
+        # feedback question would be mistaken for an answer to the form.
+        if not (tracker.active_loop or {}).get("name"):
+            dispatcher.utter_message(text="Did that answer your question?", buttons=HELPFUL_BUTTONS)
+        return [SlotSet("faq_topic", chosen.id)]
+
+    def _not_sure(self, dispatcher: CollectingDispatcher, closest: List[Topic]) -> List[EventType]:
+        limit = self.services.facts.faq_suggestions
+        dispatcher.utter_message(
+            text="I'm not sure I have the right answer to that. Is your question about one of these?",
+            buttons=[topic_button(t) for t in closest[:limit]]
+            + [{"title": "None of these — talk to a person", "payload": "/request_human"}],
+        )
+        return [SlotSet("faq_topic", None)]
+
+
+def question_answered(tracker: Tracker) -> Optional[str]:
+    """The customer's question behind the latest FAQ answer."""
+    question: Optional[Dict] = None
+    last_user: Optional[Dict] = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            last_user = event
+        elif event.get("event") == "action" and event.get("name") == "action_answer_faq":
+            question = last_user
+    return (question or {}).get("text")
+
+
+class ActionRecordFaqFeedback(KefuAction):
+    """Stores whether the answer helped; when it did not, offers other topics."""
+
+    def name(self) -> str:
+        return "action_record_faq_feedback"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        topic_id = tracker.get_slot("faq_topic")
+        helpful = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        if topic_id:
+            self.services.conversations.record_faq_feedback(
+                tracker.sender_id, topic_id, question_answered(tracker), helpful
+            )
+        if helpful:
+            dispatcher.utter_message(
+                text="Great, glad that helped! Anything else I can do for you?"
+            )
+            return []
+        question = question_answered(tracker) or ""
+        matcher = self.services.faq_matcher()
+        others = [
+            s.topic for s in matcher.match(question, limit=4).ranked if s.topic.id != topic_id
+        ]
+        dispatcher.utter_message(
+            text="Sorry that didn't help. Maybe one of these is closer, or I can get you a person:",
+            buttons=[topic_button(t) for t in others[:3]]
+            + [{"title": "Talk to a person", "payload": "/request_human"}],
+        )
+        return []

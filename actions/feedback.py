@@ -1,0 +1,92 @@
+"""How did it go? A 1-5 rating and an optional comment when a conversation ends.
+
+The survey is only asked once per conversation, and only when the bot actually did
+something for the customer (a greeting and a goodbye are not worth rating).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import KefuAction, KefuFormValidation
+from helpdesk.parsing import parse_rating
+
+SKIPPED = "skipped"
+NO_COMMENT = "-"
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "nlu_fallback", "out_of_scope", None}
+_DECLINE = re.compile(r"\b(no|nope|skip|not now|no thanks|rather not|don'?t want)\b", re.IGNORECASE)
+
+
+def was_served(tracker: Tracker) -> bool:
+    """Whether the customer asked for something beyond small talk."""
+    return any(
+        ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in SMALL_TALK
+        for e in tracker.events
+        if e.get("event") == "user"
+    )
+
+
+class ValidateCsatForm(KefuFormValidation):
+    def name(self) -> str:
+        return "validate_csat_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        if tracker.get_slot("csat_rating") is None and (
+            not was_served(tracker) or self.services.conversations.has_rating(tracker.sender_id)
+        ):
+            return []
+        return ["csat_rating", "csat_comment"]
+
+    def validate_csat_rating(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        rating = parse_rating(text)
+        if rating is not None:
+            return {"csat_rating": str(rating)}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "deny" or _DECLINE.search(text):
+            return {"csat_rating": SKIPPED, "csat_comment": NO_COMMENT}
+        dispatcher.utter_message(text="Please pick a number from 1 (poor) to 5 (excellent).")
+        return {"csat_rating": None}
+
+    def validate_csat_comment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        return {"csat_comment": text or NO_COMMENT}
+
+
+class ActionStoreRating(KefuAction):
+    """Stores the rating with the conversation and says goodbye."""
+
+    def name(self) -> str:
+        return "action_store_rating"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        rating = tracker.get_slot("csat_rating")
+        if rating and rating.isdigit():
+            comment = tracker.get_slot("csat_comment")
+            self.services.conversations.record_rating(
+                tracker.sender_id,
+                int(rating),
+                None if comment in (None, NO_COMMENT) else comment,
+                tracker.get_slot("customer_id"),
+            )
+            dispatcher.utter_message(text="Thank you for your feedback!")
+        dispatcher.utter_message(response="utter_goodbye")
+        return []

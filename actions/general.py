@@ -1,0 +1,227 @@
+"""Conversation basics: session start, greeting, "never mind", "start over", and
+what the bot does when it does not understand (twice in a row: a person)."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    KefuAction,
+    actions_after,
+    deactivate_form_events,
+    identity_slot_events,
+    previous_user_event,
+    resolve_identity,
+)
+from actions.handoff import escalate_conversation
+from helpdesk.parsing import parse_order_id
+
+# Slots that hold the details of a task in progress; "start over" and "never mind"
+# clear them, while who the customer is stays known.
+TASK_SLOTS = (
+    "order_id",
+    "cancel_confirmed",
+    "ticket_category",
+    "ticket_description",
+    "ticket_urgency",
+    "ticket_confirmed",
+    "ticket_id",
+    "ticket_comment",
+    "verification_email",
+    "verification_order",
+    "csat_rating",
+    "csat_comment",
+    "faq_topic",
+)
+LONG_MESSAGE_CHARS = 600
+
+HELP_BUTTONS = [
+    {"title": "Where is my order?", "payload": "/check_order_status"},
+    {"title": "Report a problem", "payload": "/report_problem"},
+    {"title": "What can you do?", "payload": "/ask_capabilities"},
+    {"title": "Talk to a person", "payload": "/request_human"},
+]
+
+
+class ActionSessionStart(KefuAction):
+    """Starts a session with the company's name at hand for the responses."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        carried = [
+            SlotSet(key, value)
+            for key, value in tracker.current_slot_values().items()
+            if value is not None and key != "requested_slot"
+        ]
+        return [
+            SessionStarted(),
+            *carried,
+            SlotSet("company_name", self.services.facts.name),
+            ActionExecuted("action_listen"),
+        ]
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except Exception:  # a session must start even when the facts file is broken
+            return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionGreet(KefuAction):
+    """Greets by name a customer who arrives signed in on the website."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        identity, _ = resolve_identity(tracker, self.services)
+        if identity is None:
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        dispatcher.utter_message(
+            response="utter_greet_customer", first_name=identity.customer.first_name
+        )
+        return identity_slot_events(tracker, identity)
+
+
+def failed_last_time(tracker: Tracker) -> bool:
+    """Whether the bot also failed to understand the customer's previous message."""
+    previous = previous_user_event(tracker)
+    if previous is None:
+        return False
+    intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent == "nlu_fallback" or "action_default_fallback" in actions_after(tracker, previous)
+
+
+class ActionHandleFallback(KefuAction):
+    """The bot did not understand: ask again with suggestions, and bring in a
+    person when it happens twice in a row."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if failed_last_time(tracker):
+            return escalate_conversation(dispatcher, tracker, self.services, "not_understood")
+        text = (tracker.latest_message.get("text") or "").strip()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "inform":
+            self._unexpected_information(dispatcher, text)
+        elif not text:
+            dispatcher.utter_message(
+                text="It looks like that message was empty. What can I help you with?",
+                buttons=HELP_BUTTONS,
+            )
+        elif len(text) > LONG_MESSAGE_CHARS:
+            dispatcher.utter_message(
+                text="Thanks for all the detail! I work best with short questions, so I "
+                "may have missed your point. I can open a ticket so a person reads "
+                "everything you wrote, or bring someone in now.",
+                buttons=[
+                    {"title": "Open a ticket", "payload": "/report_problem"},
+                    {"title": "Talk to a person", "payload": "/request_human"},
+                ],
+            )
+        else:
+            dispatcher.utter_message(
+                text="Sorry, I didn't quite get that. Could you say it another way? "
+                "Here are some things I can help with:",
+                buttons=HELP_BUTTONS,
+            )
+        return []
+
+    @staticmethod
+    def _unexpected_information(dispatcher: CollectingDispatcher, text: str) -> None:
+        """An order number or email with no question before it: offer what can be
+        done with it instead of saying "I don't understand"."""
+        order_id = parse_order_id(text)
+        if order_id is None:
+            dispatcher.utter_message(
+                text="Thanks! What would you like me to do with that?", buttons=HELP_BUTTONS
+            )
+            return
+        entity = f'{{"order_id": "{order_id}"}}'
+        dispatcher.utter_message(
+            text=f"What would you like to do about order {order_id}?",
+            buttons=[
+                {"title": "Where is it?", "payload": f"/check_order_status{entity}"},
+                {"title": "Report a problem with it", "payload": f"/report_problem{entity}"},
+                {"title": "Cancel it", "payload": f"/cancel_order{entity}"},
+            ],
+        )
+
+
+class ActionDefaultFallback(ActionHandleFallback):
+    """Rasa's core fallback (no rule fits the conversation) handled the same way,
+    without Rasa's default of forgetting the customer's message."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+
+def clear_task_events(tracker: Tracker) -> List[EventType]:
+    return deactivate_form_events(tracker) + [
+        SlotSet(slot, None) for slot in TASK_SLOTS if tracker.get_slot(slot) is not None
+    ]
+
+
+class ActionCancelCurrentTask(KefuAction):
+    """ "Never mind": stop what we were doing, keep who the customer is."""
+
+    def name(self) -> str:
+        return "action_cancel_current_task"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        if form:
+            dispatcher.utter_message(
+                text=f"No problem, I've stopped {_TASK_NAMES.get(form, 'that')}. "
+                "Is there anything else I can help you with?"
+            )
+        else:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+        return clear_task_events(tracker)
+
+
+_TASK_NAMES: Dict[str, str] = {
+    "ticket_form": "the ticket",
+    "cancellation_form": "the cancellation",
+    "ticket_comment_form": "adding to your ticket",
+    "csat_form": "the survey",
+    "account_form": "the verification",
+    "order_status_form": "the order look-up",
+    "ticket_status_form": "the ticket look-up",
+}
+
+
+class ActionStartOver(KefuAction):
+    """ "Start over": a clean slate for the task; a verified customer stays verified
+    so they do not have to prove who they are again."""
+
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="Sure, let's start over. What can I help you with?", buttons=HELP_BUTTONS
+        )
+        return clear_task_events(tracker)

@@ -1,0 +1,149 @@
+"""Bringing in a person, with the whole conversation attached.
+
+During support hours the bot records a handoff (transcript, reason, collected
+details, identity and whether it was verified), pauses itself so it stays silent
+while a person takes over, and tells the customer their place in the queue.
+Outside them it opens a ticket with the same context and says when a person will
+answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    KefuAction,
+    Services,
+    collected_details,
+    customer_messages,
+    deactivate_form_events,
+    identity_slot_events,
+    resolve_identity,
+    transcript,
+)
+from helpdesk.escalation import EscalationRequest, escalate
+from helpdesk.parsing import parse_email
+from helpdesk.records import RecordsUnavailable
+from helpdesk.sentiment import conversation_negativity
+
+logger = logging.getLogger(__name__)
+
+# The customer's intent says why a person is needed.
+REASON_BY_INTENT = {
+    "request_human": "customer_request",
+    "express_frustration": "customer_upset",
+    "report_fraud": "fraud",
+    "raise_legal_issue": "legal",
+    "request_data_deletion": "privacy_deletion",
+    "nlu_fallback": "not_understood",
+}
+
+_OPENING_LINES = {
+    "customer_request": "Of course — I'll bring in a member of our support team.",
+    "customer_upset": "I'm really sorry about this. Let me bring in a member of our support team who can sort it out.",
+    "fraud": "That needs a person from our team, who can look into it securely.",
+    "legal": "That's something a person from our team needs to handle.",
+    "privacy_deletion": "A person from our team handles data deletion requests, so I'll pass this on.",
+    "not_understood": "Sorry, I'm not getting this right. Let me bring in a member of our support team.",
+}
+
+
+def escalate_conversation(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    services: Services,
+    reason: str,
+) -> List[EventType]:
+    """Hands the conversation to a person; shared by every escalation trigger."""
+    facts = services.facts
+    events: List[EventType] = deactivate_form_events(tracker)
+    opening = _OPENING_LINES.get(reason, _OPENING_LINES["customer_request"])
+    try:
+        identity, _ = resolve_identity(tracker, services)
+        events += identity_slot_events(tracker, identity)
+        outcome = escalate(
+            services.records,
+            services.conversations,
+            facts,
+            EscalationRequest(
+                conversation_id=tracker.sender_id,
+                reason=reason,
+                transcript=transcript(tracker),
+                collected=collected_details(tracker),
+                customer=identity.customer if identity else None,
+                identity_method=identity.method if identity else None,
+                negativity=conversation_negativity(customer_messages(tracker)[-5:]),
+                contact_email=parse_email(tracker.get_slot("verification_email") or ""),
+            ),
+            services.now(),
+        )
+    except RecordsUnavailable as error:
+        logger.error("escalation could not be recorded: %s", error)
+        dispatcher.utter_message(
+            text=f"{opening} Unfortunately I can't reach our support systems right now. "
+            f"Please email {facts.support_email} or call {facts.support_phone} "
+            f"({'; '.join(facts.weekly_hours_text)} {facts.hours.timezone_label}), "
+            "and mention that the chat assistant sent you."
+        )
+        return events
+
+    if outcome.kind == "already_queued":
+        dispatcher.utter_message(
+            text="You're already in the queue for a person from our support team. "
+            "They'll join this chat as soon as they're free."
+        )
+        return events + [ConversationPaused()]
+
+    if outcome.kind == "queued":
+        handoff = outcome.handoff
+        assert handoff is not None
+        position = (
+            "You're next in the queue."
+            if handoff.queue_position <= 1
+            else f"You're number {handoff.queue_position} in the queue."
+        )
+        dispatcher.utter_message(
+            text=f"{opening} {position} They'll see our conversation so far, so you "
+            "won't need to repeat anything. Please keep this chat open; you'll see "
+            "here when they join.",
+            handoff={"status": "waiting", "queue_position": handoff.queue_position},
+        )
+        return events + [SlotSet("handoff_id", str(handoff.id)), ConversationPaused()]
+
+    opened = outcome.opened
+    assert opened is not None and outcome.next_opening is not None
+    hours = facts.hours
+    when = hours.describe_moment(opened.due, services.now())
+    reopen = hours.describe_moment(outcome.next_opening, services.now())
+    contact = (
+        "We'll reply by email and here in this chat."
+        if opened.ticket.customer_id or tracker.get_slot("verification_email")
+        else "A person will reply here in this chat; if you'd rather get an email, "
+        f"write to {facts.support_email} and quote the ticket number."
+    )
+    dispatcher.utter_message(
+        text=f"{opening} Our support team is offline right now (we're open "
+        f"{'; '.join(facts.weekly_hours_text)} {hours.timezone_label}, closed on public "
+        f"holidays) and back {reopen}. I've opened ticket {opened.ticket.ref} with "
+        f"everything we've discussed, and a person will answer by {when}. {contact}",
+        handoff={"status": "ticket", "ticket": opened.ticket.ref},
+    )
+    return events
+
+
+class ActionEscalateToHuman(KefuAction):
+    def name(self) -> str:
+        return "action_escalate_to_human"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        reason = REASON_BY_INTENT.get(intent, "customer_request")
+        return escalate_conversation(dispatcher, tracker, self.services, reason)

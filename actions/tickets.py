@@ -1,0 +1,436 @@
+"""Support tickets: collecting a problem's details, opening the ticket with the
+tier's first-response target, checking on tickets and adding information to one."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import Identity, KefuAction, offer_to_resume_ticket, transcript
+from actions.formatting import bullet_list, order_button, ticket_summary
+from actions.identity import IdentityFormValidation, verified_customer_or_explain
+from actions.orders import NO_ORDER, mentioned_order
+from helpdesk.orders import customer_order
+from helpdesk.parsing import parse_order_id, parse_ticket_id, parse_urgency
+from helpdesk.records import TicketView
+from helpdesk.tickets import TicketRequest, open_ticket
+
+TICKET_TASK_SLOTS = (
+    "ticket_category",
+    "order_id",
+    "ticket_description",
+    "ticket_urgency",
+    "ticket_confirmed",
+)
+TRIGGER_INTENTS = ("report_problem", "request_return")
+MIN_DESCRIPTION_WORDS = 4
+_NOT_AN_ORDER = (
+    "none",
+    "no order",
+    "not about an order",
+    "not about an order.",
+    "no",
+    "n/a",
+    "nope",
+)
+
+
+class ValidateTicketForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_ticket_form"
+
+    def task_slots(self, tracker: Tracker) -> List[str]:
+        slots = ["ticket_category"]
+        category = self.services.facts.ticket_categories.get(
+            tracker.get_slot("ticket_category") or ""
+        )
+        if category is None or category.needs_order:
+            slots.append("order_id")
+        return slots + ["ticket_description", "ticket_urgency", "ticket_confirmed"]
+
+    async def prefill(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        identity: Optional[Identity],
+        activating: bool,
+    ) -> List[EventType]:
+        """Keeps what the customer already said ("my TV arrived cracked, BW-104233")
+        so they are not asked for it again."""
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if not activating or intent not in TRIGGER_INTENTS:
+            return []
+        text = (message.get("text") or "").strip()
+        events: List[EventType] = []
+        if tracker.get_slot("ticket_category") is None:
+            category = "return_request" if intent == "request_return" else None
+            category = category or self.services.facts.guess_category(text)
+            if category:
+                events.append(SlotSet("ticket_category", category))
+        if (
+            tracker.get_slot("ticket_description") is None
+            and not text.startswith("/")
+            and len(text.split()) >= 6
+        ):
+            events.append(SlotSet("ticket_description", text))
+        tracker.add_slots(events)
+        return events
+
+    def validate_ticket_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        facts = self.services.facts
+        text = str(value or "").strip().lower()
+        for key, category in facts.ticket_categories.items():
+            if text in (key, category.label.lower()):
+                return {"ticket_category": key}
+        guess = facts.guess_category(text)
+        if guess:
+            return {"ticket_category": guess}
+        dispatcher.utter_message(
+            text="Sorry, I didn't catch which kind of problem it is. Please pick one of these:"
+        )
+        return {"ticket_category": None}
+
+    def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if text.lower().rstrip(".!") in _NOT_AN_ORDER:
+            return {"order_id": NO_ORDER}
+        order_id = parse_order_id(text)
+        customer_id = tracker.get_slot("customer_id")
+        if (
+            order_id
+            and customer_id
+            and customer_order(self.services.records, customer_id, order_id)
+        ):
+            return {"order_id": order_id}
+        dispatcher.utter_message(
+            text=f"I couldn't find {'order ' + order_id if order_id else 'that order'} on "
+            "your account. Please pick one below, or type its number (like BW-104233)."
+        )
+        return {"order_id": None}
+
+    def validate_ticket_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text.split()) < MIN_DESCRIPTION_WORDS and len(text) < 20:
+            dispatcher.utter_message(
+                text="Could you tell me a little more, so our team can help without "
+                "having to ask you again? What happened, and when?"
+            )
+            return {"ticket_description": None}
+        return {"ticket_description": text}
+
+    def validate_ticket_urgency(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        level = text if text in self.services.facts.urgencies else parse_urgency(text)
+        if level is None:
+            dispatcher.utter_message(text="Please choose how urgent it is:")
+        return {"ticket_urgency": level}
+
+    def validate_ticket_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if value is True:
+            return {"ticket_confirmed": True}
+        dispatcher.utter_message(
+            text="No problem, let's go through it again. (If you'd rather not open a "
+            'ticket, just say "never mind".)'
+        )
+        return {slot: None for slot in TICKET_TASK_SLOTS}
+
+
+class ActionAskTicketCategory(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_category"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        categories = self.services.facts.ticket_categories
+        dispatcher.utter_message(
+            text="I'll open a ticket for you. What is it about?",
+            buttons=[
+                {"title": c.label, "payload": f'/inform{{"ticket_category": "{key}"}}'}
+                for key, c in categories.items()
+            ],
+        )
+        return []
+
+
+class ActionAskTicketOrder(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_form_order_id"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        customer_id = tracker.get_slot("customer_id")
+        orders = self.services.records.list_orders(customer_id, limit=5) if customer_id else []
+        dispatcher.utter_message(
+            text="Which order is it about?",
+            buttons=[order_button(o) for o in orders]
+            + [
+                {
+                    "title": "It's not about an order",
+                    "payload": f'/inform{{"order_id": "{NO_ORDER}"}}',
+                }
+            ],
+        )
+        return []
+
+
+class ActionAskTicketUrgency(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_urgency"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="How urgent is it for you?",
+            buttons=[
+                {"title": label, "payload": f'/inform{{"urgency": "{key}"}}'}
+                for key, (label, _) in self.services.facts.urgencies.items()
+            ],
+        )
+        return []
+
+
+class ActionAskTicketConfirmed(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_confirmed"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        facts = self.services.facts
+        category = facts.ticket_categories.get(tracker.get_slot("ticket_category") or "")
+        urgency = facts.urgencies.get(tracker.get_slot("ticket_urgency") or "", ("—", 0))[0]
+        lines = [
+            f"Category: {category.label if category else '—'}",
+            f"Order: {mentioned_order(tracker) or 'none'}",
+            f"Urgency: {urgency}",
+            f'Your description: "{tracker.get_slot("ticket_description")}"',
+        ]
+        dispatcher.utter_message(
+            text="Here's the ticket I'll open:\n" + bullet_list(lines) + "\n\nShall I open it?",
+            buttons=[
+                {"title": "Yes, open it", "payload": "/affirm"},
+                {"title": "No, change it", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class ActionOpenTicket(KefuAction):
+    """Stores the ticket and tells the customer its number and when a person will
+    answer, by their tier's first-response target."""
+
+    def name(self) -> str:
+        return "action_open_ticket"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        done = [SlotSet(slot, None) for slot in TICKET_TASK_SLOTS]
+        identity = verified_customer_or_explain(dispatcher, tracker, self.services)
+        if identity is None or tracker.get_slot("ticket_confirmed") is not True:
+            return done
+        facts = self.services.facts
+        now = self.services.now()
+        opened = open_ticket(
+            self.services.records,
+            facts,
+            TicketRequest(
+                category=tracker.get_slot("ticket_category") or "other",
+                description=tracker.get_slot("ticket_description") or "",
+                urgency=tracker.get_slot("ticket_urgency") or "normal",
+                customer=identity.customer,
+                order_id=mentioned_order(tracker),
+                conversation_id=tracker.sender_id,
+                context={"transcript": transcript(tracker), "identity_method": identity.method},
+            ),
+            now,
+        )
+        tier = facts.tier(identity.customer.tier)
+        dispatcher.utter_message(
+            text=f"I've opened ticket {opened.ticket.ref} for you. As a {tier.label} "
+            f"member you'll hear from a person within {opened.target} (by "
+            f"{facts.hours.describe_moment(opened.due, now)}). You can ask me about it "
+            "any time, or add more information to it.",
+            ticket=opened.ticket.ref,
+        )
+        return done
+
+
+class ValidateTicketStatusForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_ticket_status_form"
+
+
+def own_ticket(services: Any, customer_id: str, ticket_id: Optional[int]) -> Optional[TicketView]:
+    """The ticket if it is the customer's; someone else's reads as missing."""
+    ticket = services.records.get_ticket(ticket_id) if ticket_id else None
+    return ticket if ticket is not None and ticket.customer_id == customer_id else None
+
+
+class ActionShowTicketStatus(KefuAction):
+    def name(self) -> str:
+        return "action_show_ticket_status"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        identity = verified_customer_or_explain(dispatcher, tracker, self.services)
+        if identity is None:
+            return [SlotSet("ticket_id", None)]
+        facts = self.services.facts
+        wanted = parse_ticket_id(str(tracker.get_slot("ticket_id") or ""), allow_bare_number=True)
+        if wanted:
+            ticket = own_ticket(self.services, identity.customer.id, wanted)
+            if ticket is not None:
+                dispatcher.utter_message(
+                    text=ticket_summary(facts, ticket), buttons=_ticket_actions(ticket)
+                )
+                return [SlotSet("ticket_id", None)]
+            dispatcher.utter_message(text="I couldn't find that ticket on your account.")
+        tickets = self.services.records.list_tickets(identity.customer.id)
+        open_tickets = [t for t in tickets if t.is_open]
+        if not tickets:
+            dispatcher.utter_message(
+                text="You don't have any tickets with us.",
+                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            )
+        elif not open_tickets:
+            latest = tickets[0]
+            dispatcher.utter_message(
+                text=f"You have no open tickets. Your latest was {latest.ref} ({latest.subject}), "
+                f"which is {latest.status}.",
+                buttons=[{"title": "Report a new problem", "payload": "/report_problem"}],
+            )
+        else:
+            dispatcher.utter_message(
+                text="Your open tickets:\n\n"
+                + "\n\n".join(ticket_summary(facts, t) for t in open_tickets[:3]),
+                buttons=_ticket_actions(open_tickets[0]),
+            )
+        offer_to_resume_ticket(dispatcher, tracker)
+        return [SlotSet("ticket_id", None)]
+
+
+def _ticket_actions(ticket: TicketView) -> List[Dict[str, str]]:
+    if ticket.status == "closed":
+        return []
+    return [
+        {
+            "title": f"Add information to {ticket.ref}",
+            "payload": f'/add_ticket_comment{{"ticket_id": "{ticket.ref}"}}',
+        }
+    ]
+
+
+class ValidateTicketCommentForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_ticket_comment_form"
+
+    def task_slots(self, tracker: Tracker) -> List[str]:
+        return ["ticket_id", "ticket_comment"]
+
+    def validate_ticket_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        ticket = own_ticket(
+            self.services,
+            tracker.get_slot("customer_id"),
+            parse_ticket_id(str(value or ""), allow_bare_number=True),
+        )
+        if ticket is None:
+            dispatcher.utter_message(
+                text="I couldn't find that ticket on your account. Ticket numbers look like T-00042."
+            )
+            return {"ticket_id": None}
+        if ticket.status == "closed":
+            dispatcher.utter_message(
+                text=f"Ticket {ticket.ref} is closed, so it can't take more information. "
+                "You can report the problem again and I'll open a new ticket.",
+                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            )
+            return {"ticket_id": None}
+        return {"ticket_id": ticket.ref}
+
+    def validate_ticket_comment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if not text:
+            dispatcher.utter_message(text="The message was empty. What would you like to add?")
+            return {"ticket_comment": None}
+        return {"ticket_comment": text}
+
+
+class ActionAskTicketId(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_id"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        customer_id = tracker.get_slot("customer_id")
+        tickets = (
+            self.services.records.list_tickets(customer_id, open_only=True) if customer_id else []
+        )
+        if customer_id and not tickets:
+            dispatcher.utter_message(
+                text="You don't have any open tickets. Which ticket do you mean? Or I can open a new one.",
+                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            )
+            return []
+        dispatcher.utter_message(
+            text="Which ticket should I add it to?",
+            buttons=[
+                {"title": f"{t.ref}: {t.subject}", "payload": f'/inform{{"ticket_id": "{t.ref}"}}'}
+                for t in tickets[:5]
+            ],
+        )
+        return []
+
+
+class ActionAddTicketComment(KefuAction):
+    def name(self) -> str:
+        return "action_add_ticket_comment"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        done = [SlotSet("ticket_id", None), SlotSet("ticket_comment", None)]
+        identity = verified_customer_or_explain(dispatcher, tracker, self.services)
+        if identity is None:
+            return done
+        ticket = own_ticket(
+            self.services,
+            identity.customer.id,
+            parse_ticket_id(str(tracker.get_slot("ticket_id") or ""), allow_bare_number=True),
+        )
+        comment = tracker.get_slot("ticket_comment")
+        if ticket is None or not comment:
+            return done
+        updated = self.services.records.add_ticket_comment(
+            ticket.id, "customer", identity.customer.name, comment
+        )
+        dispatcher.utter_message(
+            text=f"I've added that to ticket {updated.ref}; our team will see it. "
+            f"It's {updated.status} right now."
+        )
+        return done

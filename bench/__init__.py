@@ -1,0 +1,1 @@
+"""Benchmark commands that print figures; run them with `./kefu bench`."""

@@ -1,0 +1,150 @@
+"""The company's facts, read from `knowledge_base/company.yml`.
+
+Keeping them as data means re-branding Kefu is an edit of the knowledge base, not of
+code: the actions and pages only ever read `CompanyFacts`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+from helpdesk.support_hours import SupportHours
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Tier:
+    key: str
+    label: str
+    first_response_hours: Optional[int]  # business hours, or
+    first_response_days: Optional[int]  # business days
+    priority_weight: int
+
+    def describe_target(self) -> str:
+        """ "1 business hour", "4 business hours", "1 business day"."""
+        if self.first_response_hours is not None:
+            n, unit = self.first_response_hours, "business hour"
+        else:
+            n, unit = self.first_response_days or 1, "business day"
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class TicketCategory:
+    key: str
+    label: str
+    needs_order: bool
+    keywords: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    name: str
+    assistant_name: str
+    website: str
+    help_center_title: str
+    support_email: str
+    support_phone: str
+    premier_phone: str
+    hours: SupportHours
+    tiers: Dict[str, Tier]
+    urgencies: Dict[str, Tuple[str, int]]  # key -> (label, weight)
+    ticket_categories: Dict[str, TicketCategory]
+    escalation_topics: Dict[str, str]
+    faq_min_confidence: float
+    faq_min_similarity: float
+    faq_suggestions: int
+    carrier_tracking_urls: Dict[str, str] = field(default_factory=dict)
+    weekly_hours_text: List[str] = field(default_factory=list)
+
+    def tier(self, key: Optional[str]) -> Tier:
+        return self.tiers.get((key or "standard").lower(), self.tiers["standard"])
+
+    def urgency_weight(self, key: Optional[str]) -> int:
+        return self.urgencies.get(key or "normal", ("", 2))[1]
+
+    def tracking_url(self, carrier: Optional[str], tracking_number: str) -> Optional[str]:
+        template = self.carrier_tracking_urls.get((carrier or "").strip())
+        return template.format(tracking_number=tracking_number) if template else None
+
+    def guess_category(self, text: str) -> Optional[str]:
+        """The ticket category whose keywords appear in `text`, if exactly one
+        category matches best; the customer still confirms it."""
+        lowered = (text or "").lower()
+        scores = {
+            key: sum(1 for word in cat.keywords if re.search(rf"\b{re.escape(word)}\b", lowered))
+            for key, cat in self.ticket_categories.items()
+        }
+        best = max(scores.values(), default=0)
+        winners = [key for key, score in scores.items() if score == best]
+        return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def load_company(kb_dir: Path) -> CompanyFacts:
+    """Reads `company.yml` from the knowledge-base folder."""
+    return _load_company(Path(kb_dir).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_company(kb_dir: Path) -> CompanyFacts:
+    raw = yaml.safe_load((kb_dir / "company.yml").read_text(encoding="utf-8"))
+    company = raw["company"]
+    hours_raw = raw["support_hours"]
+    weekly = {
+        WEEKDAYS.index(day): (span[0], span[1])
+        for day, span in (hours_raw.get("weekly") or {}).items()
+    }
+    hours = SupportHours(
+        weekly=weekly,
+        timezone=hours_raw["timezone"],
+        timezone_label=hours_raw.get("timezone_label", hours_raw["timezone"]),
+        holiday_country=hours_raw.get("holiday_country"),
+    )
+    tiers = {
+        key: Tier(
+            key=key,
+            label=value["label"],
+            first_response_hours=value["first_response"].get("business_hours"),
+            first_response_days=value["first_response"].get("business_days"),
+            priority_weight=int(value.get("priority_weight", 1)),
+        )
+        for key, value in raw["tiers"].items()
+    }
+    categories = {
+        key: TicketCategory(
+            key=key,
+            label=value["label"],
+            needs_order=bool(value.get("needs_order")),
+            keywords=tuple(str(k).lower() for k in value.get("keywords") or ()),
+        )
+        for key, value in raw["ticket_categories"].items()
+    }
+    faq = raw.get("faq") or {}
+    return CompanyFacts(
+        name=company["name"],
+        assistant_name=company.get("assistant_name", "Kefu"),
+        website=company["website"],
+        help_center_title=company.get("help_center_title", f"{company['name']} Help"),
+        support_email=company["support_email"],
+        support_phone=company["support_phone"],
+        premier_phone=company.get("premier_phone", company["support_phone"]),
+        hours=hours,
+        tiers=tiers,
+        urgencies={
+            key: (value["label"], int(value["weight"])) for key, value in raw["urgencies"].items()
+        },
+        ticket_categories=categories,
+        escalation_topics=dict(raw.get("escalation_topics") or {}),
+        faq_min_confidence=float(faq.get("min_confidence", 0.45)),
+        faq_min_similarity=float(faq.get("min_similarity", 0.2)),
+        faq_suggestions=int(faq.get("suggestions", 3)),
+        carrier_tracking_urls=dict(raw.get("carriers") or {}),
+        weekly_hours_text=hours.describe_week(),
+    )

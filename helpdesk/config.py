@@ -1,0 +1,91 @@
+"""Every environment setting Kefu reads, in one place.
+
+Actions, the web app and the command line all build their settings here, so a
+deployment is configured by environment variables alone and tests can hand a
+`Settings` object of their own to whatever they construct.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping, Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# A fixed secret is convenient on a developer's machine and dangerous anywhere else:
+# whoever knows it can sign in as any customer. `Settings.check()` refuses it outside
+# development.
+DEVELOPMENT_TOKEN_SECRET = "kefu-development-secret-change-me"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or unsafe for the environment it is used in."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the environment; build it with `Settings.from_env()`."""
+
+    environment: str = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'kefu.db'}"
+    customer_token_secret: str = DEVELOPMENT_TOKEN_SECRET
+    knowledge_base_dir: Path = PROJECT_ROOT / "knowledge_base"
+    demo_mode: bool = False
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    public_web_url: str = "http://localhost:8000"
+    public_rasa_url: str = "http://localhost:5005"
+    max_verification_attempts: int = 3
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
+        """Reads the settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        kb_dir = env.get("KEFU_KNOWLEDGE_BASE")
+        return cls(
+            environment=env.get("KEFU_ENV", defaults.environment),
+            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            customer_token_secret=env.get("CUSTOMER_TOKEN_SECRET")
+            or defaults.customer_token_secret,
+            knowledge_base_dir=Path(kb_dir) if kb_dir else defaults.knowledge_base_dir,
+            demo_mode=_flag(env.get("KEFU_DEMO_MODE")),
+            rasa_url=env.get("KEFU_RASA_URL", defaults.rasa_url).rstrip("/"),
+            rasa_token=env.get("KEFU_RASA_TOKEN", defaults.rasa_token),
+            public_web_url=env.get("KEFU_PUBLIC_WEB_URL", defaults.public_web_url).rstrip("/"),
+            public_rasa_url=env.get("KEFU_PUBLIC_RASA_URL", defaults.public_rasa_url).rstrip("/"),
+            max_verification_attempts=int(
+                env.get("KEFU_MAX_VERIFICATION_ATTEMPTS", defaults.max_verification_attempts)
+            ),
+        )
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    def check(self) -> Settings:
+        """Raises `SettingsError` for settings that are unsafe outside development."""
+        if not self.is_development:
+            if self.customer_token_secret == DEVELOPMENT_TOKEN_SECRET:
+                raise SettingsError(
+                    "CUSTOMER_TOKEN_SECRET must be set to a secret of your own "
+                    f"when KEFU_ENV={self.environment}"
+                )
+            if self.demo_mode:
+                raise SettingsError(
+                    "KEFU_DEMO_MODE lets anyone sign in as any customer; "
+                    "it is only allowed when KEFU_ENV=development"
+                )
+        if len(self.customer_token_secret) < 16:
+            raise SettingsError("CUSTOMER_TOKEN_SECRET must be at least 16 characters")
+        return self
+
+    def with_changes(self, **changes: object) -> Settings:
+        """A copy with some fields replaced (used by tests and tools)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _flag(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}

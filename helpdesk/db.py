@@ -1,0 +1,87 @@
+"""Engine and session factories.
+
+Nothing connects at import time: a `Database` builds its engine on first use, so the
+action server and the web app start even while the database is down, and answer with
+an apology instead of crashing at boot.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from helpdesk.models import Base
+
+
+class Database:
+    """One database (SQLite by default, PostgreSQL via `DATABASE_URL`)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Optional[Engine] = None
+        self._sessions: Optional[sessionmaker] = None
+
+    def _session_factory(self) -> sessionmaker:
+        if self._sessions is None:
+            self._engine = _create_engine(self.url)
+            self._sessions = sessionmaker(bind=self._engine, expire_on_commit=False)
+        return self._sessions
+
+    @property
+    def engine(self) -> Engine:
+        self._session_factory()
+        assert self._engine is not None
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits when the block succeeds, rolls back otherwise."""
+        session: Session = self._session_factory()()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def create_schema(self) -> None:
+        """Creates the tables that do not exist yet (idempotent)."""
+        Base.metadata.create_all(self.engine)
+
+    def drop_schema(self) -> None:
+        Base.metadata.drop_all(self.engine)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._sessions = None
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, future=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # Several processes (action server, web app, importer) share one SQLite file:
+    # wait for a lock instead of failing at once, and let readers run beside a writer.
+    engine = create_engine(
+        url, future=True, connect_args={"timeout": 30, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,121 @@
+"""Handing a conversation to a person, with the whole story attached.
+
+During support hours the conversation joins the agents' queue as a handoff; outside
+them, or when nobody can take it, it becomes a ticket with the same context and the
+customer is told when a person will answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from helpdesk.company import CompanyFacts
+from helpdesk.conversation_records import ConversationRecords, HandoffView, NewHandoff
+from helpdesk.priority import priority_score
+from helpdesk.records import CustomerRecords, CustomerView
+from helpdesk.tickets import OpenedTicket, TicketRequest, open_ticket
+
+# Why the bot brought in a person; agents see these codes as reasons.
+REASONS = {
+    "customer_request": "The customer asked for a person",
+    "not_understood": "The bot did not understand the customer twice in a row",
+    "customer_upset": "The customer is upset",
+    "fraud": "Possible fraud or an unauthorised order",
+    "legal": "A legal matter",
+    "privacy_deletion": "A request to delete personal data",
+    "verification_failed": "The customer could not verify their identity",
+    "backend_error": "The bot could not reach the customer records",
+    "faq_not_found": "The bot could not find an answer",
+}
+
+
+@dataclass
+class EscalationRequest:
+    conversation_id: str
+    reason: str
+    transcript: List[Dict[str, Any]]
+    collected: Dict[str, Any]
+    customer: Optional[CustomerView] = None
+    identity_method: Optional[str] = None
+    negativity: float = 0.0
+    reason_detail: Optional[str] = None
+    contact_email: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class EscalationOutcome:
+    kind: str  # "queued" | "already_queued" | "ticket"
+    handoff: Optional[HandoffView] = None
+    opened: Optional[OpenedTicket] = None
+    next_opening: Optional[datetime] = None
+
+
+def escalate(
+    records: CustomerRecords,
+    conversations: ConversationRecords,
+    facts: CompanyFacts,
+    request: EscalationRequest,
+    now: datetime,
+) -> EscalationOutcome:
+    existing = conversations.open_handoff_for(request.conversation_id)
+    if existing is not None:
+        return EscalationOutcome("already_queued")
+    tier = request.customer.tier if request.customer else None
+    if facts.hours.is_open(now):
+        handoff = conversations.create_handoff(
+            NewHandoff(
+                conversation_id=request.conversation_id,
+                reason=request.reason,
+                reason_detail=request.reason_detail or REASONS.get(request.reason),
+                transcript=request.transcript,
+                collected=request.collected,
+                customer_id=request.customer.id if request.customer else None,
+                identity_method=request.identity_method,
+                priority=priority_score(
+                    facts,
+                    tier,
+                    request.collected.get("ticket_urgency") or "normal",
+                    request.negativity,
+                ),
+                sentiment=request.negativity,
+            )
+        )
+        return EscalationOutcome("queued", handoff=handoff)
+    opened = open_ticket(
+        records,
+        facts,
+        TicketRequest(
+            category=request.collected.get("ticket_category") or "other",
+            description=_ticket_description(request),
+            urgency=request.collected.get("ticket_urgency") or "normal",
+            customer=request.customer,
+            order_id=request.collected.get("order_id"),
+            conversation_id=request.conversation_id,
+            contact_email=request.contact_email,
+            source="escalation",
+            context={
+                "reason": request.reason,
+                "reason_detail": request.reason_detail or REASONS.get(request.reason),
+                "identity_method": request.identity_method,
+                "collected": request.collected,
+                "transcript": request.transcript,
+            },
+        ),
+        now,
+    )
+    return EscalationOutcome("ticket", opened=opened, next_opening=facts.hours.next_opening(now))
+
+
+def _ticket_description(request: EscalationRequest) -> str:
+    """The customer's own words, newest last, so the agent reads the case first."""
+    said = [turn["text"] for turn in request.transcript if turn.get("role") == "customer"]
+    reason = request.reason_detail or REASONS.get(request.reason, request.reason)
+    lines = [f"Escalated by the assistant outside support hours: {reason}."]
+    if request.collected.get("ticket_description"):
+        lines.append(f"Problem: {request.collected['ticket_description']}")
+    if said:
+        lines.append("The customer wrote:")
+        lines.extend(f"- {text}" for text in said[-8:])
+    return "\n".join(lines)

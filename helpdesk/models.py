@@ -1,0 +1,197 @@
+"""SQLAlchemy models: the customer record (customers, orders, tickets) and what Kefu
+itself keeps about conversations (handoffs, ratings, FAQ feedback).
+
+Timestamps are stored as naive UTC and handed out as aware UTC datetimes, so SQLite
+and PostgreSQL behave the same and no caller has to guess a time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+TIERS = ("standard", "plus", "premier")
+ORDER_STATUSES = ("processing", "shipped", "delivered", "cancelled", "returned")
+TICKET_STATUSES = ("open", "pending", "solved", "closed")
+OPEN_TICKET_STATUSES = ("open", "pending")
+URGENCIES = ("low", "normal", "high")
+HANDOFF_STATUSES = ("waiting", "active", "resolved", "returned", "converted")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A DateTime that always comes back timezone-aware (UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Any:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Money(TypeDecorator):
+    """An amount stored as whole cents, so SQLite and PostgreSQL both keep it exact."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[Decimal], dialect: Any) -> Any:
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+    def process_result_value(self, value: Optional[int], dialect: Any) -> Any:
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id = Column(String(32), primary_key=True)
+    name = Column(String(200), nullable=False)
+    email = Column(String(320), nullable=False, unique=True, index=True)
+    phone = Column(String(40))
+    tier = Column(String(16), nullable=False, default="standard")
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    orders = relationship("Order", back_populates="customer", order_by="Order.placed_at")
+    tickets = relationship("Ticket", back_populates="customer", order_by="Ticket.id")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(String(16), primary_key=True)  # "BW-104233"
+    customer_id = Column(String(32), ForeignKey("customers.id"), nullable=False, index=True)
+    placed_at = Column(UtcDateTime, nullable=False)
+    status = Column(String(16), nullable=False)
+    total = Column(Money, nullable=False)
+    currency = Column(String(3), nullable=False, default="USD")
+    carrier = Column(String(40))
+    tracking_number = Column(String(64))
+    items = Column(Text, nullable=False, default="")  # 'Aurora 55" TV x1; HDMI cable x2'
+    delivered_at = Column(UtcDateTime)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    customer = relationship("Customer", back_populates="orders")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    customer_id = Column(String(32), ForeignKey("customers.id"), index=True)
+    order_id = Column(String(16), ForeignKey("orders.id"))
+    conversation_id = Column(String(128), index=True)
+    category = Column(String(32), nullable=False)
+    subject = Column(String(200), nullable=False)
+    description = Column(Text, nullable=False)
+    urgency = Column(String(16), nullable=False, default="normal")
+    priority = Column(Integer, nullable=False, default=0)
+    status = Column(String(16), nullable=False, default="open")
+    source = Column(String(16), nullable=False, default="chat")
+    contact_email = Column(String(320))
+    context = Column(JSON)  # what the bot gathered: details, transcript, reason
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    first_response_due = Column(UtcDateTime)
+
+    customer = relationship("Customer", back_populates="tickets")
+    order = relationship("Order")
+    comments = relationship("TicketComment", back_populates="ticket", order_by="TicketComment.id")
+
+
+class TicketComment(Base):
+    __tablename__ = "ticket_comments"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    author_type = Column(String(16), nullable=False)  # customer | agent | bot | system
+    author_name = Column(String(200))
+    body = Column(Text, nullable=False)
+    internal = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("Ticket", back_populates="comments")
+
+
+class Handoff(Base):
+    """A conversation the bot passed to a person, with everything it knew."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    customer_id = Column(String(32), ForeignKey("customers.id"), index=True)
+    identity_method = Column(String(16))  # token | verification | None (anonymous)
+    reason = Column(String(32), nullable=False)
+    reason_detail = Column(Text)
+    status = Column(String(16), nullable=False, default="waiting")
+    priority = Column(Integer, nullable=False, default=0)
+    sentiment = Column(Float, nullable=False, default=0.0)
+    transcript = Column(JSON, nullable=False)
+    collected = Column(JSON, nullable=False)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"))
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    claimed_at = Column(UtcDateTime)
+    closed_at = Column(UtcDateTime)
+
+    customer = relationship("Customer")
+    ticket = relationship("Ticket")
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_method is not None
+
+
+class ConversationRating(Base):
+    __tablename__ = "conversation_ratings"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    customer_id = Column(String(32), ForeignKey("customers.id"), index=True)
+    rating = Column(Integer, nullable=False)
+    comment = Column(Text)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class FaqFeedback(Base):
+    __tablename__ = "faq_feedback"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    topic = Column(String(64), nullable=False, index=True)
+    question = Column(Text)
+    helpful = Column(Boolean, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)

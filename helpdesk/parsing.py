@@ -1,0 +1,121 @@
+"""Pure parsing of what customers type: order numbers, ticket numbers, emails,
+ratings. No I/O, so every spelling rule is tested directly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import List, Optional
+
+# Customers write BW-104233 as "bw104233", "BW 104233", "#104233" or just "104233".
+_ORDER_RE = re.compile(r"(?<![\w-])(?:bw[\s\-_#:.]*|#\s*)?(\d{6})(?!\d)", re.IGNORECASE)
+_TICKET_RE = re.compile(
+    r"(?<![\w-])(?:t(?:icket)?[\s\-_#:.]*(?:no\.?|number)?\s*#?\s*)(\d{1,7})(?!\d)",
+    re.IGNORECASE,
+)
+_BARE_NUMBER_RE = re.compile(r"(?<![\w-])#?(\d{1,7})(?!\d)")
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_WORD_RATINGS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-folds odd Unicode (full-width digits, ligatures) and drops control
+    characters, so "ＢＷ１０４２３３" parses like "BW104233"."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+
+
+def format_order_id(digits: str) -> str:
+    return f"BW-{digits}"
+
+
+def find_order_ids(text: str) -> List[str]:
+    """Every order number in `text`, normalised to "BW-dddddd", in order, no repeats."""
+    found: List[str] = []
+    for match in _ORDER_RE.finditer(normalize_text(text)):
+        order_id = format_order_id(match.group(1))
+        if order_id not in found:
+            found.append(order_id)
+    return found
+
+
+def parse_order_id(text: str) -> Optional[str]:
+    """The first order number in `text`, normalised, or None."""
+    ids = find_order_ids(text)
+    return ids[0] if ids else None
+
+
+def format_ticket_ref(ticket_id: int) -> str:
+    return f"T-{ticket_id:05d}"
+
+
+def parse_ticket_id(text: str, allow_bare_number: bool = False) -> Optional[int]:
+    """The ticket number in "T-00042", "ticket 42", "#42" (bare numbers only when the
+    bot has just asked for a ticket number), or None."""
+    clean = normalize_text(text)
+    match = _TICKET_RE.search(clean)
+    if match is None and allow_bare_number and parse_order_id(clean) is None:
+        match = _BARE_NUMBER_RE.search(clean)
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return number if number > 0 else None
+
+
+def parse_email(text: str) -> Optional[str]:
+    """The first email address in `text`, lower-cased, or None."""
+    match = _EMAIL_RE.search(normalize_text(text))
+    return match.group(0).strip(".").lower() if match else None
+
+
+def parse_rating(text: str) -> Optional[int]:
+    """A 1-5 rating from "4", "4/5", "four stars", "★★★★", or None."""
+    clean = normalize_text(text).strip().lower()
+    stars = clean.count("★") or clean.count("⭐")
+    if stars and 1 <= stars <= 5:
+        return stars
+    match = re.search(r"(?<![\d.])([1-5])(?:\s*(?:/|out of)\s*5)?(?![\d.])", clean)
+    if match:
+        return int(match.group(1))
+    for word, value in _WORD_RATINGS.items():
+        if re.search(rf"\b{word}\b", clean):
+            return value
+    return None
+
+
+def parse_items(items: str) -> List[tuple]:
+    """'Aurora 55" TV x1; HDMI cable x2' -> [('Aurora 55" TV', 1), ('HDMI cable', 2)]."""
+    parsed = []
+    for part in (items or "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.match(r"^(.*?)\s*[x×]\s*(\d+)$", part)
+        if match:
+            parsed.append((match.group(1).strip(), int(match.group(2))))
+        else:
+            parsed.append((part, 1))
+    return parsed
+
+
+_URGENCY_WORDS = (
+    (
+        "low",
+        r"\b(not urgent|no rush|no hurry|whenever|low|not important|not a big deal|can wait)\b",
+    ),
+    (
+        "high",
+        r"\b(urgent|urgently|asap|emergency|immediately|right away|high|critical|very important)\b",
+    ),
+    ("normal", r"\b(normal|medium|soon|moderate|fairly|somewhat|regular|standard)\b"),
+)
+
+
+def parse_urgency(text: str) -> Optional[str]:
+    """ "low", "normal" or "high" from the customer's words, or None."""
+    clean = normalize_text(text).lower()
+    for level, pattern in _URGENCY_WORDS:
+        if re.search(pattern, clean):
+            return level
+    return None

@@ -1,0 +1,146 @@
+"""The one interface through which Kefu reaches customer records and tickets.
+
+`SqlCustomerRecords` (helpdesk/sql_records.py) is the first implementation. A
+connector to the CRM a company already uses (Zoho CRM, 纷享销客, ...) implements the
+same abstract class and the actions work unchanged, because they only ever see the
+plain views defined here, never database rows.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Tuple
+
+from helpdesk.parsing import format_ticket_ref
+
+
+class RecordsUnavailable(RuntimeError):
+    """The backend holding the records cannot be reached (database down, CRM
+    timeout). Callers apologise and offer a person instead of failing."""
+
+
+class OrderNotCancellable(ValueError):
+    """Only orders still "processing" can be cancelled."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"order is {status}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    id: str
+    name: str
+    email: str
+    phone: Optional[str]
+    tier: str
+    created_at: datetime
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: str
+    customer_id: str
+    placed_at: datetime
+    status: str
+    total: Decimal
+    currency: str
+    carrier: Optional[str]
+    tracking_number: Optional[str]
+    items: Tuple[Tuple[str, int], ...]
+    delivered_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class CommentView:
+    author_type: str
+    author_name: Optional[str]
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    customer_id: Optional[str]
+    order_id: Optional[str]
+    category: str
+    subject: str
+    description: str
+    urgency: str
+    priority: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    first_response_due: Optional[datetime]
+    comments: Tuple[CommentView, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return format_ticket_ref(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("open", "pending")
+
+
+@dataclass
+class NewTicket:
+    """A ticket about to be opened; `context` keeps what the bot gathered."""
+
+    category: str
+    subject: str
+    description: str
+    urgency: str
+    priority: int
+    customer_id: Optional[str] = None
+    order_id: Optional[str] = None
+    conversation_id: Optional[str] = None
+    source: str = "chat"
+    contact_email: Optional[str] = None
+    first_response_due: Optional[datetime] = None
+    context: Dict[str, Any] = field(default_factory=dict)
+
+
+class CustomerRecords(ABC):
+    """Customers, their orders and their tickets."""
+
+    @abstractmethod
+    def get_customer(self, customer_id: str) -> Optional[CustomerView]: ...
+
+    @abstractmethod
+    def find_customer_by_email(self, email: str) -> Optional[CustomerView]: ...
+
+    @abstractmethod
+    def get_order(self, order_id: str) -> Optional[OrderView]: ...
+
+    @abstractmethod
+    def list_orders(self, customer_id: str, limit: int = 10) -> List[OrderView]:
+        """The customer's orders, most recent first."""
+
+    @abstractmethod
+    def cancel_order(self, order_id: str) -> OrderView:
+        """Cancels a processing order; raises `OrderNotCancellable` otherwise."""
+
+    @abstractmethod
+    def list_tickets(self, customer_id: str, open_only: bool = False) -> List[TicketView]:
+        """The customer's tickets, most recent first."""
+
+    @abstractmethod
+    def get_ticket(self, ticket_id: int) -> Optional[TicketView]: ...
+
+    @abstractmethod
+    def create_ticket(self, ticket: NewTicket) -> TicketView: ...
+
+    @abstractmethod
+    def add_ticket_comment(
+        self, ticket_id: int, author_type: str, author_name: Optional[str], body: str
+    ) -> TicketView: ...

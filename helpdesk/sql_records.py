@@ -1,0 +1,198 @@
+"""`CustomerRecords` on Kefu's own SQL database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from helpdesk.db import Database
+from helpdesk.models import (
+    OPEN_TICKET_STATUSES,
+    Customer,
+    Order,
+    Ticket,
+    TicketComment,
+    utcnow,
+)
+from helpdesk.parsing import parse_items
+from helpdesk.records import (
+    CommentView,
+    CustomerRecords,
+    CustomerView,
+    NewTicket,
+    OrderNotCancellable,
+    OrderView,
+    RecordsUnavailable,
+    TicketView,
+)
+
+
+@contextmanager
+def unit_of_work(db: Database) -> Iterator[Session]:
+    """A session whose connection failures surface as `RecordsUnavailable`."""
+    try:
+        with db.session() as session:
+            yield session
+    except (OperationalError, DBAPIError) as error:
+        raise RecordsUnavailable(str(error).splitlines()[0]) from error
+
+
+def customer_view(row: Customer) -> CustomerView:
+    return CustomerView(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        phone=row.phone,
+        tier=row.tier,
+        created_at=row.created_at,
+    )
+
+
+def order_view(row: Order) -> OrderView:
+    return OrderView(
+        id=row.id,
+        customer_id=row.customer_id,
+        placed_at=row.placed_at,
+        status=row.status,
+        total=row.total,
+        currency=row.currency,
+        carrier=row.carrier,
+        tracking_number=row.tracking_number,
+        items=tuple(parse_items(row.items)),
+        delivered_at=row.delivered_at,
+    )
+
+
+def ticket_view(row: Ticket) -> TicketView:
+    return TicketView(
+        id=row.id,
+        customer_id=row.customer_id,
+        order_id=row.order_id,
+        category=row.category,
+        subject=row.subject,
+        description=row.description,
+        urgency=row.urgency,
+        priority=row.priority,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        first_response_due=row.first_response_due,
+        comments=tuple(
+            CommentView(
+                author_type=c.author_type,
+                author_name=c.author_name,
+                body=c.body,
+                internal=c.internal,
+                created_at=c.created_at,
+            )
+            for c in row.comments
+        ),
+    )
+
+
+class SqlCustomerRecords(CustomerRecords):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get_customer(self, customer_id: str) -> Optional[CustomerView]:
+        with unit_of_work(self.db) as session:
+            row = session.get(Customer, customer_id)
+            return customer_view(row) if row else None
+
+    def find_customer_by_email(self, email: str) -> Optional[CustomerView]:
+        with unit_of_work(self.db) as session:
+            row = session.execute(
+                select(Customer).where(Customer.email == email.strip().lower())
+            ).scalar_one_or_none()
+            return customer_view(row) if row else None
+
+    def get_order(self, order_id: str) -> Optional[OrderView]:
+        with unit_of_work(self.db) as session:
+            row = session.get(Order, order_id)
+            return order_view(row) if row else None
+
+    def list_orders(self, customer_id: str, limit: int = 10) -> List[OrderView]:
+        with unit_of_work(self.db) as session:
+            rows = session.execute(
+                select(Order)
+                .where(Order.customer_id == customer_id)
+                .order_by(Order.placed_at.desc(), Order.id.desc())
+                .limit(limit)
+            ).scalars()
+            return [order_view(row) for row in rows]
+
+    def cancel_order(self, order_id: str) -> OrderView:
+        with unit_of_work(self.db) as session:
+            row = session.get(Order, order_id, with_for_update=True)
+            if row is None:
+                raise KeyError(order_id)
+            if row.status != "processing":
+                raise OrderNotCancellable(row.status)
+            row.status = "cancelled"
+            session.flush()
+            return order_view(row)
+
+    def list_tickets(self, customer_id: str, open_only: bool = False) -> List[TicketView]:
+        with unit_of_work(self.db) as session:
+            query = (
+                select(Ticket)
+                .options(selectinload(Ticket.comments))
+                .where(Ticket.customer_id == customer_id)
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            )
+            if open_only:
+                query = query.where(Ticket.status.in_(OPEN_TICKET_STATUSES))
+            return [ticket_view(row) for row in session.execute(query).scalars()]
+
+    def get_ticket(self, ticket_id: int) -> Optional[TicketView]:
+        with unit_of_work(self.db) as session:
+            row = session.get(Ticket, ticket_id, options=[selectinload(Ticket.comments)])
+            return ticket_view(row) if row else None
+
+    def create_ticket(self, ticket: NewTicket) -> TicketView:
+        with unit_of_work(self.db) as session:
+            row = Ticket(
+                customer_id=ticket.customer_id,
+                order_id=ticket.order_id,
+                conversation_id=ticket.conversation_id,
+                category=ticket.category,
+                subject=ticket.subject[:200],
+                description=ticket.description,
+                urgency=ticket.urgency,
+                priority=ticket.priority,
+                status="open",
+                source=ticket.source,
+                contact_email=ticket.contact_email,
+                context=ticket.context,
+                first_response_due=ticket.first_response_due,
+            )
+            session.add(row)
+            session.flush()
+            session.refresh(row, ["comments"])
+            return ticket_view(row)
+
+    def add_ticket_comment(
+        self, ticket_id: int, author_type: str, author_name: Optional[str], body: str
+    ) -> TicketView:
+        with unit_of_work(self.db) as session:
+            row = session.get(Ticket, ticket_id)
+            if row is None:
+                raise KeyError(ticket_id)
+            session.add(
+                TicketComment(
+                    ticket_id=ticket_id,
+                    author_type=author_type,
+                    author_name=author_name,
+                    body=body,
+                )
+            )
+            if row.status == "solved" and author_type == "customer":
+                row.status = "open"  # a customer's new information reopens it
+            row.updated_at = utcnow()
+            session.flush()
+            session.refresh(row, ["comments"])
+            return ticket_view(row)

@@ -1,0 +1,60 @@
+"""Feeds the knowledge base's example questions to Rasa as `ask_faq` examples.
+
+Named in config.yml under `importers`. Rasa only warns when an importer cannot be
+loaded, so tests/kefu_rasa/test_kb_importer.py checks that these examples really
+reach the training data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, List, Optional, Union
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.training_data.structures import StoryGraph
+from rasa.shared.importers.importer import TrainingDataImporter
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from helpdesk.config import Settings
+from helpdesk.knowledge import load_knowledge_base
+
+FAQ_INTENT = "ask_faq"
+
+
+class KnowledgeBaseImporter(TrainingDataImporter):
+    """Contributes NLU examples only; domain, stories and config come from files."""
+
+    def __init__(
+        self,
+        config_file: Optional[str] = None,
+        domain_path: Optional[str] = None,
+        training_data_paths: Optional[Union[List[str], str]] = None,
+        knowledge_base: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        self.kb_dir = (
+            Path(knowledge_base) if knowledge_base else Settings.from_env().knowledge_base_dir
+        )
+
+    def get_nlu_data(self, language: Optional[str] = "en") -> TrainingData:
+        kb = load_knowledge_base(self.kb_dir)
+        examples = {" ".join(text.split()): None for topic in kb.topics for text in topic.examples}
+        return TrainingData(
+            [Message.build(text=text, intent=FAQ_INTENT) for text in examples if text]
+        )
+
+    def get_domain(self) -> Domain:
+        return Domain.empty()
+
+    def get_stories(self, exclusion_percentage: Optional[int] = None) -> StoryGraph:
+        return StoryGraph([])
+
+    def get_conversation_tests(self) -> StoryGraph:
+        return StoryGraph([])
+
+    def get_config(self) -> dict:
+        return {}
+
+    def get_config_file_for_auto_config(self) -> Optional[str]:
+        return None

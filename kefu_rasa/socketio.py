@@ -1,0 +1,147 @@
+"""Kefu's socket.io channel for the website widget.
+
+It is Rasa's own socket.io channel with two changes:
+- each bot message goes out whole, in one event, with its metadata: the stock output
+  splits texts at blank lines and drops metadata, which the widget needs (for
+  example to show who wrote a message);
+- malformed client payloads (not an object, a non-text message, metadata that is
+  not an object) are answered as empty or ignored instead of raising.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+# Keys of a Rasa message dict that are content, not metadata.
+_CONTENT_KEYS = {
+    "text",
+    "buttons",
+    "quick_replies",
+    "image",
+    "attachment",
+    "custom",
+    "elements",
+    "timestamp",
+    "recipient_id",
+}
+
+
+class KefuSocketIOOutput(OutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        self.sio = sio
+        self.bot_message_evt = bot_message_evt
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self.sio.emit(self.bot_message_evt, widget_payload(message), room=recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+
+def widget_payload(message: Dict[str, Any]) -> Dict[str, Any]:
+    """One widget event for one Rasa message: text, quick replies, image, custom
+    JSON, and everything else as `metadata`."""
+    payload: Dict[str, Any] = {}
+    if message.get("text"):
+        payload["text"] = message["text"]
+    buttons = message.get("buttons") or message.get("quick_replies") or []
+    if buttons:
+        payload["quick_replies"] = [
+            {"content_type": "text", "title": b.get("title", ""), "payload": b.get("payload", "")}
+            for b in buttons
+        ]
+    if message.get("image"):
+        payload["attachment"] = {"type": "image", "payload": {"src": message["image"]}}
+    if message.get("custom") is not None:
+        payload["custom"] = message["custom"]
+    if message.get("timestamp"):
+        payload["timestamp"] = message["timestamp"]
+    metadata = {k: v for k, v in message.items() if k not in _CONTENT_KEYS and _is_json(v)}
+    if metadata:
+        payload["metadata"] = metadata
+    return payload
+
+
+def _is_json(value: Any) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def read_client_message(data: Any, metadata_key: str) -> Optional[Dict[str, Any]]:
+    """`{"message", "session_id", "metadata"}` from a client event, or None when the
+    payload is not an object at all."""
+    if not isinstance(data, dict):
+        return None
+    message = data.get("message", "")
+    if not isinstance(message, str):
+        message = "" if message is None else str(message)
+    metadata = data.get(metadata_key) or {}
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    session_id = data.get("session_id")
+    return {
+        "message": message,
+        "session_id": session_id if isinstance(session_id, str) and session_id else None,
+        "metadata": metadata,
+    }
+
+
+class KefuSocketIOInput(SocketIOInput):
+    """Rasa's socket.io input with Kefu's output and stricter payload handling."""
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        if self.sio is None:
+            return super().get_output_channel()
+        return KefuSocketIOOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+
+        async def handle_message(sid: str, data: Any) -> None:
+            client = read_client_message(data, self.metadata_key)
+            if client is None:
+                logger.warning("Ignored a socket.io message that is not an object.")
+                return
+            if self.session_persistence:
+                if not client["session_id"]:
+                    logger.warning("Ignored a socket.io message without a session_id.")
+                    return
+                sender_id = client["session_id"]
+            else:
+                sender_id = sid
+            await on_new_message(
+                UserMessage(
+                    client["message"],
+                    KefuSocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=client["metadata"],
+                )
+            )
+
+        # Replaces the handler the stock blueprint registered for this event.
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        return socketio_webhook

@@ -1,0 +1,211 @@
+"""`./kefu <command>`: the admin's and the developer's commands."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+from helpdesk.config import Settings, SettingsError
+from helpdesk.db import Database
+from helpdesk.identity import issue_customer_token
+from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed
+from ops.paths import DEMO_DATA, ROOT, VAR, tool
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(prog="./kefu", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="command")
+
+    start = commands.add_parser("start", help="set up, train if needed and run everything")
+    start.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="do not import the demo data and do not enable the demo sign-in switch",
+    )
+
+    test = commands.add_parser("test", help="run every test (what CI runs)")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
+
+    imp = commands.add_parser("import", help="import customer records from CSV files")
+    imp.add_argument("--customers", type=Path, help="customers CSV")
+    imp.add_argument("--orders", type=Path, help="orders CSV")
+    imp.add_argument("--tickets", type=Path, help="tickets CSV")
+    imp.add_argument("--demo", action="store_true", help="import the demo data in demo_data/")
+
+    commands.add_parser("train", help="train a model unless one matches the current data")
+
+    token = commands.add_parser(
+        "token", help="print a signed customer_token (for testing a website integration)"
+    )
+    token.add_argument("customer_id")
+    token.add_argument("--hours", type=float, default=8.0)
+
+    bench = commands.add_parser("bench", help="print the benchmark figures")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+
+    commands.add_parser("help", help="show this help")
+
+    args = parser.parse_args(argv)
+    if args.command in (None, "help"):
+        parser.print_help()
+        return 0
+    try:
+        return {
+            "start": cmd_start,
+            "test": cmd_test,
+            "import": cmd_import,
+            "train": cmd_train,
+            "token": cmd_token,
+            "bench": cmd_bench,
+        }[args.command](args)
+    except SettingsError as error:
+        print(f"[kefu] error: {error}", file=sys.stderr)
+        return 2
+
+
+def import_files(db: Database, files: dict) -> int:
+    """Imports the given {kind: path} in dependency order; prints one line each."""
+    db.create_schema()
+    for kind in IMPORT_ORDER:
+        path = files.get(kind)
+        if path is None:
+            continue
+        try:
+            print(f"[kefu] {IMPORTERS[kind](db, Path(path))}")
+        except ImportFailed as failure:
+            print(f"[kefu] import failed: {failure}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def demo_files() -> dict:
+    return {kind: DEMO_DATA / f"{kind}.csv" for kind in IMPORT_ORDER}
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    files = (
+        demo_files()
+        if args.demo
+        else {kind: getattr(args, kind) for kind in IMPORT_ORDER if getattr(args, kind)}
+    )
+    if not files:
+        print(
+            "[kefu] nothing to import: give --customers, --orders, --tickets or --demo",
+            file=sys.stderr,
+        )
+        return 2
+    settings = Settings.from_env()
+    return import_files(Database(settings.database_url), files)
+
+
+def cmd_train(_: argparse.Namespace) -> int:
+    from ops.training import ensure_model
+
+    ensure_model()
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    settings = Settings.from_env().check()
+    print(
+        issue_customer_token(
+            args.customer_id, settings.customer_token_secret, timedelta(hours=args.hours)
+        )
+    )
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from ops.servers import Stack, StackConfig
+    from ops.training import ensure_model
+
+    demo = not args.no_demo
+    settings = Settings.from_env().with_changes(demo_mode=demo).check()
+    db = Database(settings.database_url)
+    db.create_schema()
+    if demo and _is_empty(db):
+        print("[kefu] importing the demo data (first start)")
+        if import_files(db, demo_files()):
+            return 1
+    model = ensure_model()
+    config = StackConfig(
+        model=model,
+        database_url=settings.database_url,
+        tracker_db=VAR / "tracker.db",
+        demo_mode=demo,
+    )
+    stack = Stack(config, echo=sys.stdout)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        print("[kefu] starting the action server, the Rasa server and the web app...")
+        stack.start()
+        print(
+            f"\n[kefu] ready.\n"
+            f"  demo shop with the chat widget: http://localhost:{config.web_port}/\n"
+            f"  Rasa (REST, socket.io, HTTP API): http://localhost:{config.rasa_port}/\n"
+            f"  action server:                   http://localhost:{config.actions_port}/\n"
+            f"  logs: {config.log_dir.relative_to(ROOT)}/   Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while not stopping:
+            crashed = stack.crashed()
+            if crashed:
+                print(
+                    f"[kefu] the {crashed} server stopped; see {config.log_dir / (crashed + '.log')}",
+                    file=sys.stderr,
+                )
+                return 1
+            time.sleep(0.5)
+        return 0
+    except RuntimeError as error:
+        print(f"[kefu] error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        print("\n[kefu] stopping...", flush=True)
+        stack.stop()
+        print("[kefu] stopped.", flush=True)
+
+
+def _is_empty(db: Database) -> bool:
+    from sqlalchemy import select
+
+    from helpdesk.models import Customer
+
+    with db.session() as session:
+        return session.execute(select(Customer.id).limit(1)).first() is None
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    steps = [
+        ("ruff (lint)", [tool("ruff"), "check", "."]),
+        ("rasa data validate", [tool("rasa"), "data", "validate", "--fail-on-warnings"]),
+        ("pytest", [sys.executable, "-m", "pytest", *args.pytest_args]),
+    ]
+    for title, command in steps:
+        print(f"\n[kefu] === {title} ===", flush=True)
+        code = subprocess.run(command, cwd=ROOT).returncode
+        if code != 0:
+            print(f"[kefu] {title} failed (exit code {code})", file=sys.stderr)
+            return code or 1
+    print("\n[kefu] all tests passed", flush=True)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", *args.bench_args], cwd=ROOT
+    ).returncode

@@ -1,0 +1,246 @@
+"""Starting Kefu's three servers and stopping them together.
+
+Used by `./kefu start` and by the tests, so the tests run the assistant exactly the
+way a user does: the rasa-sdk action server, the Rasa server (REST and socket.io,
+HTTP API behind a token) and the web app, each a real process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Dict, List, Optional
+
+import requests
+
+from ops.paths import ROOT, VAR, tool
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class StackConfig:
+    """Ports, files and settings for one running copy of Kefu."""
+
+    model: Path
+    database_url: str
+    tracker_db: Path
+    web_port: int = 8000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    host: str = "127.0.0.1"
+    public_host: str = "localhost"
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    demo_mode: bool = False
+    log_dir: Path = VAR / "logs"
+    extra_env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    def environment(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "KEFU_ACTION_ENDPOINT": f"{self.actions_url}/webhook",
+                "KEFU_TRACKER_DB": str(self.tracker_db),
+                "KEFU_RASA_URL": self.rasa_url,
+                "KEFU_RASA_TOKEN": self.rasa_token,
+                "KEFU_PUBLIC_WEB_URL": f"http://{self.public_host}:{self.web_port}",
+                "KEFU_PUBLIC_RASA_URL": f"http://{self.public_host}:{self.rasa_port}",
+                "KEFU_DEMO_MODE": "1" if self.demo_mode else "0",
+                "PYTHONPATH": str(ROOT),
+                "PYTHONUNBUFFERED": "1",
+                # Rasa asks for telemetry consent on first run; never block on it.
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+
+@dataclass
+class _Process:
+    name: str
+    popen: subprocess.Popen
+    log_path: Path
+    pump: Optional[threading.Thread] = None
+
+
+class Stack:
+    """The running servers; use as a context manager so they always stop."""
+
+    def __init__(self, config: StackConfig, echo: Optional[IO[str]] = None) -> None:
+        self.config = config
+        self.echo = echo
+        self.processes: List[_Process] = []
+
+    def commands(self) -> Dict[str, List[str]]:
+        c = self.config
+        return {
+            "actions": [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(c.actions_port),
+            ],
+            "rasa": [
+                tool("rasa"),
+                "run",
+                "--model",
+                str(c.model),
+                "--enable-api",
+                "--auth-token",
+                c.rasa_token,
+                "--cors",
+                "*",
+                "--port",
+                str(c.rasa_port),
+                "--interface",
+                c.host,
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            "web": [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "webapp.app:create_app",
+                "--factory",
+                "--host",
+                c.host,
+                "--port",
+                str(c.web_port),
+                "--no-access-log",
+            ],
+        }
+
+    def start(self, timeout: float = 180.0) -> Stack:
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        env = self.config.environment()
+        for name, command in self.commands().items():
+            self._spawn(name, command, env)
+        self.wait_ready(timeout)
+        return self
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
+        log_path = self.config.log_dir / f"{name}.log"
+        popen = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,  # its own process group, so we can stop it whole
+        )
+        process = _Process(name, popen, log_path)
+        process.pump = threading.Thread(target=self._pump, args=(process,), daemon=True)
+        process.pump.start()
+        self.processes.append(process)
+
+    def _pump(self, process: _Process) -> None:
+        assert process.popen.stdout is not None
+        with open(process.log_path, "w", encoding="utf-8") as log:
+            for line in process.popen.stdout:
+                log.write(line)
+                log.flush()
+                if self.echo is not None:
+                    self.echo.write(f"[{process.name}] {line}")
+                    self.echo.flush()
+
+    def wait_ready(self, timeout: float) -> None:
+        c = self.config
+        checks = {
+            "actions": lambda: requests.get(f"{c.actions_url}/health", timeout=2).ok,
+            "rasa": lambda: bool(
+                requests.get(f"{c.rasa_url}/status", params={"token": c.rasa_token}, timeout=2)
+                .json()
+                .get("model_file")
+            ),
+            "web": lambda: requests.get(f"{c.web_url}/healthz", timeout=2).ok,
+        }
+        deadline = time.monotonic() + timeout
+        pending = dict(checks)
+        while pending:
+            for process in self.processes:
+                if process.popen.poll() is not None:
+                    raise RuntimeError(
+                        f"the {process.name} server stopped while starting; see {process.log_path}"
+                    )
+            for name, check in list(pending.items()):
+                try:
+                    if check():
+                        del pending[name]
+                except (requests.RequestException, ValueError):
+                    pass
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            time.sleep(0.5)
+
+    def stop(self, grace: float = 10.0) -> None:
+        for process in self.processes:
+            _signal_group(process.popen, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in self.processes:
+            try:
+                process.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process.popen, signal.SIGKILL)
+                process.popen.wait(5)
+        for process in self.processes:
+            if process.pump is not None:
+                process.pump.join(timeout=2)
+        self.processes.clear()
+
+    def crashed(self) -> Optional[str]:
+        """The name of a server that has exited, if any."""
+        for process in self.processes:
+            if process.popen.poll() is not None:
+                return process.name
+        return None
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _signal_group(popen: subprocess.Popen, sig: int) -> None:
+    if popen.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(popen.pid, sig)

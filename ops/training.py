@@ -1,0 +1,79 @@
+"""Train a Rasa model only when none matches the current training data.
+
+The model's file name carries a hash of everything that shapes it (config, domain,
+NLU data, rules, stories, the knowledge-base questions the importer feeds to NLU,
+the importer itself and the Rasa version), so "is there a model for this data?" is a
+file check that costs nothing, and Rasa's own cache speeds up a partial retrain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ops.paths import MODELS, ROOT, tool
+
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "domain",
+    "data",
+    "knowledge_base/articles",
+    "kefu_rasa/kb_importer.py",
+    "helpdesk/knowledge.py",
+)
+
+
+def _files(paths: Iterable[str]) -> Iterable[Path]:
+    for name in paths:
+        path = ROOT / name
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+
+
+def training_fingerprint() -> str:
+    digest = hashlib.sha256(f"rasa {version('rasa')}".encode())
+    for path in _files(TRAINING_INPUTS):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path() -> Path:
+    return MODELS / f"kefu-{training_fingerprint()}.tar.gz"
+
+
+def ensure_model(log: Optional[Path] = None) -> Path:
+    """The model for the current data, training it first when there is none."""
+    target = model_path()
+    if target.exists():
+        print(f"[kefu] model up to date: {target.relative_to(ROOT)}", flush=True)
+        return target
+    print("[kefu] training a model for the current data (a few minutes)...", flush=True)
+    started = time.monotonic()
+    command = [
+        tool("rasa"),
+        "train",
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        target.name[: -len(".tar.gz")],
+    ]
+    if log is None:
+        subprocess.run(command, cwd=ROOT, check=True)
+    else:
+        with open(log, "w") as output:
+            subprocess.run(command, cwd=ROOT, check=True, stdout=output, stderr=subprocess.STDOUT)
+    print(
+        f"[kefu] trained {target.relative_to(ROOT)} in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return target

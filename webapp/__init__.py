@@ -1,0 +1,1 @@
+"""Kefu's web app: demo shop page, chat widget, help center and helpdesk API."""
