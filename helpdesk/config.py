@@ -78,8 +78,9 @@ class Settings:
                     "KEFU_DEMO_MODE lets anyone sign in as any customer; "
                     "it is only allowed when KEFU_ENV=development"
                 )
-        if len(self.customer_token_secret) < 16:
-            raise SettingsError("CUSTOMER_TOKEN_SECRET must be at least 16 characters")
+        if len(self.customer_token_secret.encode()) < 32:
+            # HS256 keys shorter than the hash (RFC 7518, section 3.2) are guessable.
+            raise SettingsError("CUSTOMER_TOKEN_SECRET must be at least 32 bytes long")
         return self
 
     def with_changes(self, **changes: object) -> Settings:

@@ -408,6 +408,7 @@ def import_tickets(db: Database, path: Path) -> ImportReport:
             record.pop("line")
             record["updated_at"] = record["created_at"]
             _upsert(session, Ticket, record, report)
+        session.flush()
         if session.bind.dialect.name == "postgresql":
             # Explicit ids do not move PostgreSQL's sequence; new chat tickets must
             # not collide with imported ones.

@@ -120,6 +120,10 @@ class CustomerRecords(ABC):
     def find_customer_by_email(self, email: str) -> Optional[CustomerView]: ...
 
     @abstractmethod
+    def search_customers(self, query: str = "", limit: int = 50) -> List[CustomerView]:
+        """Customers whose id, name or email contains `query`, by id."""
+
+    @abstractmethod
     def get_order(self, order_id: str) -> Optional[OrderView]: ...
 
     @abstractmethod

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from typing import Iterator, List, Optional
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.db import Database
@@ -33,11 +33,12 @@ from helpdesk.records import (
 
 @contextmanager
 def unit_of_work(db: Database) -> Iterator[Session]:
-    """A session whose connection failures surface as `RecordsUnavailable`."""
+    """A session whose connection failures surface as `RecordsUnavailable`; other
+    database errors (a violated constraint, say) are bugs and propagate as they are."""
     try:
         with db.session() as session:
             yield session
-    except (OperationalError, DBAPIError) as error:
+    except (OperationalError, InterfaceError) as error:
         raise RecordsUnavailable(str(error).splitlines()[0]) from error
 
 
@@ -110,6 +111,20 @@ class SqlCustomerRecords(CustomerRecords):
             ).scalar_one_or_none()
             return customer_view(row) if row else None
 
+    def search_customers(self, query: str = "", limit: int = 50) -> List[CustomerView]:
+        with unit_of_work(self.db) as session:
+            statement = select(Customer).order_by(Customer.id).limit(limit)
+            needle = query.strip().lower()
+            if needle:
+                escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                pattern = f"%{escaped}%"
+                statement = statement.where(
+                    Customer.id.ilike(pattern, escape="\\")
+                    | Customer.name.ilike(pattern, escape="\\")
+                    | Customer.email.ilike(pattern, escape="\\")
+                )
+            return [customer_view(row) for row in session.execute(statement).scalars()]
+
     def get_order(self, order_id: str) -> Optional[OrderView]:
         with unit_of_work(self.db) as session:
             row = session.get(Order, order_id)
@@ -172,7 +187,7 @@ class SqlCustomerRecords(CustomerRecords):
             )
             session.add(row)
             session.flush()
-            session.refresh(row, ["comments"])
+            session.expire(row, ["comments"])
             return ticket_view(row)
 
     def add_ticket_comment(
@@ -194,5 +209,5 @@ class SqlCustomerRecords(CustomerRecords):
                 row.status = "open"  # a customer's new information reopens it
             row.updated_at = utcnow()
             session.flush()
-            session.refresh(row, ["comments"])
+            session.expire(row, ["comments"])
             return ticket_view(row)

@@ -126,6 +126,13 @@ class SupportHours:
             while end + 1 < 7 and self.weekly.get(end + 1) == span:
                 end += 1
             days = _DAY_NAMES[day] if end == day else f"{_DAY_NAMES[day]}–{_DAY_NAMES[end]}"
-            lines.append(f"{days} {span[0]}–{span[1]}" if span else f"{days} closed")
+            lines.append(
+                f"{days} {_clock(span[0])}–{_clock(span[1])}" if span else f"{days} closed"
+            )
             day = end + 1
         return lines
+
+
+def _clock(hhmm: str) -> str:
+    """ "08:00" -> "8:00"."""
+    return hhmm[1:] if hhmm.startswith("0") else hhmm

@@ -1,0 +1,62 @@
+"""Fixtures shared by every test: a real SQLite database per test, with the demo
+data imported through the same importer the admin uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from helpdesk.company import CompanyFacts, load_company
+from helpdesk.config import PROJECT_ROOT, Settings
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.db import Database
+from helpdesk.importer import IMPORT_ORDER, IMPORTERS
+from helpdesk.sql_records import SqlCustomerRecords
+
+DEMO_DATA = PROJECT_ROOT / "demo_data"
+# A Tuesday at 15:00 Eastern: support is open.
+OPEN_HOURS = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
+# A Sunday: support is closed.
+CLOSED_HOURS = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)
+
+
+def import_demo(db: Database) -> None:
+    db.create_schema()
+    for kind in IMPORT_ORDER:
+        IMPORTERS[kind](db, DEMO_DATA / f"{kind}.csv")
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
+    db.create_schema()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def demo_db(empty_db: Database) -> Database:
+    import_demo(empty_db)
+    return empty_db
+
+
+@pytest.fixture
+def records(demo_db: Database) -> SqlCustomerRecords:
+    return SqlCustomerRecords(demo_db)
+
+
+@pytest.fixture
+def conversations(demo_db: Database) -> ConversationRecords:
+    return ConversationRecords(demo_db)
+
+
+@pytest.fixture
+def facts() -> CompanyFacts:
+    return load_company(PROJECT_ROOT / "knowledge_base")
+
+
+@pytest.fixture
+def settings(demo_db: Database) -> Settings:
+    return Settings(database_url=demo_db.url)

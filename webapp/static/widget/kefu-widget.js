@@ -1,0 +1,365 @@
+/*
+ * Kefu chat widget. Put it on any page with one tag:
+ *
+ *   <script src="https://YOUR-KEFU-WEB-APP/static/widget/kefu-widget.js"
+ *           data-server="https://YOUR-RASA-SERVER" defer></script>
+ *
+ * Optional attributes: data-title, data-api (the Kefu web app; default: where this
+ * script came from), data-customer-token (a signed token for a logged-in customer).
+ * A page can also call window.KefuWidget.setCustomerToken(token) at any time.
+ *
+ * It talks to Rasa over socket.io (the maintained socket.io client, vendored next to
+ * this file) with session persistence, and reloads the conversation's history from
+ * the web app, so a page reload keeps the chat. Customer text is only ever inserted
+ * as text; bot text is rendered from a tiny, escaped subset of Markdown.
+ */
+(function () {
+  "use strict";
+  if (window.KefuWidget) return;
+
+  var script = document.currentScript;
+  var scriptUrl = new URL(script.src, window.location.href);
+  var base = scriptUrl.href.replace(/[^/]*$/, "");
+  var config = {
+    server: script.dataset.server || window.location.protocol + "//" + window.location.hostname + ":5005",
+    api: (script.dataset.api || scriptUrl.origin).replace(/\/$/, ""),
+    title: script.dataset.title || "Chat with us",
+    token: script.dataset.customerToken || null,
+  };
+  var STORE = { session: "kefu:session", identity: "kefu:identity", open: "kefu:open" };
+  var MAX_CHARS = 5000;
+  var SLOW_REPLY_MS = 15000;
+
+  var state = {
+    socket: null,
+    sessionId: localStorage.getItem(STORE.session),
+    connected: false,
+    waitingTimer: null,
+    greeted: false,
+  };
+  var el = {};
+
+  function make(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "class") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // ---- rendering -------------------------------------------------------------
+
+  var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]+\]\(https?:\/\/[^)\s]+\)|https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
+
+  function appendInline(parent, line) {
+    var last = 0;
+    line.replace(INLINE, function (match, _group, offset) {
+      if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
+      if (match.indexOf("**") === 0) {
+        parent.appendChild(make("strong", {}, match.slice(2, -2)));
+      } else {
+        var label = match, href = match;
+        var md = /^\[([^\]]+)\]\((.+)\)$/.exec(match);
+        if (md) { label = md[1]; href = md[2]; }
+        var link = make("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, label);
+        parent.appendChild(link);
+      }
+      last = offset + match.length;
+      return match;
+    });
+    if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
+  }
+
+  function renderRich(container, text) {
+    String(text).split(/\n{2,}/).forEach(function (block) {
+      var lines = block.split("\n");
+      var bullets = lines.every(function (l) { return /^\s*[-*] /.test(l); });
+      if (bullets) {
+        var list = make("ul");
+        lines.forEach(function (l) {
+          var item = make("li");
+          appendInline(item, l.replace(/^\s*[-*] /, ""));
+          list.appendChild(item);
+        });
+        container.appendChild(list);
+        return;
+      }
+      var para = make("p");
+      lines.forEach(function (l, i) {
+        if (i) para.appendChild(make("br"));
+        appendInline(para, l);
+      });
+      container.appendChild(para);
+    });
+  }
+
+  function scrollDown() { el.log.scrollTop = el.log.scrollHeight; }
+
+  function disableOldReplies() {
+    var buttons = el.log.querySelectorAll(".kefu-replies button");
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+  }
+
+  function addMessage(message) {
+    var sender = message.sender || "bot";
+    var row = make("div", { class: "kefu-msg kefu-" + sender });
+    var meta = message.metadata || {};
+    if (sender === "agent") {
+      row.appendChild(make("div", { class: "kefu-author" }, (meta.agent_name || "Support agent") + " · Support team"));
+    }
+    var bubble = make("div", { class: "kefu-bubble" });
+    if (sender === "customer") bubble.textContent = message.text;  // always text, never HTML
+    else renderRich(bubble, message.text || "");
+    row.appendChild(bubble);
+    var replies = message.quick_replies || [];
+    if (replies.length) {
+      disableOldReplies();
+      var group = make("div", { class: "kefu-replies", role: "group", "aria-label": "Suggested replies" });
+      replies.forEach(function (reply) {
+        var button = make("button", { type: "button" }, reply.title);
+        button.addEventListener("click", function () { send(reply.payload, reply.title); });
+        group.appendChild(button);
+      });
+      row.appendChild(group);
+    }
+    el.log.appendChild(row);
+    scrollDown();
+  }
+
+  function addNotice(text) {
+    var row = make("div", { class: "kefu-notice", role: "status" }, text);
+    el.log.appendChild(row);
+    scrollDown();
+  }
+
+  function setTyping(on) {
+    el.typing.hidden = !on;
+    if (on) scrollDown();
+  }
+
+  function setConnected(connected) {
+    state.connected = connected;
+    el.root.classList.toggle("kefu-offline", !connected);
+    el.status.textContent = connected ? "" : "Connection lost. Reconnecting…";
+    el.status.hidden = connected;
+    el.input.disabled = !connected;
+    el.send.disabled = !connected;
+  }
+
+  // ---- conversation ------------------------------------------------------------
+
+  function identityOf(token) {
+    if (!token) return "anonymous";
+    try {
+      var payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      return "customer:" + payload.sub;
+    } catch (e) {
+      return "unreadable-token";
+    }
+  }
+
+  function metadata(extra) {
+    var data = {};
+    if (config.token) data.customer_token = config.token;
+    Object.keys(extra || {}).forEach(function (k) { data[k] = extra[k]; });
+    return data;
+  }
+
+  function send(text, displayText, silent) {
+    var message = String(text || "").trim();
+    if (!message || !state.connected || !state.sessionId) return;
+    if (!silent) {
+      disableOldReplies();
+      addMessage({ sender: "customer", text: displayText || message });
+    }
+    var extra = {};
+    if (displayText) extra.display_text = displayText;
+    if (silent) extra.silent = true;
+    state.socket.emit("user_uttered", { message: message, session_id: state.sessionId, metadata: metadata(extra) });
+    setTyping(true);
+    clearTimeout(state.waitingTimer);
+    state.waitingTimer = setTimeout(function () {
+      setTyping(false);
+      addNotice("Sorry, this is taking longer than usual. Please wait a moment or try again.");
+    }, SLOW_REPLY_MS);
+  }
+
+  function onBotMessage(message) {
+    clearTimeout(state.waitingTimer);
+    setTyping(false);
+    addMessage({
+      sender: (message.metadata || {}).sender === "agent" ? "agent" : "bot",
+      text: message.text || "",
+      quick_replies: message.quick_replies || [],
+      metadata: message.metadata || {},
+    });
+    if (!el.root.classList.contains("kefu-open")) el.launcher.classList.add("kefu-unread");
+  }
+
+  function loadHistory() {
+    return fetch(config.api + "/api/widget/history/" + encodeURIComponent(state.sessionId), { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (history) {
+        if (!history) return;
+        el.log.textContent = "";
+        history.messages.forEach(addMessage);
+        var buttons = el.log.querySelectorAll(".kefu-replies");
+        if (buttons.length) {  // only the latest suggestions stay clickable
+          var last = buttons[buttons.length - 1].querySelectorAll("button");
+          for (var i = 0; i < last.length; i++) last[i].disabled = false;
+        }
+        state.greeted = state.greeted || history.messages.length > 0;
+      })
+      .catch(function () { /* history is a convenience; the chat works without it */ });
+  }
+
+  function greetOnce() {
+    if (state.greeted || !el.root.classList.contains("kefu-open") || !state.connected) return;
+    state.greeted = true;
+    send("/greet", null, true);
+  }
+
+  function connect() {
+    if (typeof window.io !== "function") return;
+    state.socket = window.io(config.server, { transports: ["websocket", "polling"], reconnection: true });
+    state.socket.on("connect", function () {
+      state.socket.emit("session_request", { session_id: state.sessionId });
+    });
+    state.socket.on("session_confirm", function (sessionId) {
+      var id = typeof sessionId === "string" ? sessionId : (sessionId && sessionId.session_id);
+      state.sessionId = id;
+      localStorage.setItem(STORE.session, id);
+      setConnected(true);
+      loadHistory().then(greetOnce);
+    });
+    state.socket.on("bot_uttered", onBotMessage);
+    state.socket.on("disconnect", function () { setConnected(false); setTyping(false); });
+    state.socket.on("connect_error", function () { setConnected(false); });
+  }
+
+  function newSession() {
+    localStorage.removeItem(STORE.session);
+    state.sessionId = null;
+    state.greeted = false;
+    el.log.textContent = "";
+    if (state.socket && state.socket.connected) state.socket.emit("session_request", { session_id: null });
+  }
+
+  // ---- building the widget -------------------------------------------------------
+
+  function build() {
+    var link = make("link", { rel: "stylesheet", href: base + "kefu-widget.css" });
+    document.head.appendChild(link);
+
+    el.root = make("div", { class: "kefu-root" });
+    el.launcher = make("button", {
+      type: "button", class: "kefu-launcher", "aria-controls": "kefu-panel", "aria-expanded": "false",
+      "aria-label": "Open chat",
+    });
+    el.launcher.appendChild(make("span", { "aria-hidden": "true" }, "💬"));
+
+    el.panel = make("section", { id: "kefu-panel", class: "kefu-panel", role: "dialog", "aria-labelledby": "kefu-title" });
+    var header = make("header", { class: "kefu-header" });
+    header.appendChild(make("h2", { id: "kefu-title" }, config.title));
+    var close = make("button", { type: "button", class: "kefu-close", "aria-label": "Close chat" }, "×");
+    header.appendChild(close);
+    el.status = make("div", { class: "kefu-status", role: "status" });
+    el.status.hidden = true;
+    el.log = make("div", { class: "kefu-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    el.typing = make("div", { class: "kefu-typing", "aria-label": "The assistant is typing" });
+    el.typing.appendChild(make("span"));
+    el.typing.appendChild(make("span"));
+    el.typing.appendChild(make("span"));
+    el.typing.hidden = true;
+
+    var form = make("form", { class: "kefu-form" });
+    var label = make("label", { for: "kefu-input", class: "kefu-visually-hidden" }, "Your message");
+    el.input = make("textarea", {
+      id: "kefu-input", rows: "1", maxlength: String(MAX_CHARS), placeholder: "Type your message…",
+      autocomplete: "off",
+    });
+    el.send = make("button", { type: "submit", class: "kefu-send" }, "Send");
+    form.appendChild(label);
+    form.appendChild(el.input);
+    form.appendChild(el.send);
+
+    el.panel.appendChild(header);
+    el.panel.appendChild(el.status);
+    el.panel.appendChild(el.log);
+    el.panel.appendChild(el.typing);
+    el.panel.appendChild(form);
+    el.root.appendChild(el.panel);
+    el.root.appendChild(el.launcher);
+    document.body.appendChild(el.root);
+
+    el.launcher.addEventListener("click", function () { toggle(); });
+    close.addEventListener("click", function () { toggle(false); });
+    el.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") toggle(false);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = el.input.value;
+      if (!text.trim()) return;
+      el.input.value = "";
+      send(text);
+    });
+    el.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+      }
+    });
+    setConnected(false);
+    el.status.textContent = "Connecting…";
+  }
+
+  function toggle(open) {
+    var isOpen = open === undefined ? !el.root.classList.contains("kefu-open") : open;
+    el.root.classList.toggle("kefu-open", isOpen);
+    el.launcher.setAttribute("aria-expanded", String(isOpen));
+    el.launcher.setAttribute("aria-label", isOpen ? "Close chat" : "Open chat");
+    el.launcher.classList.remove("kefu-unread");
+    sessionStorage.setItem(STORE.open, isOpen ? "1" : "");
+    if (isOpen) {
+      el.input.focus();
+      scrollDown();
+      greetOnce();
+    } else {
+      el.launcher.focus();
+    }
+  }
+
+  function setCustomerToken(token) {
+    var identity = identityOf(token);
+    var previous = localStorage.getItem(STORE.identity);
+    config.token = token || null;
+    localStorage.setItem(STORE.identity, identity);
+    // A different person means a different conversation: never show one
+    // customer's chat to the next person who signs in on this browser.
+    if (previous !== null && previous !== identity) newSession();
+  }
+
+  window.KefuWidget = {
+    open: function () { toggle(true); },
+    close: function () { toggle(false); },
+    setCustomerToken: setCustomerToken,
+    newConversation: newSession,
+  };
+
+  var loader = make("script", { src: base + "vendor/socket.io.min.js" });
+  loader.onload = function () { connect(); };
+  loader.onerror = function () { setConnected(false); el.status.textContent = "The chat could not load. Please refresh the page."; };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+
+  function boot() {
+    build();
+    if (config.token) setCustomerToken(config.token);
+    else if (localStorage.getItem(STORE.identity) === null) localStorage.setItem(STORE.identity, "anonymous");
+    if (sessionStorage.getItem(STORE.open)) toggle(true);
+    document.head.appendChild(loader);
+  }
+})();
