@@ -349,3 +349,17 @@ def offer_to_resume_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -
                 {"title": "Drop it", "payload": "/nevermind"},
             ],
         )
+
+
+class AskQuestion(KefuAction, ABC):
+    """A form's question for one slot (`action_ask_<slot>`), kept beside the code
+    that validates the answer."""
+
+    question: str = ""
+    buttons: List[Dict[str, str]] = []
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=self.question, buttons=list(self.buttons))
+        return []

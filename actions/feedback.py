@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import KefuAction, KefuFormValidation
+from actions.common import AskQuestion, KefuAction, KefuFormValidation
 from helpdesk.parsing import parse_rating
 
 SKIPPED = "skipped"
@@ -69,8 +69,29 @@ class ValidateCsatForm(KefuFormValidation):
         return {"csat_comment": text or NO_COMMENT}
 
 
+class ActionAskCsatRating(AskQuestion):
+    question = (
+        "Before you go: how would you rate this conversation, from 1 (poor) to 5 (excellent)?"
+    )
+    buttons = [
+        {"title": f"{n} {'★' * n}", "payload": f'/inform{{"rating": "{n}"}}'}
+        for n in range(5, 0, -1)
+    ]
+
+    def name(self) -> str:
+        return "action_ask_csat_rating"
+
+
+class ActionAskCsatComment(AskQuestion):
+    question = "Thank you! Anything you'd like to tell us about it? (optional)"
+    buttons = [{"title": "No comment", "payload": "/deny"}]
+
+    def name(self) -> str:
+        return "action_ask_csat_comment"
+
+
 class ActionStoreRating(KefuAction):
-    """Stores the rating with the conversation and says goodbye."""
+    """Stores the rating with the conversation (the rule then says goodbye)."""
 
     def name(self) -> str:
         return "action_store_rating"
@@ -88,5 +109,4 @@ class ActionStoreRating(KefuAction):
                 tracker.get_slot("customer_id"),
             )
             dispatcher.utter_message(text="Thank you for your feedback!")
-        dispatcher.utter_message(response="utter_goodbye")
         return []

@@ -20,6 +20,7 @@ from actions.common import (
 )
 from actions.handoff import escalate_conversation
 from helpdesk.parsing import parse_order_id
+from helpdesk.records import RecordsUnavailable
 
 # Slots that hold the details of a task in progress; "start over" and "never mind"
 # clear them, while who the customer is stays known.
@@ -40,6 +41,18 @@ TASK_SLOTS = (
 )
 LONG_MESSAGE_CHARS = 600
 
+GREETING_BUTTONS = [
+    {"title": "Where is my order?", "payload": "/check_order_status"},
+    {"title": "Report a problem", "payload": "/report_problem"},
+    {"title": "Returns policy", "payload": '/ask_faq{"faq_topic": "return-window"}'},
+    {"title": "Talk to a person", "payload": "/request_human"},
+]
+SIGNED_IN_BUTTONS = [
+    {"title": "Where is my order?", "payload": "/check_order_status"},
+    {"title": "My tickets", "payload": "/check_ticket_status"},
+    {"title": "Report a problem", "payload": "/report_problem"},
+    {"title": "Talk to a person", "payload": "/request_human"},
+]
 HELP_BUTTONS = [
     {"title": "Where is my order?", "payload": "/check_order_status"},
     {"title": "Report a problem", "payload": "/report_problem"},
@@ -87,12 +100,24 @@ class ActionGreet(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        identity, _ = resolve_identity(tracker, self.services)
+        facts = self.services.facts
+        try:
+            identity, _ = resolve_identity(tracker, self.services)
+        except RecordsUnavailable:
+            identity = None  # a greeting must not fail because the records are down
         if identity is None:
-            dispatcher.utter_message(response="utter_greet")
+            dispatcher.utter_message(
+                text=f"Hi! I'm the {facts.name} virtual assistant. I can answer questions "
+                "about shipping, returns, warranties and more, look up your orders and "
+                "tickets, and open a support ticket for you. How can I help?",
+                buttons=GREETING_BUTTONS,
+            )
             return []
         dispatcher.utter_message(
-            response="utter_greet_customer", first_name=identity.customer.first_name
+            text=f"Hi {identity.customer.first_name}! I'm the {facts.name} virtual assistant. "
+            "I can see you're signed in, so I can look up your orders and tickets "
+            "straight away. How can I help?",
+            buttons=SIGNED_IN_BUTTONS,
         )
         return identity_slot_events(tracker, identity)
 
@@ -196,7 +221,7 @@ class ActionCancelCurrentTask(KefuAction):
                 "Is there anything else I can help you with?"
             )
         else:
-            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            dispatcher.utter_message(text="No problem. Is there anything else I can help you with?")
         return clear_task_events(tracker)
 
 

@@ -88,7 +88,7 @@ def escalate_conversation(
         dispatcher.utter_message(
             text=f"{opening} Unfortunately I can't reach our support systems right now. "
             f"Please email {facts.support_email} or call {facts.support_phone} "
-            f"({'; '.join(facts.weekly_hours_text)} {facts.hours.timezone_label}), "
+            f"({facts.support_hours_text}), "
             "and mention that the chat assistant sent you."
         )
         return events
@@ -127,11 +127,15 @@ def escalate_conversation(
         else "A person will reply here in this chat; if you'd rather get an email, "
         f"write to {facts.support_email} and quote the ticket number."
     )
+    recorded = (
+        f"I've added our conversation to your ticket {opened.ticket.ref}"
+        if outcome.kind == "ticket_updated"
+        else f"I've opened ticket {opened.ticket.ref} with everything we've discussed"
+    )
     dispatcher.utter_message(
         text=f"{opening} Our support team is offline right now (we're open "
-        f"{'; '.join(facts.weekly_hours_text)} {hours.timezone_label}, closed on public "
-        f"holidays) and back {reopen}. I've opened ticket {opened.ticket.ref} with "
-        f"everything we've discussed, and a person will answer by {when}. {contact}",
+        f"{facts.support_hours_text}, except public holidays) and back {reopen}. "
+        f"{recorded}, and a person will answer by {when}. {contact}",
         handoff={"status": "ticket", "ticket": opened.ticket.ref},
     )
     return events

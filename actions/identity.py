@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    AskQuestion,
     Identity,
     KefuAction,
     KefuFormValidation,
@@ -160,7 +161,12 @@ class IdentityFormValidation(KefuFormValidation, ABC):
         text = str(value or "")
         order = parse_order_id(text)
         if order is not None:
-            return {"verification_order": order}
+            slots: Dict[str, Any] = {"verification_order": order}
+            if parse_order_id(str(tracker.slots_to_validate().get("order_id") or "")) == order:
+                # The number proves who the customer is; it is not necessarily the
+                # order they asked about, so it does not become `order_id`.
+                slots["order_id"] = None
+            return slots
         if _NO_ORDER_NUMBER.search(text):
             dispatcher.utter_message(
                 text="No problem. Without an order number I can't verify you here in the "
@@ -200,6 +206,26 @@ def verified_customer_or_explain(
             buttons=[{"title": "Verify me", "payload": "/check_account"}],
         )
     return None
+
+
+class ActionAskVerificationEmail(AskQuestion):
+    question = (
+        "First I need to make sure I'm talking to the account holder. "
+        "What's the email address on your account?"
+    )
+
+    def name(self) -> str:
+        return "action_ask_verification_email"
+
+
+class ActionAskVerificationOrder(AskQuestion):
+    question = (
+        "Thanks. And one of your order numbers? It looks like BW-104233 and is in "
+        "your order confirmation email."
+    )
+
+    def name(self) -> str:
+        return "action_ask_verification_order"
 
 
 class ValidateAccountForm(IdentityFormValidation):

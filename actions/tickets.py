@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import Identity, KefuAction, offer_to_resume_ticket, transcript
+from actions.common import AskQuestion, Identity, KefuAction, offer_to_resume_ticket, transcript
 from actions.formatting import bullet_list, order_button, ticket_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from actions.orders import NO_ORDER, mentioned_order
@@ -189,6 +189,20 @@ class ActionAskTicketOrder(KefuAction):
             ],
         )
         return []
+
+
+class ActionAskTicketDescription(AskQuestion):
+    question = "Please describe the problem in your own words: what happened, and anything you've already tried."
+
+    def name(self) -> str:
+        return "action_ask_ticket_description"
+
+
+class ActionAskTicketComment(AskQuestion):
+    question = "What would you like to add to the ticket? I'll pass it on word for word."
+
+    def name(self) -> str:
+        return "action_ask_ticket_comment"
 
 
 class ActionAskTicketUrgency(KefuAction):

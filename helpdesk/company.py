@@ -70,6 +70,12 @@ class CompanyFacts:
     def urgency_weight(self, key: Optional[str]) -> int:
         return self.urgencies.get(key or "normal", ("", 2))[1]
 
+    @property
+    def support_hours_text(self) -> str:
+        """ "Monday–Friday 8:00–20:00, Saturday 9:00–17:00 Eastern"."""
+        open_days = [line for line in self.weekly_hours_text if not line.endswith("closed")]
+        return f"{', '.join(open_days)} {self.hours.timezone_label}".strip()
+
     def tracking_url(self, carrier: Optional[str], tracking_number: str) -> Optional[str]:
         template = self.carrier_tracking_urls.get((carrier or "").strip())
         return template.format(tracking_number=tracking_number) if template else None

@@ -15,7 +15,7 @@ from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import ConversationRecords, HandoffView, NewHandoff
 from helpdesk.priority import priority_score
 from helpdesk.records import CustomerRecords, CustomerView
-from helpdesk.tickets import OpenedTicket, TicketRequest, open_ticket
+from helpdesk.tickets import OpenedTicket, TicketRequest, first_response_due, open_ticket
 
 # Why the bot brought in a person; agents see these codes as reasons.
 REASONS = {
@@ -46,7 +46,7 @@ class EscalationRequest:
 
 @dataclass(frozen=True)
 class EscalationOutcome:
-    kind: str  # "queued" | "already_queued" | "ticket"
+    kind: str  # "queued" | "already_queued" | "ticket" | "ticket_updated"
     handoff: Optional[HandoffView] = None
     opened: Optional[OpenedTicket] = None
     next_opening: Optional[datetime] = None
@@ -83,6 +83,18 @@ def escalate(
             )
         )
         return EscalationOutcome("queued", handoff=handoff)
+    earlier = records.open_tickets_for_conversation(request.conversation_id)
+    if earlier:
+        # One ticket per conversation: a second request while closed adds to it.
+        ticket = records.add_ticket_comment(
+            earlier[0].id, "system", "Assistant", _ticket_description(request)
+        )
+        due = ticket.first_response_due or first_response_due(facts, tier, now)
+        return EscalationOutcome(
+            "ticket_updated",
+            opened=OpenedTicket(ticket=ticket, target=facts.tier(tier).describe_target(), due=due),
+            next_opening=facts.hours.next_opening(now),
+        )
     opened = open_ticket(
         records,
         facts,
@@ -95,6 +107,7 @@ def escalate(
             conversation_id=request.conversation_id,
             contact_email=request.contact_email,
             source="escalation",
+            subject_hint=f"chat escalated: {REASONS.get(request.reason, request.reason).lower()}",
             context={
                 "reason": request.reason,
                 "reason_detail": request.reason_detail or REASONS.get(request.reason),

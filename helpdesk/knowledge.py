@@ -155,15 +155,13 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 def placeholder_values(facts: CompanyFacts) -> Dict[str, str]:
     """Company facts an article may quote as {{name}}, so that phone numbers and
     hours are written once, in company.yml."""
-    hours = facts.weekly_hours_text
-    hours_text = ", ".join(line for line in hours if not line.endswith("closed"))
     return {
         "company_name": facts.name,
         "website": facts.website,
         "support_email": facts.support_email,
         "support_phone": facts.support_phone,
         "premier_phone": facts.premier_phone,
-        "support_hours": f"{hours_text} {facts.hours.timezone_label}".strip(),
+        "support_hours": facts.support_hours_text,
     }
 
 

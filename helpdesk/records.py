@@ -142,6 +142,10 @@ class CustomerRecords(ABC):
     def get_ticket(self, ticket_id: int) -> Optional[TicketView]: ...
 
     @abstractmethod
+    def open_tickets_for_conversation(self, conversation_id: str) -> List[TicketView]:
+        """Open tickets that a chat conversation created, newest first."""
+
+    @abstractmethod
     def create_ticket(self, ticket: NewTicket) -> TicketView: ...
 
     @abstractmethod

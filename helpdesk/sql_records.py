@@ -168,6 +168,19 @@ class SqlCustomerRecords(CustomerRecords):
             row = session.get(Ticket, ticket_id, options=[selectinload(Ticket.comments)])
             return ticket_view(row) if row else None
 
+    def open_tickets_for_conversation(self, conversation_id: str) -> List[TicketView]:
+        with unit_of_work(self.db) as session:
+            rows = session.execute(
+                select(Ticket)
+                .options(selectinload(Ticket.comments))
+                .where(
+                    Ticket.conversation_id == conversation_id,
+                    Ticket.status.in_(OPEN_TICKET_STATUSES),
+                )
+                .order_by(Ticket.id.desc())
+            ).scalars()
+            return [ticket_view(row) for row in rows]
+
     def create_ticket(self, ticket: NewTicket) -> TicketView:
         with unit_of_work(self.db) as session:
             row = Ticket(

@@ -23,6 +23,7 @@ class TicketRequest:
     conversation_id: Optional[str] = None
     contact_email: Optional[str] = None
     source: str = "chat"
+    subject_hint: Optional[str] = None
     context: Dict[str, Any] = field(default_factory=dict)
 
 
@@ -45,6 +46,8 @@ def ticket_subject(facts: CompanyFacts, request: TicketRequest) -> str:
     label = category.label if category else request.category.replace("_", " ").title()
     if request.order_id:
         return f"{label} – order {request.order_id}"
+    if request.subject_hint:
+        return f"{label} – {request.subject_hint}"
     summary = " ".join(request.description.split())
     return f"{label} – {summary[:80]}{'…' if len(summary) > 80 else ''}"
 

@@ -1,11 +1,12 @@
 """Kefu's socket.io channel for the website widget.
 
-It is Rasa's own socket.io channel with two changes:
+It is Rasa's own socket.io channel with three changes:
 - each bot message goes out whole, in one event, with its metadata: the stock output
   splits texts at blank lines and drops metadata, which the widget needs (for
   example to show who wrote a message);
 - malformed client payloads (not an object, a non-text message, metadata that is
-  not an object) are answered as empty or ignored instead of raising.
+  not an object) are answered as empty or ignored instead of raising;
+- a message that got no reply at all gets an apology (kefu_rasa/silence.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncServer
+
+from kefu_rasa.silence import never_silent
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +119,7 @@ class KefuSocketIOInput(SocketIOInput):
         return KefuSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = never_silent(on_new_message)
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None

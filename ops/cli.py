@@ -192,7 +192,10 @@ def _is_empty(db: Database) -> bool:
 def cmd_test(args: argparse.Namespace) -> int:
     steps = [
         ("ruff (lint)", [tool("ruff"), "check", "."]),
-        ("rasa data validate", [tool("rasa"), "data", "validate", "--fail-on-warnings"]),
+        (
+            "rasa data validate",
+            [tool("rasa"), "data", "validate", "--domain", "domain", "--fail-on-warnings"],
+        ),
         ("pytest", [sys.executable, "-m", "pytest", *args.pytest_args]),
     ]
     for title, command in steps:

@@ -62,6 +62,8 @@ def ensure_model(log: Optional[Path] = None) -> Path:
     command = [
         tool("rasa"),
         "train",
+        "--domain",
+        "domain",
         "--out",
         str(MODELS),
         "--fixed-model-name",

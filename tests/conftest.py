@@ -60,3 +60,39 @@ def facts() -> CompanyFacts:
 @pytest.fixture
 def settings(demo_db: Database) -> Settings:
     return Settings(database_url=demo_db.url)
+
+
+# --- the real servers ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current training data; trained once per test run, and not
+    at all when one already matches (see ops/training.py)."""
+    from ops.training import ensure_model
+
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model, tmp_path_factory):
+    """Action server, Rasa server and web app as real processes on free ports, with
+    their own SQLite databases holding the demo data."""
+    from ops.servers import Stack, StackConfig, free_port
+
+    root = tmp_path_factory.mktemp("stack")
+    db = Database(f"sqlite:///{root / 'kefu.db'}")
+    import_demo(db)
+    db.dispose()
+    config = StackConfig(
+        model=trained_model,
+        database_url=db.url,
+        tracker_db=root / "tracker.db",
+        web_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        demo_mode=True,
+        log_dir=root / "logs",
+    )
+    with Stack(config) as running:
+        yield running

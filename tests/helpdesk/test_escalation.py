@@ -121,3 +121,13 @@ def test_outside_hours_a_ticket_with_the_same_context_is_opened_instead(
     assert outcome.next_opening.hour == 8 and outcome.next_opening.weekday() == 0
     assert outcome.opened.due == facts.hours.add_business_hours(outcome.next_opening, 1)
     assert conversations.open_handoff_for("conv-1") is None
+
+
+def test_asking_again_while_closed_adds_to_the_same_ticket(records, conversations, facts):
+    first = escalate(records, conversations, facts, request(records), CLOSED_HOURS)
+    again = escalate(
+        records, conversations, facts, request(records, reason="customer_upset"), CLOSED_HOURS
+    )
+    assert again.kind == "ticket_updated" and again.opened.ticket.id == first.opened.ticket.id
+    assert "The customer is upset" in again.opened.ticket.comments[-1].body
+    assert len(records.open_tickets_for_conversation("conv-1")) == 1

@@ -1,0 +1,133 @@
+"""Helpers for running actions as the action server does: a tracker built from
+plain dicts, a fresh dispatcher per call, the project's real domain, and services
+on a real SQLite database with the demo data."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import Services
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.identity import issue_customer_token
+from tests.conftest import OPEN_HOURS
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+
+
+@pytest.fixture
+def services(settings, records, conversations) -> Services:
+    return Services(
+        settings=settings, records=records, conversations=conversations, clock=lambda: OPEN_HOURS
+    )
+
+
+@pytest.fixture
+def token_for(settings):
+    def make(customer_id: str, ttl: timedelta = timedelta(hours=1)) -> str:
+        return issue_customer_token(customer_id, settings.customer_token_secret, ttl)
+
+    return make
+
+
+def user_event(
+    text: str, intent: str = "", confidence: float = 1.0, entities=None, metadata=None
+) -> Dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+            "text": text,
+            "metadata": metadata or {},
+        },
+        "metadata": metadata or {},
+    }
+
+
+def bot_event(text: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": text, "data": {}}
+
+
+def action_event(name: str) -> Dict[str, Any]:
+    return {"event": "action", "name": name}
+
+
+def make_tracker(
+    text: str = "",
+    intent: str = "",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    history: Optional[List[Dict[str, Any]]] = None,
+    extracted: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+    sender_id: str = "conv-test",
+    confidence: float = 1.0,
+) -> Tracker:
+    """A tracker whose latest message is `text`; `extracted` are the slot values
+    Rasa's slot mappings took from it (what a form validator validates)."""
+    latest = user_event(text, intent, confidence, entities, metadata)
+    events = list(history or []) + [latest]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()]
+    all_slots = {"verification_failures": 0.0, **(slots or {}), **(extracted or {})}
+    return Tracker(
+        sender_id,
+        all_slots,
+        latest["parse_data"],
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
+
+
+@dataclass
+class Result:
+    events: List[Dict[str, Any]]
+    messages: List[Dict[str, Any]]
+
+    @property
+    def texts(self) -> List[str]:
+        return [m.get("text") or "" for m in self.messages]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def buttons(self) -> List[str]:
+        return [b["title"] for m in self.messages for b in (m.get("buttons") or [])]
+
+    @property
+    def kinds(self) -> List[str]:
+        return [e["event"] for e in self.events]
+
+    @property
+    def ended_form(self) -> bool:
+        return any(e["event"] == "active_loop" and e.get("name") is None for e in self.events)
+
+    def slot(self, name: str, default: Any = "<unset>") -> Any:
+        values = [
+            e["value"] for e in self.events if e.get("event") == "slot" and e.get("name") == name
+        ]
+        return values[-1] if values else default
+
+
+def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return Result(events, dispatcher.messages)

@@ -1,0 +1,61 @@
+from actions.feedback import ActionStoreRating, ValidateCsatForm
+from tests.actions.conftest import make_tracker, run, user_event
+
+SERVED = [user_event("where is my order", "check_order_status")]
+
+
+def test_nothing_is_asked_when_the_bot_did_nothing_worth_rating(services, domain):
+    result = run(
+        ValidateCsatForm(services),
+        make_tracker("bye", "goodbye", history=[user_event("hi", "greet")]),
+        domain,
+    )
+    assert result.slot("requested_slot") is None
+
+
+def test_a_served_customer_is_asked_for_a_rating(services, domain):
+    result = run(ValidateCsatForm(services), make_tracker("bye", "goodbye", history=SERVED), domain)
+    assert result.slot("requested_slot") == "csat_rating"
+
+
+def test_a_typed_rating_is_understood(services, domain):
+    tracker = make_tracker(
+        "I'd give it 4/5",
+        "inform",
+        history=SERVED,
+        slots={"requested_slot": "csat_rating"},
+        extracted={"csat_rating": "I'd give it 4/5"},
+        active_loop="csat_form",
+    )
+    result = run(ValidateCsatForm(services), tracker, domain)
+    assert result.slot("csat_rating") == "4" and result.slot("requested_slot") == "csat_comment"
+
+
+def test_declining_the_survey_skips_it(services, domain):
+    tracker = make_tracker(
+        "no thanks",
+        "deny",
+        history=SERVED,
+        slots={"requested_slot": "csat_rating"},
+        extracted={"csat_rating": "no thanks"},
+        active_loop="csat_form",
+    )
+    result = run(ValidateCsatForm(services), tracker, domain)
+    assert result.slot("csat_rating") == "skipped" and result.slot("requested_slot") is None
+
+
+def test_the_rating_and_comment_are_stored_with_the_conversation(services, domain, conversations):
+    slots = {"csat_rating": "5", "csat_comment": "Quick and clear", "customer_id": "C1001"}
+    result = run(
+        ActionStoreRating(services),
+        make_tracker("Quick and clear", "inform", slots=slots, sender_id="conv-rated"),
+        domain,
+    )
+    assert "Thank you for your feedback" in result.text
+    assert conversations.has_rating("conv-rated")
+    again = run(
+        ValidateCsatForm(services),
+        make_tracker("bye", "goodbye", history=SERVED, sender_id="conv-rated"),
+        domain,
+    )
+    assert again.slot("requested_slot") is None  # asked once per conversation

@@ -1,0 +1,118 @@
+from actions.common import Services
+from actions.general import (
+    ActionCancelCurrentTask,
+    ActionGreet,
+    ActionHandleFallback,
+    ActionStartOver,
+)
+from actions.orders import ActionShowOrderStatus
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.db import Database
+from helpdesk.sql_records import SqlCustomerRecords
+from tests.actions.conftest import action_event, bot_event, make_tracker, run, user_event
+
+
+def test_a_signed_in_customer_is_greeted_by_name(services, domain, token_for):
+    result = run(
+        ActionGreet(services),
+        make_tracker("hi", "greet", metadata={"customer_token": token_for("C1001")}),
+        domain,
+    )
+    assert result.text.startswith("Hi Maya! I'm the Brightwave virtual assistant")
+    assert result.slot("customer_id") == "C1001"
+    anonymous = run(ActionGreet(services), make_tracker("hi", "greet"), domain)
+    assert anonymous.text.startswith("Hi! I'm the Brightwave virtual assistant")
+    assert "Where is my order?" in anonymous.buttons
+
+
+def test_the_first_misunderstanding_asks_again_with_suggestions(services, domain):
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("blorp zzz", "nlu_fallback", confidence=0.2),
+        domain,
+    )
+    assert "didn't quite get that" in result.text and "Talk to a person" in result.buttons
+    assert "pause" not in result.kinds
+
+
+def test_two_misunderstandings_in_a_row_bring_in_a_person(services, domain):
+    history = [
+        user_event("asdf qwer", "nlu_fallback", 0.2),
+        action_event("action_handle_fallback"),
+        bot_event("Sorry..."),
+    ]
+    tracker = make_tracker("zxcv", "nlu_fallback", history=history, confidence=0.1)
+    result = run(ActionHandleFallback(services), tracker, domain)
+    assert "pause" in result.kinds
+    assert "support team" in result.text
+
+
+def test_a_misunderstanding_after_an_understood_message_starts_counting_again(services, domain):
+    history = [
+        user_event("asdf", "nlu_fallback", 0.2),
+        action_event("action_handle_fallback"),
+        user_event("where is my order", "check_order_status"),
+    ]
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("zxcv", "nlu_fallback", history=history),
+        domain,
+    )
+    assert "pause" not in result.kinds
+
+
+def test_empty_and_very_long_messages_get_a_fitting_answer(services, domain):
+    empty = run(ActionHandleFallback(services), make_tracker("   ", "nlu_fallback"), domain)
+    assert "empty" in empty.text
+    long = run(
+        ActionHandleFallback(services), make_tracker("my order " * 500, "nlu_fallback"), domain
+    )
+    assert "Open a ticket" in long.buttons
+
+
+def test_an_order_number_on_its_own_offers_what_can_be_done_with_it(services, domain):
+    result = run(ActionHandleFallback(services), make_tracker("bw 104233", "inform"), domain)
+    assert "order BW-104233" in result.text and "Where is it?" in result.buttons
+
+
+def test_never_mind_ends_the_form_and_clears_the_task_but_not_the_identity(services, domain):
+    slots = {
+        "customer_id": "C1001",
+        "identity_method": "token",
+        "ticket_category": "billing",
+        "requested_slot": "ticket_description",
+    }
+    result = run(
+        ActionCancelCurrentTask(services),
+        make_tracker("never mind", "nevermind", slots=slots, active_loop="ticket_form"),
+        domain,
+    )
+    assert result.ended_form
+    assert result.slot("ticket_category") is None and result.slot("customer_id") == "<unset>"
+    assert "stopped the ticket" in result.text
+
+
+def test_start_over_offers_a_fresh_start(services, domain):
+    result = run(
+        ActionStartOver(services),
+        make_tracker("start over", "start_over", slots={"order_id": "BW-104101"}),
+        domain,
+    )
+    assert result.slot("order_id") is None and "start over" in result.text
+
+
+def test_a_broken_backend_gets_an_apology_not_a_stack_trace(settings, domain):
+    down = Database("postgresql://kefu@127.0.0.1:9/nowhere?connect_timeout=2")
+    broken = Services(settings, SqlCustomerRecords(down), ConversationRecords(down))
+    result = run(
+        ActionShowOrderStatus(broken),
+        make_tracker(
+            "where is my order",
+            "check_order_status",
+            slots={"customer_id": "C1001", "identity_method": "token"},
+        ),
+        domain,
+    )
+    assert (
+        "can't reach our customer systems" in result.text and "Talk to a person" in result.buttons
+    )

@@ -1,0 +1,92 @@
+import pytest
+from sqlalchemy import select
+
+from actions.common import Services
+from actions.handoff import ActionEscalateToHuman
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.db import Database
+from helpdesk.models import Handoff
+from helpdesk.sql_records import SqlCustomerRecords
+from tests.actions.conftest import action_event, bot_event, make_tracker, run, user_event
+from tests.conftest import CLOSED_HOURS
+
+HISTORY = [
+    user_event("my headphones arrived broken", "report_problem", 0.88),
+    action_event("ticket_form"),
+    bot_event("Which order is it about?"),
+]
+
+
+def test_a_request_for_a_person_pauses_the_bot_and_records_the_whole_story(
+    services, domain, demo_db, token_for
+):
+    tracker = make_tracker(
+        "can I talk to a real person",
+        "request_human",
+        slots={"ticket_category": "damaged_item"},
+        metadata={"customer_token": token_for("C1002")},
+        history=HISTORY,
+        active_loop="ticket_form",
+    )
+    result = run(ActionEscalateToHuman(services), tracker, domain)
+    assert "pause" in result.kinds and result.ended_form
+    assert "next in the queue" in result.text
+    with demo_db.session() as session:
+        handoff = session.execute(select(Handoff)).scalar_one()
+    assert handoff.reason == "customer_request" and handoff.customer_id == "C1002"
+    assert handoff.identity_method == "token"
+    assert handoff.collected["ticket_category"] == "damaged_item"
+    assert [t["text"] for t in handoff.transcript] == [
+        "my headphones arrived broken",
+        "Which order is it about?",
+        "can I talk to a real person",
+    ]
+    assert (
+        handoff.transcript[0]["intent"] == "report_problem"
+        and handoff.transcript[0]["confidence"] == 0.88
+    )
+
+
+@pytest.mark.parametrize(
+    ("intent", "reason"),
+    [
+        ("report_fraud", "fraud"),
+        ("raise_legal_issue", "legal"),
+        ("request_data_deletion", "privacy_deletion"),
+        ("express_frustration", "customer_upset"),
+    ],
+)
+def test_sensitive_topics_and_upset_customers_are_escalated_with_their_reason(
+    services, domain, demo_db, intent, reason
+):
+    run(ActionEscalateToHuman(services), make_tracker("...", intent), domain)
+    with demo_db.session() as session:
+        assert session.execute(select(Handoff.reason)).scalar_one() == reason
+
+
+def test_outside_hours_the_customer_gets_a_ticket_and_the_time_a_person_answers(
+    settings, records, conversations, domain
+):
+    closed = Services(settings, records, conversations, clock=lambda: CLOSED_HOURS)
+    tracker = make_tracker(
+        "human please",
+        "request_human",
+        slots={"customer_id": "C1003", "identity_method": "verification"},
+    )
+    result = run(ActionEscalateToHuman(closed), tracker, domain)
+    assert "pause" not in result.kinds
+    ticket = records.list_tickets("C1003")[0]
+    assert ticket.ref in result.text
+    assert "offline right now" in result.text and "back tomorrow at 8:00 am Eastern" in result.text
+    assert (
+        "answer by tomorrow at 8:00 am Eastern" not in result.text
+    )  # standard: one business day later
+    assert "Tuesday, Dec 1 at 8:00 am Eastern" in result.text
+
+
+def test_a_database_that_is_down_still_gets_the_customer_to_a_person(settings, domain):
+    down = Database("postgresql://kefu@127.0.0.1:9/nowhere?connect_timeout=2")
+    broken = Services(settings, SqlCustomerRecords(down), ConversationRecords(down))
+    result = run(ActionEscalateToHuman(broken), make_tracker("agent", "request_human"), domain)
+    assert "support@brightwave.example" in result.text and "1-800-555-0199" in result.text
+    assert "Traceback" not in result.text

@@ -1,0 +1,194 @@
+"""Identity rules: nothing about an account before verification, the same answer
+for an unknown email and a wrong pair, and a limit on attempts."""
+
+from datetime import timedelta
+
+from actions.identity import ActionShowAccount, ValidateAccountForm
+from actions.orders import ActionShowOrderStatus, ValidateOrderStatusForm
+from tests.actions.conftest import make_tracker, run
+
+
+def test_a_signed_in_customer_skips_verification(services, domain, token_for):
+    tracker = make_tracker(
+        "where is my order", "check_order_status", metadata={"customer_token": token_for("C1001")}
+    )
+    result = run(ValidateOrderStatusForm(services), tracker, domain)
+    assert result.slot("customer_id") == "C1001" and result.slot("identity_method") == "token"
+    assert result.slot("requested_slot") is None  # nothing to ask: the form completes
+
+
+def test_an_anonymous_visitor_is_asked_for_email_first(services, domain):
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker("where is my order", "check_order_status"),
+        domain,
+    )
+    assert result.slot("requested_slot") == "verification_email"
+    assert result.slot("customer_id") == "<unset>"
+
+
+def test_an_expired_token_is_explained_and_verification_offered(services, domain, token_for):
+    token = token_for("C1001", ttl=timedelta(minutes=-10))
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker("my orders", "check_order_status", metadata={"customer_token": token}),
+        domain,
+    )
+    assert "expired" in result.text
+    assert result.slot("requested_slot") == "verification_email"
+
+
+def test_a_forged_token_identifies_nobody(services, domain):
+    forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDMTAwMSIsImV4cCI6OTk5OTk5OTk5OX0.bm90LWEtc2lnbmF0dXJl"
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker("orders", "check_order_status", metadata={"customer_token": forged}),
+        domain,
+    )
+    assert result.slot("customer_id") == "<unset>"
+    assert result.slot("requested_slot") == "verification_email"
+
+
+def asked(slot: str) -> dict:
+    return {"requested_slot": slot}
+
+
+def test_email_then_order_number_verifies_the_customer(services, domain):
+    form = ValidateAccountForm(services)
+    first = run(
+        form,
+        make_tracker(
+            "Maya.Thompson@example.com",
+            "inform",
+            slots=asked("verification_email"),
+            extracted={"verification_email": "Maya.Thompson@example.com"},
+            active_loop="account_form",
+        ),
+        domain,
+    )
+    assert first.slot("verification_email") == "maya.thompson@example.com"
+    assert first.slot("requested_slot") == "verification_order"
+    second = run(
+        form,
+        make_tracker(
+            "it's bw 104101",
+            "inform",
+            slots={
+                **asked("verification_order"),
+                "verification_email": "maya.thompson@example.com",
+            },
+            extracted={"verification_order": "it's bw 104101"},
+            active_loop="account_form",
+        ),
+        domain,
+    )
+    assert (
+        second.slot("customer_id") == "C1001" and second.slot("identity_method") == "verification"
+    )
+    assert second.slot("requested_slot") is None
+    assert "you're verified" in second.text
+
+
+def test_email_and_order_in_one_message_verify_at_once(services, domain):
+    tracker = make_tracker(
+        "maya.thompson@example.com and my order is BW-104119",
+        "inform",
+        slots=asked("verification_email"),
+        extracted={"verification_email": "maya.thompson@example.com and my order is BW-104119"},
+        active_loop="account_form",
+    )
+    result = run(ValidateAccountForm(services), tracker, domain)
+    assert result.slot("customer_id") == "C1001"
+
+
+def attempt(services, domain, email, order, failures=0.0):
+    tracker = make_tracker(
+        order,
+        "inform",
+        slots={
+            **asked("verification_order"),
+            "verification_email": email,
+            "verification_failures": failures,
+        },
+        extracted={"verification_order": order},
+        active_loop="account_form",
+    )
+    return run(ValidateAccountForm(services), tracker, domain)
+
+
+def test_unknown_email_and_wrong_pair_get_the_same_answer(services, domain):
+    unknown = attempt(services, domain, "nobody@example.com", "BW-104101")
+    wrong = attempt(services, domain, "maya.thompson@example.com", "BW-104167")  # Daniel's order
+    assert unknown.texts == wrong.texts
+    for result in (unknown, wrong):
+        assert result.slot("customer_id") == "<unset>"
+        assert (
+            result.slot("verification_email") is None and result.slot("verification_order") is None
+        )
+        assert result.slot("requested_slot") == "verification_email"
+        assert result.slot("verification_failures") == 1.0
+
+
+def test_the_third_failure_ends_verification_for_the_conversation(services, domain):
+    result = attempt(services, domain, "maya.thompson@example.com", "BW-100000", failures=2.0)
+    assert result.slot("verification_failures") == 3.0
+    assert result.slot("requested_slot") is None
+    assert "can't try again" in result.text
+    # Even the right pair is no longer asked for or accepted in this conversation.
+    locked = run(
+        ValidateAccountForm(services),
+        make_tracker("my account", "check_account", slots={"verification_failures": 3.0}),
+        domain,
+    )
+    assert locked.slot("requested_slot") is None and locked.slot("customer_id") == "<unset>"
+
+
+def test_nothing_about_the_account_is_shown_without_verification(services, domain):
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker("where is my order", "check_order_status"),
+        domain,
+    )
+    assert "BW-" not in result.text and "verify" in result.text
+    account = run(
+        ActionShowAccount(services),
+        make_tracker("my account", "check_account", slots={"verification_failures": 3.0}),
+        domain,
+    )
+    assert "maya" not in account.text.lower() and "Talk to a person" in account.buttons
+
+
+def test_an_email_that_is_not_an_email_is_asked_again(services, domain):
+    result = run(
+        ValidateAccountForm(services),
+        make_tracker(
+            "maya at example",
+            "inform",
+            slots=asked("verification_email"),
+            extracted={"verification_email": "maya at example"},
+            active_loop="account_form",
+        ),
+        domain,
+    )
+    assert result.slot("verification_email") is None and "email address" in result.text
+
+
+def test_a_visitor_without_an_order_number_is_offered_a_person(services, domain):
+    tracker = make_tracker(
+        "I don't have an order number",
+        "inform",
+        slots={**asked("verification_order"), "verification_email": "maya.thompson@example.com"},
+        extracted={"verification_order": "I don't have an order number"},
+        active_loop="account_form",
+    )
+    result = run(ValidateAccountForm(services), tracker, domain)
+    assert "Talk to a person" in result.buttons and result.slot("verification_order") is None
+
+
+def test_the_account_summary_shows_tier_orders_and_open_tickets(services, domain, token_for):
+    tracker = make_tracker(
+        "what tier am I", "check_account", metadata={"customer_token": token_for("C1001")}
+    )
+    result = run(ActionShowAccount(services), tracker, domain)
+    assert "Premier member" in result.text and "1 business hour" in result.text
+    assert "3 orders" in result.text and "T-00001" in result.text

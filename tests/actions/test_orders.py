@@ -1,0 +1,126 @@
+from actions.orders import (
+    ActionAskCancellationOrder,
+    ActionCancelOrder,
+    ActionShowOrderStatus,
+    ValidateCancellationForm,
+)
+from tests.actions.conftest import make_tracker, run
+
+MAYA = {"customer_id": "C1001", "identity_method": "token"}
+
+
+def test_order_status_shows_status_carrier_tracking_and_items(services, domain):
+    tracker = make_tracker(
+        "where is bw104119", "check_order_status", slots={**MAYA, "order_id": "BW-104119"}
+    )
+    result = run(ActionShowOrderStatus(services), tracker, domain)
+    assert "BW-104119" in result.text and "on its way" in result.text
+    assert "UPS tracking number 1Z" in result.text and "ups.com/track" in result.text
+    assert "Orbit smart speaker ×2" in result.text
+    assert result.slot("order_id") is None
+
+
+def test_without_an_order_number_the_latest_orders_are_listed(services, domain):
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker("where is my stuff", "check_order_status", slots=MAYA),
+        domain,
+    )
+    assert all(order in result.text for order in ("BW-104138", "BW-104119", "BW-104101"))
+    assert "Delivered on" in result.text
+
+
+def test_someone_elses_order_is_reported_as_not_found(services, domain):
+    tracker = make_tracker(
+        "where is BW-104167", "check_order_status", slots={**MAYA, "order_id": "BW-104167"}
+    )
+    result = run(ActionShowOrderStatus(services), tracker, domain)
+    assert "couldn't find an order BW-104167" in result.text
+    assert "Echo-Arc" not in result.text  # Daniel's items never appear
+
+
+def test_a_processing_order_is_cancelled_after_confirmation(services, domain, records):
+    form = ValidateCancellationForm(services)
+    chosen = run(
+        form,
+        make_tracker(
+            "bw104138",
+            "inform",
+            slots={**MAYA, "requested_slot": "order_id"},
+            extracted={"order_id": "bw104138"},
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert (
+        chosen.slot("order_id") == "BW-104138"
+        and chosen.slot("requested_slot") == "cancel_confirmed"
+    )
+    done = run(
+        ActionCancelOrder(services),
+        make_tracker(
+            "yes", "affirm", slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": True}
+        ),
+        domain,
+    )
+    assert "order BW-104138 is cancelled" in done.text
+    assert records.get_order("BW-104138").status == "cancelled"
+
+
+def test_declining_the_confirmation_keeps_the_order(services, domain, records):
+    result = run(
+        ActionCancelOrder(services),
+        make_tracker(
+            "no", "deny", slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": False}
+        ),
+        domain,
+    )
+    assert "left order BW-104138 as it is" in result.text
+    assert records.get_order("BW-104138").status == "processing"
+
+
+def test_a_shipped_order_is_not_confirmed_but_offered_as_a_return(services, domain):
+    form = ValidateCancellationForm(services)
+    chosen = run(
+        form,
+        make_tracker(
+            "BW-104119",
+            "inform",
+            slots={**MAYA, "requested_slot": "order_id"},
+            extracted={"order_id": "BW-104119"},
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert chosen.slot("requested_slot") is None  # no "are you sure?" for what cannot be done
+    result = run(
+        ActionCancelOrder(services),
+        make_tracker("BW-104119", "inform", slots={**MAYA, "order_id": "BW-104119"}),
+        domain,
+    )
+    assert "already shipped" in result.text and "Start a return" in result.buttons
+
+
+def test_cancelling_someone_elses_order_is_refused(services, domain, records):
+    form = ValidateCancellationForm(services)
+    result = run(
+        form,
+        make_tracker(
+            "BW-104190",
+            "inform",
+            slots={**MAYA, "requested_slot": "order_id"},
+            extracted={"order_id": "BW-104190"},
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert result.slot("order_id") is None and "couldn't find order BW-104190" in result.text
+
+
+def test_the_cancellation_question_offers_only_cancellable_orders(services, domain):
+    result = run(
+        ActionAskCancellationOrder(services),
+        make_tracker("cancel", "cancel_order", slots=MAYA),
+        domain,
+    )
+    assert result.buttons == ["BW-104138 (Tempo smartwatch)"]

@@ -1,0 +1,263 @@
+from actions.tickets import (
+    ActionAddTicketComment,
+    ActionAskTicketConfirmed,
+    ActionOpenTicket,
+    ActionShowTicketStatus,
+    ValidateTicketCommentForm,
+    ValidateTicketForm,
+)
+from tests.actions.conftest import make_tracker, run
+
+MAYA = {"customer_id": "C1001", "identity_method": "token"}
+
+
+def test_the_customers_first_words_become_category_and_description(services, domain):
+    text = "The Aurora TV I got yesterday arrived with a cracked screen"
+    result = run(
+        ValidateTicketForm(services), make_tracker(text, "report_problem", slots=MAYA), domain
+    )
+    assert result.slot("ticket_category") == "damaged_item"
+    assert result.slot("ticket_description") == text
+    assert result.slot("requested_slot") == "order_id"
+
+
+def test_a_return_request_is_a_return_ticket(services, domain):
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker("/request_return", "request_return", slots={**MAYA, "order_id": "BW-104101"}),
+        domain,
+    )
+    assert result.slot("ticket_category") == "return_request"
+    assert result.slot("requested_slot") == "ticket_description"
+
+
+def test_the_ticket_order_must_be_the_customers(services, domain):
+    form = ValidateTicketForm(services)
+    slots = {**MAYA, "requested_slot": "order_id", "ticket_category": "damaged_item"}
+    theirs = run(
+        form,
+        make_tracker(
+            "BW-104167",
+            "inform",
+            slots=slots,
+            extracted={"order_id": "BW-104167"},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert theirs.slot("order_id") is None and "couldn't find order BW-104167" in theirs.text
+    mine = run(
+        form,
+        make_tracker(
+            "104101",
+            "inform",
+            slots=slots,
+            extracted={"order_id": "104101"},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert (
+        mine.slot("order_id") == "BW-104101" and mine.slot("requested_slot") == "ticket_description"
+    )
+
+
+def test_a_billing_problem_does_not_need_an_order(services, domain):
+    slots = {**MAYA, "requested_slot": "ticket_category"}
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            "billing",
+            "inform",
+            slots=slots,
+            extracted={"ticket_category": "billing"},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert (
+        result.slot("ticket_category") == "billing"
+        and result.slot("requested_slot") == "ticket_description"
+    )
+
+
+def test_a_too_short_description_is_asked_again(services, domain):
+    slots = {**MAYA, "requested_slot": "ticket_description", "ticket_category": "billing"}
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            "broken",
+            "inform",
+            slots=slots,
+            extracted={"ticket_description": "broken"},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert result.slot("ticket_description") is None and "a little more" in result.text
+
+
+def test_urgency_in_the_customers_words(services, domain):
+    slots = {
+        **MAYA,
+        "requested_slot": "ticket_urgency",
+        "ticket_category": "billing",
+        "ticket_description": "I was charged twice for one order",
+    }
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            "pretty urgent tbh",
+            "inform",
+            slots=slots,
+            extracted={"ticket_urgency": "pretty urgent tbh"},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert (
+        result.slot("ticket_urgency") == "high"
+        and result.slot("requested_slot") == "ticket_confirmed"
+    )
+
+
+def test_declining_the_summary_starts_the_questions_again(services, domain):
+    slots = {
+        **MAYA,
+        "requested_slot": "ticket_confirmed",
+        "ticket_category": "billing",
+        "ticket_description": "charged twice for one order",
+        "ticket_urgency": "high",
+    }
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            "no",
+            "deny",
+            slots=slots,
+            extracted={"ticket_confirmed": False},
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert (
+        result.slot("ticket_category") is None
+        and result.slot("requested_slot") == "ticket_category"
+    )
+
+
+def test_the_summary_quotes_the_customers_text_as_given(services, domain):
+    slots = {
+        **MAYA,
+        "ticket_category": "damaged_item",
+        "order_id": "BW-104101",
+        "ticket_description": "<script>alert(1)</script> box crushed",
+        "ticket_urgency": "normal",
+    }
+    result = run(
+        ActionAskTicketConfirmed(services), make_tracker("normal", "inform", slots=slots), domain
+    )
+    assert "<script>alert(1)</script> box crushed" in result.text and "BW-104101" in result.text
+
+
+def test_opening_the_ticket_stores_it_with_priority_and_tells_number_and_target(
+    services, domain, records
+):
+    slots = {
+        **MAYA,
+        "ticket_category": "damaged_item",
+        "order_id": "BW-104101",
+        "ticket_description": "The fridge door arrived dented",
+        "ticket_urgency": "high",
+        "ticket_confirmed": True,
+    }
+    result = run(ActionOpenTicket(services), make_tracker("yes", "affirm", slots=slots), domain)
+    ticket = records.list_tickets("C1001")[0]
+    assert (
+        ticket.ref in result.text
+        and "within 1 business hour" in result.text
+        and "Premier" in result.text
+    )
+    assert (ticket.category, ticket.order_id, ticket.urgency) == (
+        "damaged_item",
+        "BW-104101",
+        "high",
+    )
+    assert ticket.priority >= 9  # Premier x high
+    assert ticket.first_response_due is not None
+    assert result.slot("ticket_description") is None  # ready for the next ticket
+
+
+def test_a_standard_customer_is_promised_one_business_day(services, domain, records):
+    slots = {
+        "customer_id": "C1003",
+        "identity_method": "verification",
+        "ticket_category": "billing",
+        "order_id": "none",
+        "ticket_description": "I was charged twice this month",
+        "ticket_urgency": "low",
+        "ticket_confirmed": True,
+    }
+    result = run(ActionOpenTicket(services), make_tracker("yes", "affirm", slots=slots), domain)
+    assert "within 1 business day" in result.text and "Standard" in result.text
+    assert records.list_tickets("C1003")[0].order_id is None
+
+
+def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
+    mine = run(
+        ActionShowTicketStatus(services),
+        make_tracker("any news on my ticket", "check_ticket_status", slots=MAYA),
+        domain,
+    )
+    assert "T-00001" in mine.text and "Charged twice" in mine.text
+    theirs = run(
+        ActionShowTicketStatus(services),
+        make_tracker("T-00002?", "check_ticket_status", slots={**MAYA, "ticket_id": "T-00002"}),
+        domain,
+    )
+    assert "couldn't find that ticket" in theirs.text and "Earbuds" not in theirs.text
+
+
+def test_information_is_added_to_the_customers_own_ticket(services, domain, records):
+    form = ValidateTicketCommentForm(services)
+    chosen = run(
+        form,
+        make_tracker(
+            "T-00001",
+            "inform",
+            slots={**MAYA, "requested_slot": "ticket_id"},
+            extracted={"ticket_id": "T-00001"},
+            active_loop="ticket_comment_form",
+        ),
+        domain,
+    )
+    assert (
+        chosen.slot("ticket_id") == "T-00001" and chosen.slot("requested_slot") == "ticket_comment"
+    )
+    result = run(
+        ActionAddTicketComment(services),
+        make_tracker(
+            "the second charge was on Nov 3",
+            "inform",
+            slots={
+                **MAYA,
+                "ticket_id": "T-00001",
+                "ticket_comment": "the second charge was on Nov 3",
+            },
+        ),
+        domain,
+    )
+    assert "added that to ticket T-00001" in result.text
+    assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
+    other = run(
+        form,
+        make_tracker(
+            "2",
+            "inform",
+            slots={**MAYA, "requested_slot": "ticket_id"},
+            extracted={"ticket_id": "2"},
+            active_loop="ticket_comment_form",
+        ),
+        domain,
+    )
+    assert other.slot("ticket_id") is None

@@ -1,0 +1,34 @@
+"""Rasa only warns when an importer named in config.yml cannot be loaded; these
+tests make sure the knowledge-base questions really reach the training data."""
+
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.knowledge import load_knowledge_base
+from kefu_rasa.kb_importer import KnowledgeBaseImporter
+
+
+def test_every_article_question_trains_the_faq_intent():
+    kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
+    data = KnowledgeBaseImporter(knowledge_base=str(PROJECT_ROOT / "knowledge_base")).get_nlu_data()
+    texts = {m.get("text") for m in data.training_examples}
+    assert {m.get("intent") for m in data.training_examples} == {"ask_faq"}
+    for topic in kb.topics:
+        assert " ".join(topic.title.split()) in texts
+        assert all(" ".join(q.split()) in texts for q in topic.questions)
+
+
+def test_the_project_config_loads_the_importer_beside_the_data_files():
+    importer = TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"),
+        str(PROJECT_ROOT / "domain"),
+        [str(PROJECT_ROOT / "data")],
+    )
+    data = importer.get_nlu_data()
+    faq = [m for m in data.training_examples if m.get("intent") == "ask_faq"]
+    kb_questions = KnowledgeBaseImporter(
+        knowledge_base=str(PROJECT_ROOT / "knowledge_base")
+    ).get_nlu_data()
+    assert len(faq) >= len(kb_questions.training_examples)
+    # Hand-written examples of the other intents are there too.
+    assert any(m.get("intent") == "check_order_status" for m in data.training_examples)
