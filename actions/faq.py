@@ -90,6 +90,24 @@ def question_answered(tracker: Tracker) -> Optional[str]:
     return (question or {}).get("text")
 
 
+def related_topics(services: Services, answered: Optional[str], question: str) -> List[Topic]:
+    """Other answers worth offering when one did not help: the rest of the same
+    article first, then whatever else matched the question best."""
+    matcher = services.faq_matcher()
+    chosen = matcher.kb.topic(answered or "")
+    same_article = [
+        t
+        for t in matcher.topics
+        if chosen and t.article_id == chosen.article_id and t.id != chosen.id
+    ]
+    by_match = [s.topic for s in matcher.match(question, limit=5).ranked]
+    offered: List[Topic] = []
+    for topic in same_article + by_match:
+        if topic.id != answered and topic not in offered:
+            offered.append(topic)
+    return offered
+
+
 class ActionRecordFaqFeedback(KefuAction):
     """Stores whether the answer helped; when it did not, offers other topics."""
 

@@ -66,6 +66,9 @@ class ValidateCsatForm(KefuFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
+        intent = tracker.latest_message.get("intent") or {}
+        if intent.get("name") in ("nevermind", "start_over") and intent.get("confidence", 0) >= 0.7:
+            return {"csat_comment": NO_COMMENT}  # "never mind" is not a comment
         return {"csat_comment": text or NO_COMMENT}
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    EventType,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -192,11 +198,22 @@ class ActionHandleFallback(KefuAction):
 
 
 class ActionDefaultFallback(ActionHandleFallback):
-    """Rasa's core fallback (no rule fits the conversation) handled the same way,
-    without Rasa's default of forgetting the customer's message."""
+    """Rasa's core fallback (no rule fits the conversation) handled the same way.
+
+    Like Rasa's own, it reverts the customer's message afterwards: the message stays
+    in the transcript, but the dialogue carries on as if it had not come, so no rule
+    is thrown off by it and the fallback is not predicted again in a loop."""
 
     def name(self) -> str:
         return "action_default_fallback"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().act(dispatcher, tracker, domain)
+        if any(e.get("event") == "pause" for e in events):
+            return events
+        return events + [UserUtteranceReverted()]
 
 
 def clear_task_events(tracker: Tracker) -> List[EventType]:

@@ -29,6 +29,18 @@ def mentioned_order(tracker: Tracker) -> Optional[str]:
     return parse_order_id(str(value))
 
 
+def asked_about(tracker: Tracker) -> Optional[str]:
+    """The order number in the customer's latest "where is my order" message, which
+    inside another form does not fill `order_id`."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == "check_order_status":
+            return parse_order_id(event.get("text") or "")
+    return None
+
+
 class ValidateOrderStatusForm(IdentityFormValidation):
     def name(self) -> str:
         return "validate_order_status_form"
@@ -45,7 +57,7 @@ class ActionShowOrderStatus(KefuAction):
     ) -> List[EventType]:
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
         if identity is not None:
-            self._show(dispatcher, identity, mentioned_order(tracker))
+            self._show(dispatcher, identity, mentioned_order(tracker) or asked_about(tracker))
             offer_to_resume_ticket(dispatcher, tracker)
         return [SlotSet("order_id", None)]
 

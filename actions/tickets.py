@@ -39,6 +39,18 @@ _NOT_AN_ORDER = (
 )
 
 
+def describes_a_problem(text: str, category: Optional[str]) -> bool:
+    """Whether the message that started the ticket already tells what went wrong
+    ("the soundbar arrived dented and scratched"), rather than just asking for help
+    ("I want to open a ticket", "I'd like to return the fridge")."""
+    if text.startswith("/"):
+        return False
+    words = len(text.split())
+    if category in (None, "return_request", "cancellation", "other"):
+        return words >= 14
+    return words >= 6
+
+
 class ValidateTicketForm(IdentityFormValidation):
     def name(self) -> str:
         return "validate_ticket_form"
@@ -73,10 +85,8 @@ class ValidateTicketForm(IdentityFormValidation):
             category = category or self.services.facts.guess_category(text)
             if category:
                 events.append(SlotSet("ticket_category", category))
-        if (
-            tracker.get_slot("ticket_description") is None
-            and not text.startswith("/")
-            and len(text.split()) >= 6
+        if tracker.get_slot("ticket_description") is None and describes_a_problem(
+            text, self.services.facts.guess_category(text)
         ):
             events.append(SlotSet("ticket_description", text))
         tracker.add_slots(events)
@@ -87,6 +97,8 @@ class ValidateTicketForm(IdentityFormValidation):
     ) -> Dict[str, Any]:
         facts = self.services.facts
         text = str(value or "").strip().lower()
+        if text.startswith("/"):
+            return {"ticket_category": None}  # a button of an earlier question
         for key, category in facts.ticket_categories.items():
             if text in (key, category.label.lower()):
                 return {"ticket_category": key}
@@ -191,11 +203,22 @@ class ActionAskTicketOrder(KefuAction):
         return []
 
 
-class ActionAskTicketDescription(AskQuestion):
-    question = "Please describe the problem in your own words: what happened, and anything you've already tried."
+class ActionAskTicketDescription(KefuAction):
+    QUESTIONS = {
+        "return_request": "Could you tell me briefly why you're returning it, and whether it has been opened?",
+        "cancellation": "Could you tell me what you'd like cancelled, and why?",
+    }
+    DEFAULT = "Please describe the problem in your own words: what happened, and anything you've already tried."
 
     def name(self) -> str:
         return "action_ask_ticket_description"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        category = tracker.get_slot("ticket_category") or ""
+        dispatcher.utter_message(text=self.QUESTIONS.get(category, self.DEFAULT))
+        return []
 
 
 class ActionAskTicketComment(AskQuestion):

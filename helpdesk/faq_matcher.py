@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import List
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
 
 from helpdesk.knowledge import KnowledgeBase, Topic
 from helpdesk.parsing import normalize_text
+from helpdesk.text_classifier import TextClassifier
 
 # Words customers use for the same thing; folded before matching so that a few
 # examples per topic cover many phrasings.
@@ -89,44 +86,27 @@ class FaqMatcher:
         self.min_confidence = min_confidence
         self.min_similarity = min_similarity
         texts, labels = [], []
-        for index, topic in enumerate(self.topics):
-            for example in topic.examples:
-                texts.append(prepare(example))
-                labels.append(index)
-        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-        self._chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1
-        )
-        matrix = self._features(texts, fit=True)
-        self._examples = matrix
+        for topic in self.topics:
+            texts.extend(topic.examples)
+            labels.extend([topic.id] * len(topic.examples))
+        self._classifier = TextClassifier(c=20.0, prepare=prepare).fit(texts, labels)
+        self._examples = self._classifier.vectors(texts)
         self._example_labels = np.array(labels)
-        self._classifier = LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced")
-        self._classifier.fit(matrix, labels)
-
-    def _features(self, texts: Sequence[str], fit: bool = False):  # type: ignore[no-untyped-def]
-        if fit:
-            words = self._words.fit_transform(texts)
-            chars = self._chars.fit_transform(texts)
-        else:
-            words = self._words.transform(texts)
-            chars = self._chars.transform(texts)
-        return normalize(hstack([words, chars]).tocsr())
+        self._by_id = {topic.id: topic for topic in self.topics}
 
     def match(self, question: str, limit: int = 3) -> FaqMatch:
-        vector = self._features([prepare(question)])
-        probabilities = self._classifier.predict_proba(vector)[0]
+        vector = self._classifier.vectors([question])
         similarities = (self._examples @ vector.T).toarray().ravel()
-        best_similarity = np.zeros(len(self.topics))
-        np.maximum.at(best_similarity, self._example_labels, similarities)
-        order = np.argsort(-probabilities)[: max(limit, 1)]
-        ranked = [
-            TopicScore(
-                topic=self.topics[i],
-                probability=float(probabilities[i]),
-                similarity=float(best_similarity[i]),
+        ranked = []
+        for topic_id, probability in self._classifier.rank([question])[0][: max(limit, 1)]:
+            mask = self._example_labels == topic_id
+            ranked.append(
+                TopicScore(
+                    topic=self._by_id[topic_id],
+                    probability=probability,
+                    similarity=float(similarities[mask].max()),
+                )
             )
-            for i in order
-        ]
         best = ranked[0]
         confident = (
             best.probability >= self.min_confidence and best.similarity >= self.min_similarity

@@ -119,3 +119,20 @@ def parse_urgency(text: str) -> Optional[str]:
         if re.search(pattern, clean):
             return level
     return None
+
+
+_MASKS = (
+    (_EMAIL_RE, " emailaddress "),
+    (_ORDER_RE, " ordernumber "),
+    (re.compile(r"(?<![\w-])t-?\d{3,7}(?!\d)", re.IGNORECASE), " ticketnumber "),
+)
+
+
+def mask_identifiers(text: str) -> str:
+    """Replaces emails, order numbers and ticket numbers with placeholder words, so
+    a classifier learns "a message with an order number" rather than the numbers
+    that happened to be in its examples."""
+    masked = normalize_text(text)
+    for pattern, word in _MASKS:
+        masked = pattern.sub(word, masked)
+    return re.sub(r"\s+", " ", masked).strip().lower()

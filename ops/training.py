@@ -24,7 +24,10 @@ TRAINING_INPUTS = (
     "data",
     "knowledge_base/articles",
     "kefu_rasa/kb_importer.py",
+    "kefu_rasa/intent_classifier.py",
     "helpdesk/knowledge.py",
+    "helpdesk/text_classifier.py",
+    "helpdesk/parsing.py",
 )
 
 

@@ -1,0 +1,64 @@
+"""A small, fast text classifier shared by the intent classifier (inside Rasa) and
+the FAQ topic matcher: TF-IDF over word 1-2-grams and character 2-5-grams within
+words, and a logistic regression.
+
+On Kefu's data it trains in a couple of seconds and beats Rasa's own
+LogisticRegressionClassifier (raw counts, C=1) by several points of accuracy on
+the held-out test set: TF-IDF damps words that are everywhere, sublinear counts
+keep long messages from dominating, and character n-grams absorb typos.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import normalize
+
+Ranking = List[Tuple[str, float]]
+
+
+class TextClassifier:
+    def __init__(self, c: float = 10.0, prepare: Optional[Callable[[str], str]] = None) -> None:
+        self.prepare = prepare or (lambda text: text.lower())
+        self.features = FeatureUnion(
+            [
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                (
+                    "chars",
+                    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                ),
+            ]
+        )
+        self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
+        if len(set(labels)) < 2:
+            raise ValueError("a classifier needs examples of at least two labels")
+        self.model.fit(self.vectors(texts, fit=True), list(labels))
+        return self
+
+    def vectors(self, texts: Sequence[str], fit: bool = False) -> csr_matrix:
+        """Unit-length feature vectors, so a dot product is a cosine similarity."""
+        prepared = [self.prepare(text or "") for text in texts]
+        matrix = self.features.fit_transform(prepared) if fit else self.features.transform(prepared)
+        return normalize(csr_matrix(matrix))
+
+    @property
+    def labels(self) -> List[str]:
+        return [str(label) for label in self.model.classes_]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.predict_proba(self.vectors(texts))
+
+    def rank(self, texts: Sequence[str]) -> List[Ranking]:
+        """For each text, every label with its probability, most likely first."""
+        rankings = []
+        for row in self.probabilities(texts):
+            order = np.argsort(-row)
+            rankings.append([(self.labels[i], float(row[i])) for i in order])
+        return rankings
