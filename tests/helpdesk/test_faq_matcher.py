@@ -1,0 +1,56 @@
+"""The FAQ topic picker on questions written apart from the articles
+(tests/faq/questions.yml): right topics for answerable questions, and no confident
+answer to most questions the knowledge base does not cover."""
+
+import yaml
+
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.faq_matcher import FaqMatcher
+from helpdesk.knowledge import load_knowledge_base
+
+
+def matcher(facts) -> FaqMatcher:
+    kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
+    return FaqMatcher(kb, facts.faq_min_confidence, facts.faq_min_similarity)
+
+
+def test_held_out_questions_find_the_right_article_and_unanswerable_ones_do_not(facts):
+    questions = yaml.safe_load((PROJECT_ROOT / "tests" / "faq" / "questions.yml").read_text())
+    faq = matcher(facts)
+    right = wrong = unsure = 0
+    for item in questions["answerable"]:
+        match = faq.match(item["text"])
+        if not match.confident:
+            unsure += 1
+        elif match.best.topic.id == item["topic"]:
+            right += 1
+        else:
+            wrong += 1
+    false_answers = sum(faq.match(text).confident for text in questions["unanswerable"])
+    total = len(questions["answerable"])
+    print(f"\nFAQ topics: {right}/{total} right, {wrong} wrong, {unsure} not sure; "
+          f"{false_answers}/{len(questions['unanswerable'])} unanswerable answered with confidence")
+    assert right / total >= 0.93
+    assert wrong / total <= 0.03
+    assert false_answers / len(questions["unanswerable"]) <= 0.15
+
+
+def test_every_topic_id_is_unique_and_every_answer_fills_its_placeholders(facts):
+    from helpdesk.knowledge import fill_placeholders
+
+    kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
+    ids = [t.id for t in kb.topics]
+    assert len(ids) == len(set(ids)) and len(ids) >= 20
+    for topic in kb.topics:
+        assert "{{" not in fill_placeholders(topic.answer, facts), topic.id
+
+
+def test_an_edited_article_changes_the_answer_without_retraining(tmp_path, facts):
+    import shutil
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(PROJECT_ROOT / "knowledge_base", kb_dir)
+    article = kb_dir / "articles" / "price-match.md"
+    article.write_text(article.read_text().replace("14 days", "21 days"))
+    topic = FaqMatcher(load_knowledge_base(kb_dir)).match("do you price match?").best.topic
+    assert "21 days" in topic.answer and "14 days" not in topic.answer
