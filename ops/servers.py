@@ -25,10 +25,17 @@ import requests
 from ops.paths import ROOT, VAR, tool
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> List[int]:
+    """`count` distinct ports that are free right now (held open together while
+    they are chosen, so the same port is never handed out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @dataclass
@@ -244,3 +251,10 @@ def _signal_group(popen: subprocess.Popen, sig: int) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(popen.pid, sig)
+
+
+def _tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

@@ -78,19 +78,20 @@ def trained_model() -> Path:
 def stack(trained_model, tmp_path_factory):
     """Action server, Rasa server and web app as real processes on free ports, with
     their own SQLite databases holding the demo data."""
-    from ops.servers import Stack, StackConfig, free_port
+    from ops.servers import Stack, StackConfig, free_ports
 
     root = tmp_path_factory.mktemp("stack")
     db = Database(f"sqlite:///{root / 'kefu.db'}")
     import_demo(db)
     db.dispose()
+    web_port, rasa_port, actions_port = free_ports(3)
     config = StackConfig(
         model=trained_model,
         database_url=db.url,
         tracker_db=root / "tracker.db",
-        web_port=free_port(),
-        rasa_port=free_port(),
-        actions_port=free_port(),
+        web_port=web_port,
+        rasa_port=rasa_port,
+        actions_port=actions_port,
         demo_mode=True,
         log_dir=root / "logs",
     )

@@ -130,6 +130,8 @@ def test_an_order_asked_about_inside_another_form_is_still_the_one_shown(service
     # Inside the ticket form the order number does not fill `order_id` (the form
     # did not ask for it), so the action reads it from the customer's question.
     history = [user_event("I'd like to report a problem", "report_problem")]
-    tracker = make_tracker("where is my order BW-104119?", "check_order_status", slots=MAYA, history=history)
+    tracker = make_tracker(
+        "where is my order BW-104119?", "check_order_status", slots=MAYA, history=history
+    )
     result = run(ActionShowOrderStatus(services), tracker, domain)
     assert result.text.startswith("Order BW-104119") and "BW-104101" not in result.text

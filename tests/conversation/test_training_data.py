@@ -42,5 +42,7 @@ def test_the_nlu_test_set_is_kept_apart_from_the_training_data():
 
 def test_the_faq_test_questions_are_not_article_questions():
     questions = yaml.safe_load((PROJECT_ROOT / "tests" / "faq" / "questions.yml").read_text())
-    asked = {normalised(q["text"]) for q in questions["answerable"]} | {normalised(q) for q in questions["unanswerable"]}
+    asked = {normalised(q["text"]) for q in questions["answerable"]} | {
+        normalised(q) for q in questions["unanswerable"]
+    }
     assert asked & training_texts() == set()

@@ -28,8 +28,10 @@ def test_held_out_questions_find_the_right_article_and_unanswerable_ones_do_not(
             wrong += 1
     false_answers = sum(faq.match(text).confident for text in questions["unanswerable"])
     total = len(questions["answerable"])
-    print(f"\nFAQ topics: {right}/{total} right, {wrong} wrong, {unsure} not sure; "
-          f"{false_answers}/{len(questions['unanswerable'])} unanswerable answered with confidence")
+    print(
+        f"\nFAQ topics: {right}/{total} right, {wrong} wrong, {unsure} not sure; "
+        f"{false_answers}/{len(questions['unanswerable'])} unanswerable answered with confidence"
+    )
     assert right / total >= 0.93
     assert wrong / total <= 0.03
     assert false_answers / len(questions["unanswerable"]) <= 0.15

@@ -36,6 +36,8 @@
     connected: false,
     waitingTimer: null,
     greeted: false,
+    historyLoaded: false,  // for the current session; the greeting waits for it
+    outbox: [],
   };
   var el = {};
 
@@ -119,7 +121,10 @@
       var group = make("div", { class: "kefu-replies", role: "group", "aria-label": "Suggested replies" });
       replies.forEach(function (reply) {
         var button = make("button", { type: "button" }, reply.title);
-        button.addEventListener("click", function () { send(reply.payload, reply.title); });
+        button.addEventListener("click", function () {
+          send(reply.payload, reply.title);
+          el.input.focus();  // keyboard users carry on typing where they were
+        });
         group.appendChild(button);
       });
       row.appendChild(group);
@@ -169,7 +174,7 @@
 
   function send(text, displayText, silent) {
     var message = String(text || "").trim();
-    if (!message || !state.connected || !state.sessionId) return;
+    if (!message) return;
     if (!silent) {
       disableOldReplies();
       addMessage({ sender: "customer", text: displayText || message });
@@ -177,13 +182,26 @@
     var extra = {};
     if (displayText) extra.display_text = displayText;
     if (silent) extra.silent = true;
-    state.socket.emit("user_uttered", { message: message, session_id: state.sessionId, metadata: metadata(extra) });
-    setTyping(true);
-    clearTimeout(state.waitingTimer);
-    state.waitingTimer = setTimeout(function () {
-      setTyping(false);
-      addNotice("Sorry, this is taking longer than usual. Please wait a moment or try again.");
-    }, SLOW_REPLY_MS);
+    // Until the server has confirmed a session, messages wait here: nothing typed
+    // in that moment (page load, reconnection, a new sign-in) is lost.
+    state.outbox.push({ message: message, extra: extra, shown: silent ? null : displayText || message });
+    flush();
+  }
+
+  function flush() {
+    if (!state.connected || !state.sessionId) return;
+    while (state.outbox.length) {
+      var item = state.outbox.shift();
+      state.socket.emit("user_uttered", {
+        message: item.message, session_id: state.sessionId, metadata: metadata(item.extra),
+      });
+      setTyping(true);
+      clearTimeout(state.waitingTimer);
+      state.waitingTimer = setTimeout(function () {
+        setTyping(false);
+        addNotice("Sorry, this is taking longer than usual. Please wait a moment or try again.");
+      }, SLOW_REPLY_MS);
+    }
   }
 
   function onBotMessage(message) {
@@ -205,6 +223,9 @@
         if (!history) return;
         el.log.textContent = "";
         history.messages.forEach(addMessage);
+        state.outbox.forEach(function (item) {  // typed, not yet sent
+          if (item.shown) addMessage({ sender: "customer", text: item.shown });
+        });
         var buttons = el.log.querySelectorAll(".kefu-replies");
         if (buttons.length) {  // only the latest suggestions stay clickable
           var last = buttons[buttons.length - 1].querySelectorAll("button");
@@ -212,11 +233,12 @@
         }
         state.greeted = state.greeted || history.messages.length > 0;
       })
+      .then(function () { state.historyLoaded = true; })
       .catch(function () { /* history is a convenience; the chat works without it */ });
   }
 
   function greetOnce() {
-    if (state.greeted || !el.root.classList.contains("kefu-open") || !state.connected) return;
+    if (state.greeted || !state.historyLoaded || !el.root.classList.contains("kefu-open")) return;
     state.greeted = true;
     send("/greet", null, true);
   }
@@ -232,7 +254,7 @@
       state.sessionId = id;
       localStorage.setItem(STORE.session, id);
       setConnected(true);
-      loadHistory().then(greetOnce);
+      loadHistory().then(function () { greetOnce(); flush(); });
     });
     state.socket.on("bot_uttered", onBotMessage);
     state.socket.on("disconnect", function () { setConnected(false); setTyping(false); });
@@ -243,6 +265,7 @@
     localStorage.removeItem(STORE.session);
     state.sessionId = null;
     state.greeted = false;
+    state.historyLoaded = false;
     el.log.textContent = "";
     if (state.socket && state.socket.connected) state.socket.emit("session_request", { session_id: null });
   }

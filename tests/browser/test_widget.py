@@ -1,0 +1,76 @@
+"""The demo shop page and its chat widget in a real browser, against the real
+assistant: answers, signed-in look-ups, history across reloads, escaping."""
+
+import pytest
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+
+def test_an_anonymous_visitor_asks_a_question_and_gets_the_answer(page, chat):
+    page.goto("/")
+    chat.open().say("how long does standard shipping take?", until="Did that answer your question?")
+    answer = "\n".join(chat.bot_texts())
+    assert "3–5 business days" in answer
+    assert (
+        page.get_by_role("link", name="/help/shipping#shipping-options", exact=False).count() >= 1
+    )
+
+
+def test_a_signed_in_demo_customer_sees_status_and_tracking(page, chat):
+    page.goto("/")
+    page.get_by_label("Customer", exact=True).select_option("C1001")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as Maya Thompson.").wait_for()
+    chat.open()
+    page.get_by_text("Hi Maya!").wait_for()
+    chat.say("where is my order?", until="BW-104101")
+    answer = "\n".join(chat.bot_texts())
+    assert "BW-104119" in answer and "on its way" in answer
+    assert "1ZJF2WYLMX8MY3ZK4K" in answer
+
+
+def test_a_page_reload_keeps_the_conversation(page, chat):
+    page.goto("/")
+    chat.open().say("do you ship to canada?", until="Did that answer your question?")
+    before = chat.bot_texts()
+    page.reload()
+    page.locator(".kefu-close").wait_for()  # the widget stays open
+    page.get_by_text("do you ship to canada?").wait_for()
+    assert chat.bot_texts() == before
+    assert chat.customer_texts() == ["do you ship to canada?"]
+
+
+def test_html_from_the_customer_shows_as_text(page, chat):
+    page.goto("/")
+    chat.open()
+    nasty = "<img src=x onerror=alert(1)> <b>bold?</b> <script>alert(2)</script>"
+    chat.say(nasty)
+    assert chat.customer_texts()[-1] == nasty
+    assert page.locator(".kefu-log img, .kefu-log script, .kefu-log b").count() == 0
+    assert page.dialogs == []
+
+
+def test_quick_replies_and_the_keyboard_alone_work(page, chat):
+    page.goto("/")
+    page.keyboard.press("Tab")  # nothing but the keyboard from here on
+    page.get_by_role("button", name="Open chat").focus()
+    page.keyboard.press("Enter")
+    page.locator(".kefu-msg.kefu-bot").first.wait_for()
+    page.get_by_role("button", name="Returns policy").click()
+    page.get_by_text("30 days of delivery", exact=False).wait_for()
+    assert chat.customer_texts()[-1] == "Returns policy"
+    page.keyboard.press("Escape")
+    assert page.get_by_role("button", name="Open chat").is_visible()
+
+
+def test_the_widget_fits_a_phone_screen(browser, stack):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667},
+        base_url=stack.config.web_url.replace("127.0.0.1", "localhost"),
+    )
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Open chat").click()
+    box = page.locator(".kefu-panel").bounding_box()
+    assert box["width"] == 375 and box["height"] == 667
+    context.close()
