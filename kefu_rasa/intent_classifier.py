@@ -87,7 +87,11 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
         assert self.classifier is not None
         with self._model_storage.write_to(self._resource) as model_dir:
             sio.dump(
-                {"features": self.classifier.features, "model": self.classifier.model},
+                {
+                    "words": self.classifier.words,
+                    "chars": self.classifier.chars,
+                    "model": self.classifier.model,
+                },
                 model_dir / "intent_classifier.skops",
             )
 
@@ -114,5 +118,6 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
             logger.warning("Could not load the intent classifier (%s); untrained.", error)
             return cls(config, model_storage, resource)
         classifier = TextClassifier(c=float(config["c"]), prepare=mask_identifiers)
-        classifier.features, classifier.model = parts["features"], parts["model"]
+        classifier.words, classifier.chars = parts["words"], parts["chars"]
+        classifier.model = parts["model"]
         return cls(config, model_storage, resource, classifier)

@@ -10,6 +10,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
+from kefu_rasa.performance import install_cached_action_validation
 from kefu_rasa.silence import never_silent
 
 
@@ -24,4 +25,5 @@ class KefuRestInput(RestInput):
         return metadata if isinstance(metadata, dict) else {}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        install_cached_action_validation()
         return super().blueprint(never_silent(on_new_message))

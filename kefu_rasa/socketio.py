@@ -20,6 +20,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from kefu_rasa.performance import install_cached_action_validation
 from kefu_rasa.silence import never_silent
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class KefuSocketIOInput(SocketIOInput):
         return KefuSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        install_cached_action_validation()
         on_new_message = never_silent(on_new_message)
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio

@@ -52,6 +52,7 @@ class StackConfig:
     public_host: str = "localhost"
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     demo_mode: bool = False
+    endpoints: str = "endpoints.yml"
     log_dir: Path = VAR / "logs"
     extra_env: Dict[str, str] = field(default_factory=dict)
 
@@ -133,7 +134,7 @@ class Stack:
                 "--interface",
                 c.host,
                 "--endpoints",
-                "endpoints.yml",
+                c.endpoints,
                 "--credentials",
                 "credentials.yml",
             ],
