@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import Identity, KefuAction, offer_to_resume_ticket
+from actions.common import Identity, KefuAction, Services, offer_to_resume_ticket
 from actions.formatting import items_line, money, order_button, order_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from helpdesk.orders import cancel_customer_order, customer_order
@@ -27,6 +27,25 @@ def mentioned_order(tracker: Tracker) -> Optional[str]:
     if not value or value == NO_ORDER:
         return None
     return parse_order_id(str(value))
+
+
+def own_order_or_explain(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, hint: str
+) -> Dict[str, Any]:
+    """`order_id` for a form when the order is the customer's; otherwise the slot
+    stays empty and the customer hears why (another's order reads as missing)."""
+    order_id = parse_order_id(str(value or ""))
+    customer_id = tracker.get_slot("customer_id")
+    order = (
+        customer_order(services.records, customer_id, order_id)
+        if order_id and customer_id
+        else None
+    )
+    if order is None:
+        missing = f"order {order_id}" if order_id else "that order"
+        dispatcher.utter_message(text=f"I couldn't find {missing} on your account. {hint}")
+        return {"order_id": None}
+    return {"order_id": order.id}
 
 
 def asked_about(tracker: Tracker) -> Optional[str]:
@@ -122,20 +141,13 @@ class ValidateCancellationForm(IdentityFormValidation):
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        order_id = parse_order_id(str(value or ""))
-        customer_id = tracker.get_slot("customer_id")
-        order = (
-            customer_order(self.services.records, customer_id, order_id)
-            if order_id and customer_id
-            else None
+        return own_order_or_explain(
+            self.services,
+            dispatcher,
+            tracker,
+            value,
+            "Please check the number (it looks like BW-104233).",
         )
-        if order is None:
-            dispatcher.utter_message(
-                text=f"I couldn't find {'order ' + order_id if order_id else 'that order'} on "
-                "your account. Please check the number (it looks like BW-104233)."
-            )
-            return {"order_id": None}
-        return {"order_id": order.id}
 
 
 class ActionAskCancellationOrder(KefuAction):

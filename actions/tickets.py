@@ -13,9 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import AskQuestion, Identity, KefuAction, offer_to_resume_ticket, transcript
 from actions.formatting import bullet_list, order_button, ticket_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
-from actions.orders import NO_ORDER, mentioned_order
-from helpdesk.orders import customer_order
-from helpdesk.parsing import parse_order_id, parse_ticket_id, parse_urgency
+from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
+from helpdesk.parsing import parse_ticket_id, parse_urgency
 from helpdesk.records import TicketView
 from helpdesk.tickets import TicketRequest, open_ticket
 
@@ -113,22 +112,15 @@ class ValidateTicketForm(IdentityFormValidation):
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        text = str(value or "").strip()
-        if text.lower().rstrip(".!") in _NOT_AN_ORDER:
+        if str(value or "").strip().lower().rstrip(".!") in _NOT_AN_ORDER:
             return {"order_id": NO_ORDER}
-        order_id = parse_order_id(text)
-        customer_id = tracker.get_slot("customer_id")
-        if (
-            order_id
-            and customer_id
-            and customer_order(self.services.records, customer_id, order_id)
-        ):
-            return {"order_id": order_id}
-        dispatcher.utter_message(
-            text=f"I couldn't find {'order ' + order_id if order_id else 'that order'} on "
-            "your account. Please pick one below, or type its number (like BW-104233)."
+        return own_order_or_explain(
+            self.services,
+            dispatcher,
+            tracker,
+            value,
+            "Please pick one below, or type its number (like BW-104233).",
         )
-        return {"order_id": None}
 
     def validate_ticket_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
