@@ -50,7 +50,7 @@ class StackConfig:
     actions_port: int = 5055
     host: str = "127.0.0.1"
     public_host: str = "localhost"
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))
     demo_mode: bool = False
     endpoints: str = "endpoints.yml"
     log_dir: Path = VAR / "logs"
@@ -125,8 +125,7 @@ class Stack:
                 "--model",
                 str(c.model),
                 "--enable-api",
-                "--auth-token",
-                c.rasa_token,
+                f"--auth-token={c.rasa_token}",  # a token may start with "-"
                 "--cors",
                 "*",
                 "--port",

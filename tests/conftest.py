@@ -3,6 +3,7 @@ data imported through the same importer the admin uses."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -97,3 +98,13 @@ def stack(trained_model, tmp_path_factory):
     )
     with Stack(config) as running:
         yield running
+
+
+def run_async(coroutine):
+    """Runs a coroutine to completion from synchronous test code, in a thread of its
+    own: Playwright's sync API keeps an event loop running in the main thread once
+    the browser tests have started, and asyncio.run() refuses to nest in it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

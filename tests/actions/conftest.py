@@ -4,7 +4,6 @@ on a real SQLite database with the demo data."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, List, Optional
@@ -16,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import Services
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.identity import issue_customer_token
-from tests.conftest import OPEN_HOURS
+from tests.conftest import OPEN_HOURS, run_async
 
 
 @pytest.fixture(scope="session")
@@ -129,5 +128,5 @@ class Result:
 
 def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    events = run_async(action.run(dispatcher, tracker, domain))
     return Result(events, dispatcher.messages)

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's, driven by Playwright) against the running stack."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -85,3 +86,35 @@ class Chat:
 @pytest.fixture
 def chat(page):
     return Chat(page)
+
+
+class Network:
+    """The widget's WebSocket to Rasa, routed through Playwright so a test can drop
+    it the way a customer's network does (Chromium's offline mode leaves open
+    WebSockets alone)."""
+
+    def __init__(self, page) -> None:
+        self.down = False
+        self.open_sockets: list = []
+        page.route_web_socket(re.compile(r".*/socket\.io/.*"), self._route)
+
+    def _route(self, socket) -> None:
+        if self.down:
+            socket.close()
+            return
+        socket.connect_to_server()
+        self.open_sockets.append(socket)
+
+    def drop(self) -> None:
+        self.down = True
+        for socket in self.open_sockets:
+            socket.close()
+        self.open_sockets.clear()
+
+    def restore(self) -> None:
+        self.down = False
+
+
+@pytest.fixture
+def network(page):
+    return Network(page)

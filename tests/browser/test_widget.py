@@ -76,13 +76,13 @@ def test_the_widget_fits_a_phone_screen(browser, stack):
     context.close()
 
 
-def test_a_dropped_connection_is_shown_and_the_chat_reconnects(page, chat):
+def test_a_dropped_connection_is_shown_and_the_chat_reconnects(page, chat, network):
     page.goto("/")
     chat.open()
-    page.context.set_offline(True)
+    network.drop()
     page.get_by_text("Connection lost. Reconnecting…").wait_for()
     assert page.get_by_label("Your message").is_disabled()
-    page.context.set_offline(False)
+    network.restore()
     page.get_by_text("Connection lost. Reconnecting…").wait_for(state="hidden", timeout=30_000)
     chat.say("do you ship to canada?", until="Did that answer your question?")
     assert "Canada" in "\n".join(chat.bot_texts())

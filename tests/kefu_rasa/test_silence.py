@@ -1,13 +1,12 @@
-import asyncio
-
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from kefu_rasa.silence import never_silent
+from tests.conftest import run_async
 
 
 def handle(on_new_message, text="hello"):
     collector = CollectingOutputChannel()
-    asyncio.run(never_silent(on_new_message)(UserMessage(text, collector, "conv-1")))
+    run_async(never_silent(on_new_message)(UserMessage(text, collector, "conv-1")))
     return [m.get("text") for m in collector.messages]
 
 
@@ -17,7 +16,10 @@ def test_a_message_that_got_no_reply_gets_an_apology_with_contact_details():
 
     replies = handle(silent)
     assert len(replies) == 1
-    assert "something went wrong on my side" in replies[0] and "support@brightwave.example" in replies[0]
+    assert (
+        "something went wrong on my side" in replies[0]
+        and "support@brightwave.example" in replies[0]
+    )
 
 
 def test_a_crash_while_handling_also_ends_in_an_apology():

@@ -130,7 +130,9 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(stack):
     sender = f"kept-{uuid.uuid4().hex}"
     send(stack, sender, "hello")
     with sqlite3.connect(stack.config.tracker_db) as db:
-        stored = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+        stored = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)
+        ).fetchone()[0]
         journal = db.execute("PRAGMA journal_mode").fetchone()[0]
     assert stored > 0  # not Rasa's in-memory fallback for a tracker store it cannot load
     assert journal == "wal"
