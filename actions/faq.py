@@ -128,11 +128,7 @@ class ActionRecordFaqFeedback(KefuAction):
                 text="Great, glad that helped! Anything else I can do for you?"
             )
             return []
-        question = question_answered(tracker) or ""
-        matcher = self.services.faq_matcher()
-        others = [
-            s.topic for s in matcher.match(question, limit=4).ranked if s.topic.id != topic_id
-        ]
+        others = related_topics(self.services, topic_id, question_answered(tracker) or "")
         dispatcher.utter_message(
             text="Sorry that didn't help. Maybe one of these is closer, or I can get you a person:",
             buttons=[topic_button(t) for t in others[:3]]

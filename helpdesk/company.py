@@ -47,7 +47,6 @@ class TicketCategory:
 @dataclass(frozen=True)
 class CompanyFacts:
     name: str
-    assistant_name: str
     website: str
     help_center_title: str
     support_email: str
@@ -57,7 +56,6 @@ class CompanyFacts:
     tiers: Dict[str, Tier]
     urgencies: Dict[str, Tuple[str, int]]  # key -> (label, weight)
     ticket_categories: Dict[str, TicketCategory]
-    escalation_topics: Dict[str, str]
     faq_min_confidence: float
     faq_min_similarity: float
     faq_suggestions: int
@@ -135,7 +133,6 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
     faq = raw.get("faq") or {}
     return CompanyFacts(
         name=company["name"],
-        assistant_name=company.get("assistant_name", "Kefu"),
         website=company["website"],
         help_center_title=company.get("help_center_title", f"{company['name']} Help"),
         support_email=company["support_email"],
@@ -147,7 +144,6 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
             key: (value["label"], int(value["weight"])) for key, value in raw["urgencies"].items()
         },
         ticket_categories=categories,
-        escalation_topics=dict(raw.get("escalation_topics") or {}),
         faq_min_confidence=float(faq.get("min_confidence", 0.45)),
         faq_min_similarity=float(faq.get("min_similarity", 0.2)),
         faq_suggestions=int(faq.get("suggestions", 3)),

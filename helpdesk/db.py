@@ -55,9 +55,6 @@ class Database:
         """Creates the tables that do not exist yet (idempotent)."""
         Base.metadata.create_all(self.engine)
 
-    def drop_schema(self) -> None:
-        Base.metadata.drop_all(self.engine)
-
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

@@ -70,7 +70,3 @@ class VerificationClaim:
     @classmethod
     def from_text(cls, email_text: str, order_text: str) -> VerificationClaim:
         return cls(parse_email(email_text or ""), parse_order_id(order_text or ""))
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.email and self.order_id)

@@ -32,7 +32,6 @@ ORDER_STATUSES = ("processing", "shipped", "delivered", "cancelled", "returned")
 TICKET_STATUSES = ("open", "pending", "solved", "closed")
 OPEN_TICKET_STATUSES = ("open", "pending")
 URGENCIES = ("low", "normal", "high")
-HANDOFF_STATUSES = ("waiting", "active", "resolved", "returned", "converted")
 
 
 def utcnow() -> datetime:
@@ -157,6 +156,8 @@ class Handoff(Base):
     identity_method = Column(String(16))  # token | verification | None (anonymous)
     reason = Column(String(32), nullable=False)
     reason_detail = Column(Text)
+    # waiting (in the queue) -> active (an agent holds it) -> resolved / returned to
+    # the bot / converted into a ticket
     status = Column(String(16), nullable=False, default="waiting")
     priority = Column(Integer, nullable=False, default=0)
     sentiment = Column(Float, nullable=False, default=0.0)

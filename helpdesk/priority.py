@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from helpdesk.company import CompanyFacts
 
-PRIORITY_LABELS = ((9, "urgent"), (6, "high"), (3, "normal"), (0, "low"))
-
 
 def priority_score(
     facts: CompanyFacts, tier: str | None, urgency: str | None, negativity: float = 0.0
@@ -14,10 +12,3 @@ def priority_score(
     """tier weight x urgency weight (1-9), plus up to 2 for an upset customer."""
     base = facts.tier(tier).priority_weight * facts.urgency_weight(urgency)
     return base + round(2 * max(0.0, min(1.0, negativity)))
-
-
-def priority_label(score: int) -> str:
-    for threshold, label in PRIORITY_LABELS:
-        if score >= threshold:
-            return label
-    return "low"

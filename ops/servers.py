@@ -170,6 +170,7 @@ class Stack:
             text=True,
             errors="replace",
             start_new_session=True,  # its own process group, so we can stop it whole
+            preexec_fn=_die_with_parent,
         )
         process = _Process(name, popen, log_path)
         process.pump = threading.Thread(target=self._pump, args=(process,), daemon=True)
@@ -202,8 +203,10 @@ class Stack:
         while pending:
             for process in self.processes:
                 if process.popen.poll() is not None:
+                    time.sleep(0.5)  # let the log pump catch up
                     raise RuntimeError(
-                        f"the {process.name} server stopped while starting; see {process.log_path}"
+                        f"the {process.name} server stopped while starting; "
+                        f"see {process.log_path}:\n{_tail(process.log_path)}"
                     )
             for name, check in list(pending.items()):
                 try:
@@ -258,3 +261,15 @@ def _tail(path: Path, lines: int = 25) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: ask Linux to send SIGTERM when the process that
+    started it dies, so a killed `./kefu start` or test run leaves no servers behind."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: Ctrl-C still stops everything through stop()
