@@ -130,3 +130,18 @@ def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
     dispatcher = CollectingDispatcher()
     events = run_async(action.run(dispatcher, tracker, domain))
     return Result(events, dispatcher.messages)
+
+
+def answer(
+    validator, slot: str, text: str, domain, slots=None, intent: str = "inform", value=None
+) -> Result:
+    """Runs a form's validator on the customer's reply `text` to the form's question
+    for `slot` (the reply Rasa's slot mapping put in `slot`, or `value`)."""
+    tracker = make_tracker(
+        text,
+        intent,
+        slots={**(slots or {}), "requested_slot": slot},
+        extracted={slot: text if value is None else value},
+        active_loop=validator.form_name(),
+    )
+    return run(validator, tracker, domain)

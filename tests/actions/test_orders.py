@@ -4,7 +4,7 @@ from actions.orders import (
     ActionShowOrderStatus,
     ValidateCancellationForm,
 )
-from tests.actions.conftest import make_tracker, run, user_event
+from tests.actions.conftest import answer, make_tracker, run, user_event
 
 MAYA = {"customer_id": "C1001", "identity_method": "token"}
 
@@ -41,17 +41,7 @@ def test_someone_elses_order_is_reported_as_not_found(services, domain):
 
 def test_a_processing_order_is_cancelled_after_confirmation(services, domain, records):
     form = ValidateCancellationForm(services)
-    chosen = run(
-        form,
-        make_tracker(
-            "bw104138",
-            "inform",
-            slots={**MAYA, "requested_slot": "order_id"},
-            extracted={"order_id": "bw104138"},
-            active_loop="cancellation_form",
-        ),
-        domain,
-    )
+    chosen = answer(form, "order_id", "bw104138", domain, slots=MAYA)
     assert (
         chosen.slot("order_id") == "BW-104138"
         and chosen.slot("requested_slot") == "cancel_confirmed"
@@ -81,17 +71,7 @@ def test_declining_the_confirmation_keeps_the_order(services, domain, records):
 
 def test_a_shipped_order_is_not_confirmed_but_offered_as_a_return(services, domain):
     form = ValidateCancellationForm(services)
-    chosen = run(
-        form,
-        make_tracker(
-            "BW-104119",
-            "inform",
-            slots={**MAYA, "requested_slot": "order_id"},
-            extracted={"order_id": "BW-104119"},
-            active_loop="cancellation_form",
-        ),
-        domain,
-    )
+    chosen = answer(form, "order_id", "BW-104119", domain, slots=MAYA)
     assert chosen.slot("requested_slot") is None  # no "are you sure?" for what cannot be done
     result = run(
         ActionCancelOrder(services),
@@ -103,17 +83,7 @@ def test_a_shipped_order_is_not_confirmed_but_offered_as_a_return(services, doma
 
 def test_cancelling_someone_elses_order_is_refused(services, domain, records):
     form = ValidateCancellationForm(services)
-    result = run(
-        form,
-        make_tracker(
-            "BW-104190",
-            "inform",
-            slots={**MAYA, "requested_slot": "order_id"},
-            extracted={"order_id": "BW-104190"},
-            active_loop="cancellation_form",
-        ),
-        domain,
-    )
+    result = answer(form, "order_id", "BW-104190", domain, slots=MAYA)
     assert result.slot("order_id") is None and "couldn't find order BW-104190" in result.text
 
 

@@ -6,7 +6,7 @@ from actions.tickets import (
     ValidateTicketCommentForm,
     ValidateTicketForm,
 )
-from tests.actions.conftest import make_tracker, run
+from tests.actions.conftest import answer, make_tracker, run
 
 MAYA = {"customer_id": "C1001", "identity_method": "token"}
 
@@ -34,29 +34,9 @@ def test_a_return_request_is_a_return_ticket(services, domain):
 def test_the_ticket_order_must_be_the_customers(services, domain):
     form = ValidateTicketForm(services)
     slots = {**MAYA, "requested_slot": "order_id", "ticket_category": "damaged_item"}
-    theirs = run(
-        form,
-        make_tracker(
-            "BW-104167",
-            "inform",
-            slots=slots,
-            extracted={"order_id": "BW-104167"},
-            active_loop="ticket_form",
-        ),
-        domain,
-    )
+    theirs = answer(form, "order_id", "BW-104167", domain, slots=slots)
     assert theirs.slot("order_id") is None and "couldn't find order BW-104167" in theirs.text
-    mine = run(
-        form,
-        make_tracker(
-            "104101",
-            "inform",
-            slots=slots,
-            extracted={"order_id": "104101"},
-            active_loop="ticket_form",
-        ),
-        domain,
-    )
+    mine = answer(form, "order_id", "104101", domain, slots=slots)
     assert (
         mine.slot("order_id") == "BW-104101" and mine.slot("requested_slot") == "ticket_description"
     )
@@ -64,17 +44,7 @@ def test_the_ticket_order_must_be_the_customers(services, domain):
 
 def test_a_billing_problem_does_not_need_an_order(services, domain):
     slots = {**MAYA, "requested_slot": "ticket_category"}
-    result = run(
-        ValidateTicketForm(services),
-        make_tracker(
-            "billing",
-            "inform",
-            slots=slots,
-            extracted={"ticket_category": "billing"},
-            active_loop="ticket_form",
-        ),
-        domain,
-    )
+    result = answer(ValidateTicketForm(services), "ticket_category", "billing", domain, slots=slots)
     assert (
         result.slot("ticket_category") == "billing"
         and result.slot("requested_slot") == "ticket_description"
@@ -83,16 +53,8 @@ def test_a_billing_problem_does_not_need_an_order(services, domain):
 
 def test_a_too_short_description_is_asked_again(services, domain):
     slots = {**MAYA, "requested_slot": "ticket_description", "ticket_category": "billing"}
-    result = run(
-        ValidateTicketForm(services),
-        make_tracker(
-            "broken",
-            "inform",
-            slots=slots,
-            extracted={"ticket_description": "broken"},
-            active_loop="ticket_form",
-        ),
-        domain,
+    result = answer(
+        ValidateTicketForm(services), "ticket_description", "broken", domain, slots=slots
     )
     assert result.slot("ticket_description") is None and "a little more" in result.text
 
@@ -104,16 +66,8 @@ def test_urgency_in_the_customers_words(services, domain):
         "ticket_category": "billing",
         "ticket_description": "I was charged twice for one order",
     }
-    result = run(
-        ValidateTicketForm(services),
-        make_tracker(
-            "pretty urgent tbh",
-            "inform",
-            slots=slots,
-            extracted={"ticket_urgency": "pretty urgent tbh"},
-            active_loop="ticket_form",
-        ),
-        domain,
+    result = answer(
+        ValidateTicketForm(services), "ticket_urgency", "pretty urgent tbh", domain, slots=slots
     )
     assert (
         result.slot("ticket_urgency") == "high"
@@ -129,16 +83,14 @@ def test_declining_the_summary_starts_the_questions_again(services, domain):
         "ticket_description": "charged twice for one order",
         "ticket_urgency": "high",
     }
-    result = run(
+    result = answer(
         ValidateTicketForm(services),
-        make_tracker(
-            "no",
-            "deny",
-            slots=slots,
-            extracted={"ticket_confirmed": False},
-            active_loop="ticket_form",
-        ),
+        "ticket_confirmed",
+        "no",
         domain,
+        slots=slots,
+        intent="deny",
+        value=False,
     )
     assert (
         result.slot("ticket_category") is None
@@ -220,17 +172,7 @@ def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
 
 def test_information_is_added_to_the_customers_own_ticket(services, domain, records):
     form = ValidateTicketCommentForm(services)
-    chosen = run(
-        form,
-        make_tracker(
-            "T-00001",
-            "inform",
-            slots={**MAYA, "requested_slot": "ticket_id"},
-            extracted={"ticket_id": "T-00001"},
-            active_loop="ticket_comment_form",
-        ),
-        domain,
-    )
+    chosen = answer(form, "ticket_id", "T-00001", domain, slots=MAYA)
     assert (
         chosen.slot("ticket_id") == "T-00001" and chosen.slot("requested_slot") == "ticket_comment"
     )
@@ -249,15 +191,5 @@ def test_information_is_added_to_the_customers_own_ticket(services, domain, reco
     )
     assert "added that to ticket T-00001" in result.text
     assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
-    other = run(
-        form,
-        make_tracker(
-            "2",
-            "inform",
-            slots={**MAYA, "requested_slot": "ticket_id"},
-            extracted={"ticket_id": "2"},
-            active_loop="ticket_comment_form",
-        ),
-        domain,
-    )
+    other = answer(form, "ticket_id", "2", domain, slots=MAYA)
     assert other.slot("ticket_id") is None
