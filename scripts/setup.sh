@@ -37,6 +37,13 @@ find_python310() {
   return 1
 }
 
+# pip install, without the notices some machines' pip configuration prints about
+# package locations that do not exist; real errors still show.
+pip_quietly() {
+  "$KEFU_VENV/bin/python" -m pip install --quiet "$@" 2>&1 | grep -v '^WARNING: Location' >&2
+  return "${PIPESTATUS[0]}"
+}
+
 ensure_venv() {
   local stamp="$KEFU_VENV/.kefu-requirements"
   local wanted
@@ -50,16 +57,15 @@ ensure_venv() {
   Install one, then run this command again:
     - with pyenv:   pyenv install 3.10
     - on Debian/Ubuntu: sudo apt install python3.10 python3.10-venv
-    - or point Kefu at one: KEFU_PYTHON=/path/to/python3.10 $0 $*"
+    - or point Kefu at one: KEFU_PYTHON=/path/to/python3.10 $0 ${KEFU_COMMAND:-}"
     say "creating the virtual environment in $KEFU_VENV with $py"
     "$py" -m venv "$KEFU_VENV" || die "could not create a virtual environment with $py"
   fi
   say "installing the pinned dependencies (a few minutes the first time)"
-  "$KEFU_VENV/bin/python" -m pip install --quiet --upgrade pip==24.3.1 \
-    || die "could not upgrade pip"
-  "$KEFU_VENV/bin/python" -m pip install --quiet -r "$KEFU_ROOT/requirements.txt" \
-    -c "$KEFU_ROOT/requirements.lock" || die "installing the dependencies failed (see above)"
-  "$KEFU_VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$KEFU_ROOT" \
+  pip_quietly --upgrade pip==24.3.1 || die "could not upgrade pip"
+  pip_quietly -r "$KEFU_ROOT/requirements.txt" -c "$KEFU_ROOT/requirements.lock" \
+    || die "installing the dependencies failed (see above)"
+  pip_quietly --no-deps --no-build-isolation -e "$KEFU_ROOT" \
     || die "installing Kefu itself into the environment failed"
   echo "$wanted" > "$stamp"
 }
