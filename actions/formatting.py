@@ -47,7 +47,7 @@ def tracking_line(facts: CompanyFacts, order: OrderView) -> Optional[str]:
         return None
     carrier = order.carrier or "the carrier"
     url = facts.tracking_url(order.carrier, order.tracking_number)
-    link = f" ({url})" if url else ""
+    link = f" ([track it]({url}))" if url else ""
     return f"{carrier} tracking number {order.tracking_number}{link}"
 
 

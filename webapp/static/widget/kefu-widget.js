@@ -281,7 +281,7 @@
       type: "button", class: "kefu-launcher", "aria-controls": "kefu-panel", "aria-expanded": "false",
       "aria-label": "Open chat",
     });
-    el.launcher.appendChild(make("span", { "aria-hidden": "true" }, "💬"));
+    el.launcher.appendChild(chatIcon());
 
     el.panel = make("section", { id: "kefu-panel", class: "kefu-panel", role: "dialog", "aria-labelledby": "kefu-title" });
     var header = make("header", { class: "kefu-header" });
@@ -337,6 +337,21 @@
     });
     setConnected(false);
     el.status.textContent = "Connecting…";
+  }
+
+  function chatIcon() {
+    // An inline speech bubble: no icon font or emoji font needed on the page.
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "28");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+    svg.appendChild(path);
+    return svg;
   }
 
   function toggle(open) {
