@@ -133,7 +133,14 @@ def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
 
 
 def answer(
-    validator, slot: str, text: str, domain, slots=None, intent: str = "inform", value=None
+    validator,
+    slot: str,
+    text: str,
+    domain,
+    slots=None,
+    intent: str = "inform",
+    value=None,
+    history=None,
 ) -> Result:
     """Runs a form's validator on the customer's reply `text` to the form's question
     for `slot` (the reply Rasa's slot mapping put in `slot`, or `value`)."""
@@ -143,5 +150,6 @@ def answer(
         slots={**(slots or {}), "requested_slot": slot},
         extracted={slot: text if value is None else value},
         active_loop=validator.form_name(),
+        history=history,
     )
     return run(validator, tracker, domain)

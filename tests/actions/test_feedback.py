@@ -1,5 +1,5 @@
 from actions.feedback import ActionStoreRating, ValidateCsatForm
-from tests.actions.conftest import make_tracker, run, user_event
+from tests.actions.conftest import answer, make_tracker, run, user_event
 
 SERVED = [user_event("where is my order", "check_order_status")]
 
@@ -19,28 +19,21 @@ def test_a_served_customer_is_asked_for_a_rating(services, domain):
 
 
 def test_a_typed_rating_is_understood(services, domain):
-    tracker = make_tracker(
-        "I'd give it 4/5",
-        "inform",
-        history=SERVED,
-        slots={"requested_slot": "csat_rating"},
-        extracted={"csat_rating": "I'd give it 4/5"},
-        active_loop="csat_form",
+    result = answer(
+        ValidateCsatForm(services), "csat_rating", "I'd give it 4/5", domain, history=SERVED
     )
-    result = run(ValidateCsatForm(services), tracker, domain)
     assert result.slot("csat_rating") == "4" and result.slot("requested_slot") == "csat_comment"
 
 
 def test_declining_the_survey_skips_it(services, domain):
-    tracker = make_tracker(
+    result = answer(
+        ValidateCsatForm(services),
+        "csat_rating",
         "no thanks",
-        "deny",
+        domain,
+        intent="deny",
         history=SERVED,
-        slots={"requested_slot": "csat_rating"},
-        extracted={"csat_rating": "no thanks"},
-        active_loop="csat_form",
     )
-    result = run(ValidateCsatForm(services), tracker, domain)
     assert result.slot("csat_rating") == "skipped" and result.slot("requested_slot") is None
 
 

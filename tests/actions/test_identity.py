@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from actions.identity import ActionShowAccount, ValidateAccountForm
 from actions.orders import ActionShowOrderStatus, ValidateOrderStatusForm
-from tests.actions.conftest import make_tracker, run
+from tests.actions.conftest import answer, make_tracker, run
 
 
 def test_a_signed_in_customer_skips_verification(services, domain, token_for):
@@ -49,39 +49,15 @@ def test_a_forged_token_identifies_nobody(services, domain):
     assert result.slot("requested_slot") == "verification_email"
 
 
-def asked(slot: str) -> dict:
-    return {"requested_slot": slot}
+MAYAS_EMAIL = {"verification_email": "maya.thompson@example.com"}
 
 
 def test_email_then_order_number_verifies_the_customer(services, domain):
     form = ValidateAccountForm(services)
-    first = run(
-        form,
-        make_tracker(
-            "Maya.Thompson@example.com",
-            "inform",
-            slots=asked("verification_email"),
-            extracted={"verification_email": "Maya.Thompson@example.com"},
-            active_loop="account_form",
-        ),
-        domain,
-    )
+    first = answer(form, "verification_email", "Maya.Thompson@example.com", domain)
     assert first.slot("verification_email") == "maya.thompson@example.com"
     assert first.slot("requested_slot") == "verification_order"
-    second = run(
-        form,
-        make_tracker(
-            "it's bw 104101",
-            "inform",
-            slots={
-                **asked("verification_order"),
-                "verification_email": "maya.thompson@example.com",
-            },
-            extracted={"verification_order": "it's bw 104101"},
-            active_loop="account_form",
-        ),
-        domain,
-    )
+    second = answer(form, "verification_order", "it's bw 104101", domain, slots=MAYAS_EMAIL)
     assert (
         second.slot("customer_id") == "C1001" and second.slot("identity_method") == "verification"
     )
@@ -90,30 +66,18 @@ def test_email_then_order_number_verifies_the_customer(services, domain):
 
 
 def test_email_and_order_in_one_message_verify_at_once(services, domain):
-    tracker = make_tracker(
+    result = answer(
+        ValidateAccountForm(services),
+        "verification_email",
         "maya.thompson@example.com and my order is BW-104119",
-        "inform",
-        slots=asked("verification_email"),
-        extracted={"verification_email": "maya.thompson@example.com and my order is BW-104119"},
-        active_loop="account_form",
+        domain,
     )
-    result = run(ValidateAccountForm(services), tracker, domain)
     assert result.slot("customer_id") == "C1001"
 
 
 def attempt(services, domain, email, order, failures=0.0):
-    tracker = make_tracker(
-        order,
-        "inform",
-        slots={
-            **asked("verification_order"),
-            "verification_email": email,
-            "verification_failures": failures,
-        },
-        extracted={"verification_order": order},
-        active_loop="account_form",
-    )
-    return run(ValidateAccountForm(services), tracker, domain)
+    slots = {"verification_email": email, "verification_failures": failures}
+    return answer(ValidateAccountForm(services), "verification_order", order, domain, slots=slots)
 
 
 def test_unknown_email_and_wrong_pair_get_the_same_answer(services, domain):
@@ -159,29 +123,18 @@ def test_nothing_about_the_account_is_shown_without_verification(services, domai
 
 
 def test_an_email_that_is_not_an_email_is_asked_again(services, domain):
-    result = run(
-        ValidateAccountForm(services),
-        make_tracker(
-            "maya at example",
-            "inform",
-            slots=asked("verification_email"),
-            extracted={"verification_email": "maya at example"},
-            active_loop="account_form",
-        ),
-        domain,
-    )
+    result = answer(ValidateAccountForm(services), "verification_email", "maya at example", domain)
     assert result.slot("verification_email") is None and "email address" in result.text
 
 
 def test_a_visitor_without_an_order_number_is_offered_a_person(services, domain):
-    tracker = make_tracker(
+    result = answer(
+        ValidateAccountForm(services),
+        "verification_order",
         "I don't have an order number",
-        "inform",
-        slots={**asked("verification_order"), "verification_email": "maya.thompson@example.com"},
-        extracted={"verification_order": "I don't have an order number"},
-        active_loop="account_form",
+        domain,
+        slots=MAYAS_EMAIL,
     )
-    result = run(ValidateAccountForm(services), tracker, domain)
     assert "Talk to a person" in result.buttons and result.slot("verification_order") is None
 
 
