@@ -26,6 +26,8 @@ class Tier:
     first_response_hours: Optional[int]  # business hours, or
     first_response_days: Optional[int]  # business days
     priority_weight: int
+    # How soon an agent should pick up a live chat the bot handed over.
+    chat_pickup_minutes: int = 5
 
     def describe_target(self) -> str:
         """ "1 business hour", "4 business hours", "1 business day"."""
@@ -118,6 +120,7 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
             first_response_hours=value["first_response"].get("business_hours"),
             first_response_days=value["first_response"].get("business_days"),
             priority_weight=int(value.get("priority_weight", 1)),
+            chat_pickup_minutes=int(value.get("chat_pickup_minutes", 5)),
         )
         for key, value in raw["tiers"].items()
     }

@@ -38,6 +38,14 @@ class Settings:
     public_web_url: str = "http://localhost:8000"
     public_rasa_url: str = "http://localhost:5005"
     max_verification_attempts: int = 3
+    # How long an agent stays signed in to the console.
+    agent_session_hours: float = 10.0
+    # A chat nobody claims within this time becomes a ticket.
+    handoff_claim_timeout_minutes: float = 15.0
+    # A waiting customer whose chat window stays closed this long gets a ticket.
+    handoff_left_grace_seconds: float = 120.0
+    # How often the web app looks for such chats (0 turns the check off).
+    handoff_sweep_seconds: float = 15.0
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -58,6 +66,18 @@ class Settings:
             public_rasa_url=env.get("KEFU_PUBLIC_RASA_URL", defaults.public_rasa_url).rstrip("/"),
             max_verification_attempts=int(
                 env.get("KEFU_MAX_VERIFICATION_ATTEMPTS", defaults.max_verification_attempts)
+            ),
+            agent_session_hours=float(
+                env.get("KEFU_AGENT_SESSION_HOURS", defaults.agent_session_hours)
+            ),
+            handoff_claim_timeout_minutes=float(
+                env.get("KEFU_CLAIM_TIMEOUT_MINUTES", defaults.handoff_claim_timeout_minutes)
+            ),
+            handoff_left_grace_seconds=float(
+                env.get("KEFU_LEFT_GRACE_SECONDS", defaults.handoff_left_grace_seconds)
+            ),
+            handoff_sweep_seconds=float(
+                env.get("KEFU_SWEEP_SECONDS", defaults.handoff_sweep_seconds)
             ),
         )
 

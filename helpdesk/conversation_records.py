@@ -10,10 +10,22 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import func, select
 
 from helpdesk.db import Database
-from helpdesk.models import ConversationRating, FaqFeedback, Handoff
+from helpdesk.handoff_events import add_escalated_event, add_event
+from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 
 OPEN_HANDOFF_STATUSES = ("waiting", "active")
+MAX_CUSTOMER_MESSAGE = 4000
+
+
+@dataclass(frozen=True)
+class MessageRoute:
+    """Who answers a customer's message: a person (`held_by_handoff` is the chat's
+    handoff id) or the bot. `handed_off_before` tells the bot to make sure it is not
+    still paused from a chat that ended."""
+
+    held_by_handoff: Optional[int]
+    handed_off_before: bool
 
 
 @dataclass
@@ -66,6 +78,7 @@ class ConversationRecords:
             session.flush()
             position = 0
             if row.status == "waiting":
+                add_escalated_event(session, row.id, row.reason_detail or row.reason, utcnow())
                 # Agents take the most urgent chat first, then the longest waiting.
                 position = session.execute(
                     select(func.count(Handoff.id)).where(
@@ -98,6 +111,34 @@ class ConversationRecords:
                 .limit(1)
             ).scalar_one_or_none()
 
+    def route_customer_message(self, conversation_id: str, text: str, now: datetime) -> MessageRoute:
+        """Keeps a message the customer wrote while their chat is with a person (or
+        waiting for one) as a handoff event, which the console streams."""
+        with unit_of_work(self.db) as session:
+            row = _latest_handoff(session, conversation_id)
+            if row is None or row.status not in OPEN_HANDOFF_STATUSES:
+                return MessageRoute(None, row is not None)
+            if row.customer_left_at is not None:
+                row.customer_left_at = None
+                add_event(session, row.id, "customer_back", now, None, "The customer is back in the chat.")
+            add_event(session, row.id, "customer_message", now, None, text[:MAX_CUSTOMER_MESSAGE])
+            return MessageRoute(int(row.id), True)
+
+    def customer_presence(self, conversation_id: str, present: bool, now: datetime) -> None:
+        """The customer's chat window connected or went away (only matters while a
+        chat waits for or is with a person)."""
+        with unit_of_work(self.db) as session:
+            row = _latest_handoff(session, conversation_id)
+            if row is None or row.status not in OPEN_HANDOFF_STATUSES:
+                return
+            if (row.customer_left_at is None) == present:
+                return
+            row.customer_left_at = None if present else now
+            if present:
+                add_event(session, row.id, "customer_back", now, None, "The customer is back in the chat.")
+            else:
+                add_event(session, row.id, "customer_left", now, None, "The customer closed the chat window.")
+
     def record_rating(
         self,
         conversation_id: str,
@@ -105,6 +146,8 @@ class ConversationRecords:
         comment: Optional[str],
         customer_id: Optional[str],
     ) -> None:
+        """Stores a rating; right after an agent resolved the chat it is about
+        that agent's chat (linked to the handoff)."""
         if not 1 <= rating <= 5:
             raise ValueError("a rating is a whole number from 1 to 5")
         with unit_of_work(self.db) as session:
@@ -112,13 +155,18 @@ class ConversationRecords:
                 ConversationRating(
                     conversation_id=conversation_id,
                     customer_id=customer_id,
+                    handoff_id=self._resolved_handoff_awaiting_rating(session, conversation_id),
                     rating=rating,
                     comment=(comment or None),
                 )
             )
 
     def has_rating(self, conversation_id: str) -> bool:
+        """Whether the conversation was rated already, and no agent has resolved a
+        chat in it since (which is worth a rating of its own)."""
         with unit_of_work(self.db) as session:
+            if self._resolved_handoff_awaiting_rating(session, conversation_id) is not None:
+                return False
             return (
                 session.execute(
                     select(ConversationRating.id)
@@ -126,6 +174,33 @@ class ConversationRecords:
                     .limit(1)
                 ).first()
                 is not None
+            )
+
+    @staticmethod
+    def _resolved_handoff_awaiting_rating(session, conversation_id: str) -> Optional[int]:  # type: ignore[no-untyped-def]
+        latest = session.execute(
+            select(Handoff.id)
+            .where(Handoff.conversation_id == conversation_id, Handoff.status == "resolved")
+            .order_by(Handoff.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest is None:
+            return None
+        rated = session.execute(
+            select(ConversationRating.id).where(ConversationRating.handoff_id == latest).limit(1)
+        ).first()
+        return None if rated else int(latest)
+
+    def ratings_for_customer(self, customer_id: str, limit: int = 20) -> List[ConversationRating]:
+        """The customer's earlier ratings, newest first (detached rows)."""
+        with unit_of_work(self.db) as session:
+            return list(
+                session.execute(
+                    select(ConversationRating)
+                    .where(ConversationRating.customer_id == customer_id)
+                    .order_by(ConversationRating.id.desc())
+                    .limit(limit)
+                ).scalars()
             )
 
     def record_faq_feedback(
@@ -140,3 +215,12 @@ class ConversationRecords:
                     helpful=helpful,
                 )
             )
+
+
+def _latest_handoff(session, conversation_id: str) -> Optional[Handoff]:  # type: ignore[no-untyped-def]
+    return session.execute(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id)
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

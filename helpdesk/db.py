@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,14 +52,31 @@ class Database:
             session.close()
 
     def create_schema(self) -> None:
-        """Creates the tables that do not exist yet (idempotent)."""
+        """Creates the tables that do not exist yet and adds columns that a newer
+        Kefu introduced to existing tables (idempotent). New columns are always
+        nullable or defaulted, so adding them never touches existing rows."""
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
             self._sessions = None
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(
+                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                )
 
 
 def _create_engine(url: str) -> Engine:

@@ -1,5 +1,6 @@
-"""SQLAlchemy models: the customer record (customers, orders, tickets) and what Kefu
-itself keeps about conversations (handoffs, ratings, FAQ feedback).
+"""SQLAlchemy models: the customer record (customers, orders, tickets), what Kefu
+itself keeps about conversations (handoffs and their live events, ratings, FAQ
+feedback) and the support agents who sign in to the console.
 
 Timestamps are stored as naive UTC and handed out as aware UTC datetimes, so SQLite
 and PostgreSQL behave the same and no caller has to guess a time zone.
@@ -167,13 +168,63 @@ class Handoff(Base):
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     claimed_at = Column(UtcDateTime)
     closed_at = Column(UtcDateTime)
+    agent_id = Column(Integer, ForeignKey("agents.id"), index=True)
+    # Set while the customer's chat window is closed (socket disconnected); a waiting
+    # chat whose customer stays away becomes a ticket.
+    customer_left_at = Column(UtcDateTime)
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")
+    agent = relationship("Agent")
 
     @property
     def identity_verified(self) -> bool:
         return self.identity_method is not None
+
+
+class HandoffEvent(Base):
+    """One thing that happened in a handed-off chat, in order: the customer's and the
+    agent's messages, internal notes, claims, hand-backs... The console streams
+    these; `id` is the cursor it resumes from."""
+
+    __tablename__ = "handoff_events"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"), nullable=False, index=True)
+    kind = Column(String(24), nullable=False)
+    author_name = Column(String(200))
+    body = Column(Text, nullable=False, default="")
+    internal = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class Agent(Base):
+    """A support agent who signs in to the console."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    email = Column(String(320), nullable=False, unique=True, index=True)
+    name = Column(String(200), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UtcDateTime)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class AgentSession(Base):
+    """A signed-in console session. Only a hash of the token is stored, so a copy
+    of the database does not let anyone sign in."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UtcDateTime, nullable=False)
+
+    agent = relationship("Agent")
 
 
 class ConversationRating(Base):
@@ -181,6 +232,8 @@ class ConversationRating(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(128), nullable=False, index=True)
+    # The chat with a person this rating is about, when an agent resolved it.
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"), index=True)
     customer_id = Column(String(32), ForeignKey("customers.id"), index=True)
     rating = Column(Integer, nullable=False)
     comment = Column(Text)

@@ -150,5 +150,21 @@ class CustomerRecords(ABC):
 
     @abstractmethod
     def add_ticket_comment(
-        self, ticket_id: int, author_type: str, author_name: Optional[str], body: str
+        self,
+        ticket_id: int,
+        author_type: str,
+        author_name: Optional[str],
+        body: str,
+        internal: bool = False,
     ) -> TicketView: ...
+
+    @abstractmethod
+    def find_tickets(
+        self, status: Optional[str] = None, limit: int = 50, offset: int = 0
+    ) -> List[TicketView]:
+        """All customers' tickets, most urgent and then newest first (the agents'
+        ticket list); `status` narrows it to one status."""
+
+    @abstractmethod
+    def set_ticket_status(self, ticket_id: int, status: str) -> TicketView:
+        """Raises KeyError for an unknown ticket, ValueError for an unknown status."""

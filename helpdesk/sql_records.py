@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from helpdesk.db import Database
 from helpdesk.models import (
     OPEN_TICKET_STATUSES,
+    TICKET_STATUSES,
     Customer,
     Order,
     Ticket,
@@ -204,7 +205,12 @@ class SqlCustomerRecords(CustomerRecords):
             return ticket_view(row)
 
     def add_ticket_comment(
-        self, ticket_id: int, author_type: str, author_name: Optional[str], body: str
+        self,
+        ticket_id: int,
+        author_type: str,
+        author_name: Optional[str],
+        body: str,
+        internal: bool = False,
     ) -> TicketView:
         with unit_of_work(self.db) as session:
             row = session.get(Ticket, ticket_id)
@@ -216,10 +222,39 @@ class SqlCustomerRecords(CustomerRecords):
                     author_type=author_type,
                     author_name=author_name,
                     body=body,
+                    internal=internal,
                 )
             )
             if row.status == "solved" and author_type == "customer":
                 row.status = "open"  # a customer's new information reopens it
+            row.updated_at = utcnow()
+            session.flush()
+            session.expire(row, ["comments"])
+            return ticket_view(row)
+
+    def find_tickets(
+        self, status: Optional[str] = None, limit: int = 50, offset: int = 0
+    ) -> List[TicketView]:
+        with unit_of_work(self.db) as session:
+            query = (
+                select(Ticket)
+                .options(selectinload(Ticket.comments))
+                .order_by(Ticket.priority.desc(), Ticket.created_at.desc(), Ticket.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            if status:
+                query = query.where(Ticket.status == status)
+            return [ticket_view(row) for row in session.execute(query).scalars()]
+
+    def set_ticket_status(self, ticket_id: int, status: str) -> TicketView:
+        if status not in TICKET_STATUSES:
+            raise ValueError(f"a ticket's status is one of {', '.join(TICKET_STATUSES)}")
+        with unit_of_work(self.db) as session:
+            row = session.get(Ticket, ticket_id)
+            if row is None:
+                raise KeyError(ticket_id)
+            row.status = status
             row.updated_at = utcnow()
             session.flush()
             session.expire(row, ["comments"])

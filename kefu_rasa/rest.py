@@ -1,5 +1,6 @@
 """Kefu's REST channel: Rasa's, with metadata accepted only as a JSON object and
-the never-silent safety net (kefu_rasa/silence.py)."""
+the never-silent safety net (kefu_rasa/silence.py) and the bot kept silent while a
+person has the chat (kefu_rasa/handoff_guard.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
+from kefu_rasa.handoff_guard import hold_for_agent
 from kefu_rasa.performance import install_cached_action_validation
 from kefu_rasa.silence import never_silent
 
@@ -26,4 +28,4 @@ class KefuRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         install_cached_action_validation()
-        return super().blueprint(never_silent(on_new_message))
+        return super().blueprint(hold_for_agent(never_silent(on_new_message)))

@@ -50,7 +50,7 @@ def apology_text() -> str:
 
 
 async def _is_paused(sender_id: str) -> bool:
-    agent = _agent()
+    agent = running_agent()
     if agent is None or agent.tracker_store is None:
         return False
     try:
@@ -61,7 +61,8 @@ async def _is_paused(sender_id: str) -> bool:
     return bool(tracker and tracker.is_paused())
 
 
-def _agent() -> Optional[Any]:
+def running_agent() -> Optional[Any]:
+    """The Rasa `Agent` of the server this code runs in (None outside a server)."""
     for name in RASA_APP_NAMES:
         try:
             return Sanic.get_app(name).ctx.agent

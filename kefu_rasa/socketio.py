@@ -1,18 +1,23 @@
 """Kefu's socket.io channel for the website widget.
 
-It is Rasa's own socket.io channel with three changes:
+It is Rasa's own socket.io channel with these changes:
 - each bot message goes out whole, in one event, with its metadata: the stock output
   splits texts at blank lines and drops metadata, which the widget needs (for
   example to show who wrote a message);
 - malformed client payloads (not an object, a non-text message, metadata that is
   not an object) are answered as empty or ignored instead of raising;
-- a message that got no reply at all gets an apology (kefu_rasa/silence.py).
+- a message that got no reply at all gets an apology (kefu_rasa/silence.py);
+- while a person has the chat, messages go to them and the bot stays silent
+  (kefu_rasa/handoff_guard.py), and the console learns when the customer's chat
+  window closes and comes back.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -20,6 +25,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from kefu_rasa.handoff_guard import hold_for_agent, note_presence
 from kefu_rasa.performance import install_cached_action_validation
 from kefu_rasa.silence import never_silent
 
@@ -121,10 +127,27 @@ class KefuSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         install_cached_action_validation()
-        on_new_message = never_silent(on_new_message)
+        on_new_message = hold_for_agent(never_silent(on_new_message))
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
+        sessions: Dict[str, str] = {}  # socket id -> chat session id
+
+        async def session_request(sid: str, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id)
+                if inspect.isawaitable(joined):  # python-socketio >= 5.10
+                    await joined
+            sessions[sid] = session_id
+            await sio.emit("session_confirm", session_id, room=sid)
+            await note_presence(session_id, present=True)
+
+        async def disconnect(sid: str) -> None:
+            session_id = sessions.pop(sid, None)
+            if session_id and session_id not in sessions.values():
+                await note_presence(session_id, present=False)
 
         async def handle_message(sid: str, data: Any) -> None:
             client = read_client_message(data, self.metadata_key)
@@ -148,6 +171,8 @@ class KefuSocketIOInput(SocketIOInput):
                 )
             )
 
-        # Replaces the handler the stock blueprint registered for this event.
+        # Replace the handlers the stock blueprint registered for these events.
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        sio.on("session_request", handler=session_request, namespace=self.namespace)
+        sio.on("disconnect", handler=disconnect, namespace=self.namespace)
         return socketio_webhook

@@ -14,6 +14,7 @@ from helpdesk.config import Settings, SettingsError
 from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed
+from ops import agent_commands
 from ops.paths import DEMO_DATA, ROOT, VAR, tool
 
 
@@ -45,6 +46,8 @@ def main(argv: List[str]) -> int:
     token.add_argument("customer_id")
     token.add_argument("--hours", type=float, default=8.0)
 
+    agent_commands.add_parsers(commands)
+
     bench = commands.add_parser("bench", help="print the benchmark figures")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
@@ -62,6 +65,8 @@ def main(argv: List[str]) -> int:
             "train": cmd_train,
             "token": cmd_token,
             "bench": cmd_bench,
+            "create-agent": agent_commands.cmd_create_agent,
+            "agent-password": agent_commands.cmd_agent_password,
         }[args.command](args)
     except SettingsError as error:
         print(f"[kefu] error: {error}", file=sys.stderr)
@@ -134,6 +139,8 @@ def cmd_start(args: argparse.Namespace) -> int:
         print("[kefu] importing the demo data (first start)")
         if import_files(db, demo_files()):
             return 1
+    if demo:
+        agent_commands.ensure_demo_agent(db)
     model = ensure_model()
     config = StackConfig(
         model=model,
@@ -156,6 +163,14 @@ def cmd_start(args: argparse.Namespace) -> int:
         print(
             f"\n[kefu] ready.\n"
             f"  demo shop with the chat widget: http://localhost:{config.web_port}/\n"
+            f"  agent console:                   http://localhost:{config.web_port}/console\n"
+            + (
+                f"    (demo agent: {agent_commands.DEMO_AGENT_EMAIL} / "
+                f"{agent_commands.DEMO_AGENT_PASSWORD})\n"
+                if demo
+                else "    (create an agent: ./kefu create-agent --email ... --name ...)\n"
+            )
+            + f"  API documentation:               http://localhost:{config.web_port}/docs\n"
             f"  Rasa (REST, socket.io, HTTP API): http://localhost:{config.rasa_port}/\n"
             f"  action server:                   http://localhost:{config.actions_port}/\n"
             f"  logs: {config.log_dir.relative_to(ROOT)}/   Press Ctrl-C to stop.\n",

@@ -4,11 +4,14 @@ data imported through the same importer the admin uses."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
+from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import PROJECT_ROOT, Settings
 from helpdesk.conversation_records import ConversationRecords
@@ -21,6 +24,11 @@ DEMO_DATA = PROJECT_ROOT / "demo_data"
 OPEN_HOURS = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
 # A Sunday: support is closed.
 CLOSED_HOURS = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The support agent every running stack has.
+AGENT_EMAIL = "alex@brightwave.example"
+AGENT_NAME = "Alex Rivera"
+AGENT_PASSWORD = "correct horse battery"
 
 
 def import_demo(db: Database) -> None:
@@ -84,6 +92,7 @@ def stack(trained_model, tmp_path_factory):
     root = tmp_path_factory.mktemp("stack")
     db = Database(f"sqlite:///{root / 'kefu.db'}")
     import_demo(db)
+    AgentAccounts(db).create_agent(AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD)
     db.dispose()
     web_port, rasa_port, actions_port = free_ports(3)
     config = StackConfig(
@@ -95,9 +104,23 @@ def stack(trained_model, tmp_path_factory):
         actions_port=actions_port,
         demo_mode=True,
         log_dir=root / "logs",
+        # Support is open around the clock, so a chat handed over at any hour of
+        # the test run reaches the agents' queue.
+        extra_env={"KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb"))},
     )
     with Stack(config) as running:
         yield running
+
+
+def always_open_knowledge_base(target: Path) -> Path:
+    """A copy of the knowledge base whose company is open every hour of every day."""
+    shutil.copytree(PROJECT_ROOT / "knowledge_base", target)
+    company = target / "company.yml"
+    raw = yaml.safe_load(company.read_text())
+    raw["support_hours"]["weekly"] = {day: ["00:00", "23:59:59"] for day in WEEKDAYS}
+    raw["support_hours"].pop("holiday_country", None)
+    company.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    return target
 
 
 def run_async(coroutine):

@@ -1,5 +1,5 @@
-"""The web app: the demo shop page with the chat widget, the help center, and the
-JSON API (documented at /docs, OpenAPI at /openapi.json).
+"""The web app: the demo shop page with the chat widget, the help center, the
+agent console, and the JSON API (documented at /docs, OpenAPI at /openapi.json).
 
 `create_app()` builds a fresh app from settings, so tests run it with their own
 database and Rasa address; nothing is built at import time.
@@ -7,6 +7,8 @@ database and Rasa address; nothing is built at import time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +17,18 @@ from fastapi.staticfiles import StaticFiles
 
 from helpdesk.config import Settings
 from webapp.dependencies import AppState
-from webapp.routers import demo, help_center, pages, widget
+from webapp.routers import (
+    agent_session,
+    console,
+    customers,
+    demo,
+    handoffs,
+    help_center,
+    pages,
+    tickets,
+    widget,
+)
+from webapp.sweeper import run_sweeper
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -25,16 +38,38 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app = FastAPI(
         title="Kefu helpdesk API",
         version="0.1.0",
-        description="The chat widget's history and the demo sign-in. "
-        "Every answer is JSON; errors carry a `detail` message.",
+        description="The agents' helpdesk API (queue, handoffs, tickets, customers: sign "
+        "in with `POST /api/agent/login` first; the session cookie or `Authorization: "
+        "Bearer <token>` authenticates every other call), the chat widget's history and "
+        "the demo sign-in. Every answer is JSON; errors carry a `detail` message.",
     )
-    app.state.kefu = AppState.from_settings(settings)
+    state = AppState.from_settings(settings)
+    app.state.kefu = state
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(help_center.router)
     app.include_router(widget.router)
+    app.include_router(agent_session.router)
+    app.include_router(handoffs.router)
+    app.include_router(tickets.router)
+    app.include_router(customers.router)
+    app.include_router(console.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
         # which Settings.check() refuses outside development.
         app.include_router(demo.router)
+
+    if settings.handoff_sweep_seconds > 0:
+        tasks = []
+
+        @app.on_event("startup")
+        async def _start_sweeper() -> None:
+            tasks.append(asyncio.create_task(run_sweeper(state, settings.handoff_sweep_seconds)))
+
+        @app.on_event("shutdown")
+        async def _stop_sweeper() -> None:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
     return app

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
+from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
+from helpdesk.handoff_desk import HandoffDesk
+from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
+from webapp.chat_delivery import ChatDelivery
 from webapp.rasa_client import RasaClient
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -24,23 +31,47 @@ class AppState:
     records: SqlCustomerRecords
     rasa: RasaClient
     templates: Jinja2Templates
+    accounts: AgentAccounts
+    conversations: ConversationRecords
+    delivery: ChatDelivery
+    # The time as the app sees it; tests move it forward to expire sessions.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
         db = Database(settings.database_url)
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         templates.env.globals["rasa_url"] = settings.public_rasa_url
+        rasa = RasaClient(settings.rasa_url, settings.rasa_token)
         return cls(
             settings=settings,
             db=db,
             records=SqlCustomerRecords(db),
-            rasa=RasaClient(settings.rasa_url, settings.rasa_token),
+            rasa=rasa,
             templates=templates,
+            accounts=AgentAccounts(db, settings.agent_session_hours),
+            conversations=ConversationRecords(db),
+            delivery=ChatDelivery(rasa),
         )
 
     @property
     def facts(self) -> CompanyFacts:
         return load_company(self.settings.knowledge_base_dir)
+
+    @property
+    def desk(self) -> HandoffDesk:
+        """Built per use: the company facts (support hours, tiers) may be edited
+        while the app runs."""
+        return HandoffDesk(
+            self.db,
+            self.records,
+            self.facts,
+            claim_timeout=timedelta(minutes=self.settings.handoff_claim_timeout_minutes),
+            left_grace=timedelta(seconds=self.settings.handoff_left_grace_seconds),
+        )
+
+    def now(self) -> datetime:
+        return self.clock()
 
 
 def app_state(request: Request) -> AppState:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import asyncio
+from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import httpx
@@ -17,16 +18,17 @@ class RasaClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self._http: Optional[httpx.AsyncClient] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
 
     async def tracker(self, conversation_id: str) -> Optional[Dict[str, Any]]:
         """The conversation's tracker (all events since the last restart), or None
         when Rasa has never seen the conversation."""
         url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/tracker"
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
-                response = await client.get(
-                    url, params={"token": self.token, "include_events": "AFTER_RESTART"}
-                )
+            response = await self._client().get(
+                url, params={"token": self.token, "include_events": "AFTER_RESTART"}
+            )
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
         if response.status_code == 404:
@@ -34,3 +36,43 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         return response.json()
+
+    async def append_events(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
+        """Adds events to the conversation and carries out their side effects: a
+        `bot` event is delivered to the channel the customer last wrote from."""
+        await self._post(
+            f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
+            events,
+            {"execute_side_effects": "true", "output_channel": "latest", "include_events": "NONE"},
+        )
+
+    async def execute(self, conversation_id: str, action: str) -> None:
+        """Runs one action in the conversation (its messages go to the customer)."""
+        await self._post(
+            f"/conversations/{quote(conversation_id, safe='')}/execute",
+            {"name": action},
+            {"output_channel": "latest", "include_events": "NONE"},
+        )
+
+    async def _post(self, path: str, body: Any, params: Dict[str, str]) -> None:
+        try:
+            response = await self._client().post(
+                f"{self.base_url}{path}", json=body, params={"token": self.token, **params}
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered {response.status_code}: {response.text[:300]}")
+
+    def _client(self) -> httpx.AsyncClient:
+        """One pooled client per event loop: replies reuse a warm connection."""
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._http.is_closed or self._loop is not loop:
+            self._http = httpx.AsyncClient(timeout=self.timeout)
+            self._loop = loop
+        return self._http
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None

@@ -33,7 +33,7 @@ def chat_messages(events: List[Dict[str, Any]]) -> List[ChatMessage]:
                 if isinstance(b, dict)
             ]
             last_buttons = {r.payload: r.title for r in replies}
-            sender = "agent" if metadata.get("sender") == "agent" else "bot"
+            sender = metadata.get("sender") if metadata.get("sender") in ("agent", "system") else "bot"
             messages.append(
                 ChatMessage(
                     sender=sender,

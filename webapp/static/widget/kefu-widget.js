@@ -38,6 +38,10 @@
     greeted: false,
     historyLoaded: false,  // for the current session; the greeting waits for it
     outbox: [],
+    // "waiting" for a person, "active" with one, or null (the bot answers): while a
+    // person has the chat there is no typing indicator or slow-reply warning.
+    handoff: null,
+    agentName: null,
   };
   var el = {};
 
@@ -106,6 +110,11 @@
 
   function addMessage(message) {
     var sender = message.sender || "bot";
+    trackHandoff(message.metadata || {});
+    if (sender === "system") {  // "Alex has joined the chat" and the like
+      addNotice(message.text || "");
+      return;
+    }
     var row = make("div", { class: "kefu-msg kefu-" + sender });
     var meta = message.metadata || {};
     if (sender === "agent") {
@@ -137,6 +146,20 @@
     var row = make("div", { class: "kefu-notice", role: "status" }, text);
     el.log.appendChild(row);
     scrollDown();
+  }
+
+  // Follows who answers from the messages' metadata (live and in the history).
+  function trackHandoff(meta) {
+    var handoff = meta.handoff;
+    if (!handoff || !handoff.status) return;
+    var withPerson = handoff.status === "waiting" || handoff.status === "active";
+    state.handoff = withPerson ? handoff.status : null;
+    state.agentName = handoff.status === "active" ? handoff.agent_name || meta.agent_name || null : null;
+    if (!el.who) return;
+    el.who.textContent = state.handoff === "active" && state.agentName
+      ? "You're chatting with " + state.agentName + " from our support team"
+      : state.handoff === "waiting" ? "Waiting for a person from our support team…" : "";
+    el.who.hidden = !el.who.textContent;
   }
 
   function setTyping(on) {
@@ -195,6 +218,7 @@
       state.socket.emit("user_uttered", {
         message: item.message, session_id: state.sessionId, metadata: metadata(item.extra),
       });
+      if (state.handoff) continue;  // a person answers when they answer
       setTyping(true);
       clearTimeout(state.waitingTimer);
       state.waitingTimer = setTimeout(function () {
@@ -207,8 +231,9 @@
   function onBotMessage(message) {
     clearTimeout(state.waitingTimer);
     setTyping(false);
+    var from = (message.metadata || {}).sender;
     addMessage({
-      sender: (message.metadata || {}).sender === "agent" ? "agent" : "bot",
+      sender: from === "agent" || from === "system" ? from : "bot",
       text: message.text || "",
       quick_replies: message.quick_replies || [],
       metadata: message.metadata || {},
@@ -266,6 +291,7 @@
     state.sessionId = null;
     state.greeted = false;
     state.historyLoaded = false;
+    trackHandoff({ handoff: { status: "none" } });
     el.log.textContent = "";
     if (state.socket && state.socket.connected) state.socket.emit("session_request", { session_id: null });
   }
@@ -290,6 +316,8 @@
     header.appendChild(close);
     el.status = make("div", { class: "kefu-status", role: "status" });
     el.status.hidden = true;
+    el.who = make("div", { class: "kefu-who", role: "status" });
+    el.who.hidden = true;
     el.log = make("div", { class: "kefu-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
     el.typing = make("div", { class: "kefu-typing", "aria-label": "The assistant is typing" });
     el.typing.appendChild(make("span"));
@@ -310,6 +338,7 @@
 
     el.panel.appendChild(header);
     el.panel.appendChild(el.status);
+    el.panel.appendChild(el.who);
     el.panel.appendChild(el.log);
     el.panel.appendChild(el.typing);
     el.panel.appendChild(form);

@@ -1,0 +1,192 @@
+"""Support agents: accounts, password checks and console sessions.
+
+Passwords are stored as scrypt hashes (standard library, memory-hard, one random
+salt each). A session is a random token handed to the browser in a cookie; only its
+SHA-256 is stored, and it stops working when it expires or the agent signs out.
+Five wrong passwords in a row lock the account for a quarter of an hour, so a
+password cannot be guessed through the login form.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from helpdesk.db import Database
+from helpdesk.models import Agent, AgentSession
+from helpdesk.parsing import parse_email
+from helpdesk.sql_records import unit_of_work
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# scrypt cost: ~50 ms and 16 MiB per check on a small server.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+class AgentError(ValueError):
+    """An agent account cannot be created as asked (message says why)."""
+
+
+class LoginFailed(Exception):
+    """Wrong email or password; deliberately does not say which."""
+
+
+class LoginLocked(Exception):
+    """Too many wrong passwords; `until` says when the account opens again."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    agent: AgentView
+    token: str
+    expires_at: datetime
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return "$".join(
+        ["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P), _b64(salt), _b64(digest)]
+    )
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = _scrypt(password, _unb64(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, _unb64(digest))
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _view(row: Agent) -> AgentView:
+    return AgentView(id=row.id, email=row.email, name=row.name)
+
+
+class AgentAccounts:
+    def __init__(self, db: Database, session_hours: float = 10.0) -> None:
+        self.db = db
+        self.session_length = timedelta(hours=session_hours)
+
+    def create_agent(self, email: str, name: str, password: str) -> AgentView:
+        address = parse_email(email or "")
+        if address is None or address != (email or "").strip().lower():
+            raise AgentError(f"{email!r} is not an email address")
+        name = " ".join((name or "").split())
+        if not name or len(name) > 200:
+            raise AgentError("the agent needs a name (up to 200 characters)")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        try:
+            with unit_of_work(self.db) as session:
+                row = Agent(email=address, name=name, password_hash=hash_password(password))
+                session.add(row)
+                session.flush()
+                return _view(row)
+        except IntegrityError as error:
+            raise AgentError(f"there already is an agent with the email {address}") from error
+
+    def set_password(self, email: str, password: str) -> AgentView:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        with unit_of_work(self.db) as session:
+            row = self._by_email(session, email)
+            if row is None:
+                raise AgentError(f"there is no agent with the email {email}")
+            row.password_hash = hash_password(password)
+            row.failed_logins = 0
+            row.locked_until = None
+            # Whoever knew the old password must not stay signed in.
+            session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
+            return _view(row)
+
+    def find(self, email: str) -> Optional[AgentView]:
+        with unit_of_work(self.db) as session:
+            row = self._by_email(session, email)
+            return _view(row) if row else None
+
+    def sign_in(self, email: str, password: str, now: datetime) -> SignedIn:
+        with unit_of_work(self.db) as session:
+            row = self._by_email(session, email)
+            if row is None or not row.active:
+                verify_password(password, _DUMMY_HASH)  # same time as a real check
+                raise LoginFailed()
+            if row.locked_until is not None and row.locked_until > now:
+                raise LoginLocked(row.locked_until)
+            if not verify_password(password, row.password_hash):
+                row.failed_logins += 1
+                if row.failed_logins >= MAX_FAILED_LOGINS:
+                    row.failed_logins = 0
+                    row.locked_until = now + LOCKOUT
+                # Commit the count, then report the failure.
+                session.commit()
+                raise LoginFailed()
+            row.failed_logins = 0
+            row.locked_until = None
+            token = secrets.token_urlsafe(32)
+            expires = now + self.session_length
+            session.add(AgentSession(token_hash=token_hash(token), agent_id=row.id, expires_at=expires))
+            session.execute(delete(AgentSession).where(AgentSession.expires_at < now))
+            return SignedIn(agent=_view(row), token=token, expires_at=expires)
+
+    def agent_for_token(self, token: str, now: datetime) -> Optional[AgentView]:
+        """The signed-in agent, or None for an unknown, expired or revoked token."""
+        if not token or len(token) > 200:
+            return None
+        with unit_of_work(self.db) as session:
+            row = session.get(AgentSession, token_hash(token))
+            if row is None or row.expires_at <= now or not row.agent.active:
+                return None
+            return _view(row.agent)
+
+    def sign_out(self, token: str) -> None:
+        with unit_of_work(self.db) as session:
+            session.execute(delete(AgentSession).where(AgentSession.token_hash == token_hash(token)))
+
+    @staticmethod
+    def _by_email(session, email: str) -> Optional[Agent]:  # type: ignore[no-untyped-def]
+        address = (email or "").strip().lower()
+        return session.execute(select(Agent).where(Agent.email == address)).scalar_one_or_none()
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(8))

@@ -1,0 +1,128 @@
+"""The customer's record as an agent needs it on one screen: who they are, their
+orders and tickets, how they rated us before, and three judgements an agent would
+otherwise work out by hand — lifetime value, lifecycle stage and churn risk.
+
+The judgements are simple, stated rules (see `lifecycle_stage` and `churn_risk`),
+shown with their reasons, so an agent can see why and disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import List, Optional, Tuple
+
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.records import CustomerRecords, CustomerView, OrderView, TicketView
+
+# Orders that count towards what a customer has spent with us.
+SPENDING_STATUSES = ("processing", "shipped", "delivered")
+
+
+@dataclass(frozen=True)
+class RatingView:
+    rating: int
+    comment: Optional[str]
+    created_at: datetime
+    with_agent: bool
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    customer: CustomerView
+    orders: List[OrderView]
+    tickets: List[TicketView]
+    ratings: List[RatingView]
+    lifetime_spend: Decimal
+    currency: str
+    order_count: int
+    lifecycle_stage: str
+    churn_risk: str  # low | medium | high
+    churn_reasons: Tuple[str, ...]
+
+    @property
+    def average_rating(self) -> Optional[float]:
+        if not self.ratings:
+            return None
+        return round(sum(r.rating for r in self.ratings) / len(self.ratings), 1)
+
+
+def build_profile(
+    records: CustomerRecords,
+    conversations: ConversationRecords,
+    customer_id: str,
+    now: datetime,
+) -> Optional[CustomerProfile]:
+    customer = records.get_customer(customer_id)
+    if customer is None:
+        return None
+    orders = records.list_orders(customer_id, limit=500)
+    tickets = records.list_tickets(customer_id)
+    ratings = [
+        RatingView(r.rating, r.comment, r.created_at, r.handoff_id is not None)
+        for r in conversations.ratings_for_customer(customer_id)
+    ]
+    spending = [o for o in orders if o.status in SPENDING_STATUSES]
+    currency = spending[0].currency if spending else (orders[0].currency if orders else "USD")
+    risk, reasons = churn_risk(orders, tickets, ratings, now)
+    return CustomerProfile(
+        customer=customer,
+        orders=orders,
+        tickets=tickets,
+        ratings=ratings,
+        lifetime_spend=sum((o.total for o in spending), Decimal("0.00")),
+        currency=currency,
+        order_count=len(orders),
+        lifecycle_stage=lifecycle_stage(customer, orders, now),
+        churn_risk=risk,
+        churn_reasons=reasons,
+    )
+
+
+def lifecycle_stage(customer: CustomerView, orders: List[OrderView], now: datetime) -> str:
+    """new (joined in the last 90 days, at most one order), active (ordered in the
+    last 180 days), lapsing (last order 6–12 months ago), lapsed (over a year), or
+    prospect (no orders yet)."""
+    if not orders:
+        return "prospect"
+    last = max(o.placed_at for o in orders)
+    if now - customer.created_at <= timedelta(days=90) and len(orders) <= 1:
+        return "new"
+    if now - last <= timedelta(days=180):
+        return "active"
+    if now - last <= timedelta(days=365):
+        return "lapsing"
+    return "lapsed"
+
+
+def churn_risk(
+    orders: List[OrderView],
+    tickets: List[TicketView],
+    ratings: List[RatingView],
+    now: datetime,
+) -> Tuple[str, Tuple[str, ...]]:
+    """Points for what usually comes before a customer leaves; 0–1 low, 2–3 medium,
+    4+ high."""
+    points = 0
+    reasons: List[str] = []
+    open_tickets = [t for t in tickets if t.is_open]
+    if len(open_tickets) >= 2:
+        points += 2
+        reasons.append(f"{len(open_tickets)} open tickets")
+    elif open_tickets:
+        points += 1
+        reasons.append("1 open ticket")
+    recent = [r for r in ratings[:3] if r.rating <= 2]
+    if recent:
+        points += 2
+        reasons.append("rated a recent conversation 1–2 out of 5")
+    returned = [o for o in orders if o.status in ("returned", "cancelled")]
+    if orders and len(returned) * 3 >= len(orders):
+        points += 1
+        reasons.append(f"{len(returned)} of {len(orders)} orders returned or cancelled")
+    if orders and now - max(o.placed_at for o in orders) > timedelta(days=365):
+        points += 1
+        reasons.append("no order in over a year")
+    level = "high" if points >= 4 else "medium" if points >= 2 else "low"
+    return level, tuple(reasons)

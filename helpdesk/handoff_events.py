@@ -1,0 +1,62 @@
+"""The live log of a handed-off chat (`HandoffEvent` rows): written by the bot when
+it queues a chat, by the Rasa channel when the customer writes, and by the console
+when agents act. The console streams it in id order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, List, Optional
+
+from sqlalchemy.orm import Session
+
+from helpdesk.models import HandoffEvent
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    handoff_id: int
+    kind: str
+    author_name: Optional[str]
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+def add_event(
+    session: Session,
+    handoff_id: int,
+    kind: str,
+    now: datetime,
+    author: Optional[str],
+    body: str,
+    internal: bool = False,
+) -> EventView:
+    row = HandoffEvent(
+        handoff_id=handoff_id, kind=kind, author_name=author, body=body, internal=internal, created_at=now
+    )
+    session.add(row)
+    session.flush()
+    return event_view(row)
+
+
+def event_view(row: HandoffEvent) -> EventView:
+    return EventView(
+        id=row.id,
+        handoff_id=row.handoff_id,
+        kind=row.kind,
+        author_name=row.author_name,
+        body=row.body,
+        internal=row.internal,
+        created_at=row.created_at,
+    )
+
+
+def event_query(session: Session, query: Any) -> List[EventView]:
+    return [event_view(row) for row in session.execute(query.order_by(HandoffEvent.id)).scalars()]
+
+
+def add_escalated_event(session: Session, handoff_id: int, reason_text: str, now: datetime) -> None:
+    """Written when the bot queues a chat, so consoles see the new chat at once."""
+    add_event(session, handoff_id, "escalated", now, None, f"The assistant handed the chat over: {reason_text}.")

@@ -1,0 +1,111 @@
+"""Keeps the bot silent while a person has the chat — whatever Rasa's own state says.
+
+Rasa's pause (`ConversationPaused`) is lost when a session expires (a new session
+starts unpaused) and when the customer restarts the conversation, and a paused
+tracker still answers a `/restart`. So the source of truth is Kefu's database: while
+the conversation has a waiting or active handoff, each customer message is logged in
+the tracker without any prediction (the pause is put back if something cleared it)
+and written to the handoff's events, which the agent's console streams. Once the
+handoff is over, a pause left behind (say, the web app could not reach Rasa to lift
+it) is lifted before the bot answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed
+
+from helpdesk.config import Settings
+from helpdesk.conversation_records import ConversationRecords, MessageRoute
+from helpdesk.db import Database
+from helpdesk.models import utcnow
+from helpdesk.records import RecordsUnavailable
+from kefu_rasa.silence import running_agent
+
+logger = logging.getLogger(__name__)
+_records: Optional[ConversationRecords] = None
+
+
+def conversation_records() -> ConversationRecords:
+    global _records
+    if _records is None:
+        _records = ConversationRecords(Database(Settings.from_env().database_url))
+    return _records
+
+
+def shown_text(message: UserMessage) -> str:
+    """What the customer saw themselves send: a button's title, not its payload."""
+    metadata = message.metadata if isinstance(message.metadata, dict) else {}
+    display = metadata.get("display_text")
+    if isinstance(display, str) and display.strip():
+        return display
+    return message.text or ""
+
+
+async def _route(message: UserMessage) -> Optional[MessageRoute]:
+    try:
+        return await asyncio.to_thread(
+            conversation_records().route_customer_message, message.sender_id, shown_text(message), utcnow()
+        )
+    except RecordsUnavailable as error:
+        # Without the database the bot cannot know; it answers (and apologises for
+        # what it cannot look up) rather than leave the customer in silence.
+        logger.error("could not check for a handoff: %s", error)
+        return None
+
+
+async def _log_for_agent(message: UserMessage) -> None:
+    agent = running_agent()
+    if agent is None:
+        return
+    async with agent.lock_store.lock(message.sender_id):
+        tracker = await agent.processor.log_message(message, should_save_tracker=False)
+        # As if the bot had listened: when it takes over again, its policies see an
+        # ordinary conversation, not a string of unanswered messages.
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        if not tracker.is_paused():
+            tracker.update(ConversationPaused())
+        await agent.processor.save_tracker(tracker)
+
+
+async def _lift_stale_pause(sender_id: str) -> None:
+    agent = running_agent()
+    if agent is None:
+        return
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is not None and tracker.is_paused():
+            tracker.update(ConversationResumed())
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await agent.tracker_store.save(tracker)
+
+
+def hold_for_agent(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+) -> Callable[[UserMessage], Awaitable[None]]:
+    """Wraps a channel's message handler: messages of chats with a person go to
+    the person, the rest to the bot."""
+
+    async def handle(message: UserMessage) -> None:
+        route = await _route(message)
+        if route is not None and route.held_by_handoff is not None:
+            await _log_for_agent(message)
+            return
+        if route is not None and route.handed_off_before:
+            await _lift_stale_pause(message.sender_id)
+        await on_new_message(message)
+
+    return handle
+
+
+async def note_presence(session_id: str, present: bool) -> None:
+    """Records that a customer's chat window connected or went away."""
+    try:
+        await asyncio.to_thread(conversation_records().customer_presence, session_id, present, utcnow())
+    except RecordsUnavailable as error:
+        logger.warning("could not record the customer's presence: %s", error)

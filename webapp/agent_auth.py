@@ -1,0 +1,40 @@
+"""Who is calling the agents' API: the signed-in agent, from the session cookie the
+console gets at login (or the same token as `Authorization: Bearer ...` for
+scripts). Every agents' route depends on `current_agent`, so none answers without
+a valid, unexpired session."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import Depends, HTTPException, Request
+
+from helpdesk.agents import AgentView
+from webapp.dependencies import AppState, app_state
+
+SESSION_COOKIE = "kefu_agent_session"
+
+
+def session_token(request: Request) -> Optional[str]:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def current_agent(request: Request, state: AppState = Depends(app_state)) -> AgentView:
+    token = session_token(request)
+    if token is None:
+        raise HTTPException(
+            status_code=401,
+            detail="Please sign in to the agent console first.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    agent = state.accounts.agent_for_token(token, state.now())
+    if agent is None:
+        raise HTTPException(
+            status_code=401,
+            detail="Your session has expired or was signed out. Please sign in again.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return agent

@@ -1,0 +1,198 @@
+"""Request and response shapes of the agents' API (the console and any script
+an agent writes against it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, Field, validator
+
+from helpdesk.handoff_desk import MAX_MESSAGE_LENGTH, MAX_NOTE_LENGTH
+from helpdesk.models import TICKET_STATUSES
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(..., min_length=1, max_length=320)
+    password: str = Field(..., min_length=1, max_length=1000)
+
+
+class AgentOut(BaseModel):
+    id: int
+    email: str
+    name: str
+
+
+class LoginOut(BaseModel):
+    agent: AgentOut
+    token: str = Field(..., description="Also set as an HttpOnly cookie; send it as a Bearer token from scripts")
+    expires_at: datetime
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+class TextBody(BaseModel):
+    text: str = Field(..., min_length=1, max_length=MAX_MESSAGE_LENGTH)
+
+    _not_blank = validator("text", allow_reuse=True)(_not_blank)
+
+
+class NoteBody(BaseModel):
+    text: str = Field(..., min_length=1, max_length=MAX_NOTE_LENGTH)
+
+    _not_blank = validator("text", allow_reuse=True)(_not_blank)
+
+
+class CommentBody(BaseModel):
+    text: str = Field(..., min_length=1, max_length=MAX_NOTE_LENGTH)
+    internal: bool = Field(False, description="An internal comment the customer never sees")
+
+    _not_blank = validator("text", allow_reuse=True)(_not_blank)
+
+
+class StatusBody(BaseModel):
+    status: str = Field(..., description=f"One of: {', '.join(TICKET_STATUSES)}")
+
+    @validator("status")
+    def _known(cls, value: str) -> str:  # noqa: N805 (pydantic validator)
+        if value not in TICKET_STATUSES:
+            raise ValueError(f"must be one of {', '.join(TICKET_STATUSES)}")
+        return value
+
+
+class EventOut(BaseModel):
+    id: int
+    handoff_id: int
+    kind: str = Field(
+        ...,
+        description="escalated, customer_message, agent_message, note, claimed, returned, "
+        "resolved, converted, customer_left, customer_back",
+    )
+    author_name: Optional[str]
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+class QueueItem(BaseModel):
+    id: int
+    conversation_id: str
+    status: str
+    reason: str
+    reason_text: str
+    priority: int
+    created_at: datetime
+    claimed_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    waiting_seconds: int = Field(..., description="Since the bot handed the chat over")
+    pickup_due: datetime = Field(..., description="When the tier's first-response target runs out")
+    pickup_overdue: bool
+    customer_id: Optional[str]
+    customer_name: Optional[str]
+    tier: str
+    identity_verified: bool
+    identity_method: Optional[str]
+    agent_id: Optional[int]
+    agent_name: Optional[str]
+    customer_away: bool
+    ticket_id: Optional[int]
+    ticket_ref: Optional[str]
+    sentiment: float
+
+
+class OrderOut(BaseModel):
+    id: str
+    placed_at: datetime
+    status: str
+    total: Decimal
+    currency: str
+    carrier: Optional[str]
+    tracking_number: Optional[str]
+    items: List[str]
+    delivered_at: Optional[datetime]
+
+
+class CommentOut(BaseModel):
+    author_type: str
+    author_name: Optional[str]
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+class TicketOut(BaseModel):
+    id: int
+    ref: str
+    customer_id: Optional[str]
+    order_id: Optional[str]
+    category: str
+    subject: str
+    description: str
+    urgency: str
+    priority: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    first_response_due: Optional[datetime]
+    comments: List[CommentOut] = []
+
+
+class RatingOut(BaseModel):
+    rating: int
+    comment: Optional[str]
+    created_at: datetime
+    with_agent: bool
+
+
+class CustomerOut(BaseModel):
+    id: str
+    name: str
+    email: str
+    phone: Optional[str]
+    tier: str
+    created_at: datetime
+
+
+class CustomerRecordOut(BaseModel):
+    customer: CustomerOut
+    lifetime_spend: Decimal
+    currency: str
+    order_count: int
+    lifecycle_stage: str
+    churn_risk: str
+    churn_reasons: List[str]
+    average_rating: Optional[float]
+    orders: List[OrderOut]
+    tickets: List[TicketOut]
+    ratings: List[RatingOut]
+
+
+class TranscriptTurn(BaseModel):
+    role: str = Field(..., description='"customer" or "bot"')
+    text: str
+    timestamp: Optional[float] = None
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    buttons: List[str] = []
+
+
+class HandoffOut(BaseModel):
+    handoff: QueueItem
+    summary: str
+    transcript: List[TranscriptTurn] = Field(..., description="The conversation with the bot up to the handoff")
+    collected: Dict[str, Any] = Field(..., description="Every detail the bot collected")
+    events: List[EventOut] = Field(..., description="Everything since the handoff, notes included")
+    customer: Optional[CustomerRecordOut]
+    last_event_id: int
+
+
+class ActionOut(BaseModel):
+    handoff: QueueItem
+    event: Optional[EventOut] = None
+    delivered: bool = Field(True, description="False when the customer's chat could not be told")
+    ticket: Optional[TicketOut] = None

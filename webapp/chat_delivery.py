@@ -1,0 +1,64 @@
+"""Saying things in the customer's chat on behalf of the console.
+
+The helpdesk decides what the customer must be told (`Notice`); this sends it
+through Rasa's HTTP API as a `bot` event, which Rasa logs in the conversation and
+delivers to the customer's widget with its metadata (who wrote it). Letting go of a
+chat also lets the bot answer again, and resolving one asks for a rating.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable
+
+from helpdesk.handoff_desk import Notice
+from webapp.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+RATING_FORM = "csat_form"
+
+
+class ChatDelivery:
+    def __init__(self, rasa: RasaClient) -> None:
+        self.rasa = rasa
+
+    async def send(self, conversation_id: str, notice: Notice) -> None:
+        """Raises `RasaUnavailable` when the message could not be delivered."""
+        events = [
+            {
+                "event": "bot",
+                "text": notice.text,
+                "metadata": notice.metadata,
+                "timestamp": time.time(),
+            }
+        ]
+        if notice.resume_bot:
+            # Resumed as if it had just listened, so its policies see an ordinary
+            # turn when the customer writes next.
+            events.append({"event": "resume", "timestamp": time.time()})
+            events.append(_listen())
+        await self.rasa.append_events(conversation_id, events)
+        if notice.ask_rating:
+            # The rating form asks its first question; then the bot listens, as
+            # after any question it asks itself.
+            await self.rasa.execute(conversation_id, RATING_FORM)
+            await self.rasa.append_events(conversation_id, [_listen()])
+
+    async def send_all(self, conversation_id: str, notices: Iterable[Notice]) -> bool:
+        """Best effort for notices that follow a change already made (claimed,
+        resolved...): a failure is logged and reported, not raised. The bot's own
+        guard resumes a conversation whose handoff is over, so a lost "resume" does
+        not leave the customer unanswered."""
+        delivered = True
+        for notice in notices:
+            try:
+                await self.send(conversation_id, notice)
+            except RasaUnavailable as error:
+                logger.error("could not tell the customer in %s: %s", conversation_id, error)
+                delivered = False
+        return delivered
+
+
+def _listen() -> dict:
+    return {"event": "action", "name": "action_listen", "timestamp": time.time()}

@@ -1,0 +1,231 @@
+"""The agents' queue and what they do with a chat: claim, reply, note, resolve,
+hand back, turn into a ticket. Plus the live event feed the console listens to."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import AsyncIterator, List, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from helpdesk.agents import AgentView
+from helpdesk.case_summary import summarize
+from helpdesk.customer_profile import build_profile
+from helpdesk.handoff_desk import HandoffConflict, HandoffNotFound, NotYourChat, Outcome
+from helpdesk.records import RecordsUnavailable
+from webapp.agent_auth import current_agent, session_token
+from webapp.agent_schemas import ActionOut, EventOut, HandoffOut, NoteBody, QueueItem, TextBody
+from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
+from webapp.dependencies import AppState, app_state
+from webapp.rasa_client import RasaUnavailable
+
+router = APIRouter(prefix="/api", tags=["handoffs"], dependencies=[Depends(current_agent)])
+
+HANDOFF_ID = Path(..., ge=1, le=2**31 - 1, description="The handoff's id (from the queue)")
+ERRORS = {
+    401: {"description": "Not signed in, or the session expired"},
+    403: {"description": "Another agent holds the chat"},
+    404: {"description": "No such chat"},
+    409: {"description": "The chat is not in a state that allows this"},
+    503: {"description": "The database or the assistant is not reachable"},
+}
+STREAM_POLL_SECONDS = 0.25
+STREAM_HEARTBEAT_SECONDS = 15.0
+STREAM_RECHECK_SESSION_SECONDS = 60.0
+
+
+def _http_error(error: Exception) -> HTTPException:
+    if isinstance(error, HandoffNotFound):
+        return HTTPException(status_code=404, detail=str(error))
+    if isinstance(error, NotYourChat):
+        return HTTPException(status_code=403, detail=str(error))
+    if isinstance(error, HandoffConflict):
+        return HTTPException(status_code=409, detail=str(error))
+    if isinstance(error, RecordsUnavailable):
+        return HTTPException(status_code=503, detail="The helpdesk database is not reachable right now.")
+    raise error
+
+
+async def _desk_call(function, *args):  # type: ignore[no-untyped-def]
+    try:
+        return await run_in_threadpool(function, *args)
+    except (HandoffNotFound, NotYourChat, HandoffConflict, RecordsUnavailable) as error:
+        raise _http_error(error) from error
+
+
+async def _after_change(state: AppState, outcome: Outcome) -> ActionOut:
+    delivered = await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
+    return ActionOut(
+        handoff=queue_item(outcome.entry, state.now()),
+        event=event_out(outcome.event) if outcome.event else None,
+        delivered=delivered,
+        ticket=ticket_out(outcome.ticket.ticket) if outcome.ticket else None,
+    )
+
+
+@router.get("/queue", response_model=List[QueueItem], summary="Waiting and active chats, most urgent first")
+def queue(
+    include_closed: bool = Query(False, description="Also the chats closed in the last 50"),
+    state: AppState = Depends(app_state),
+) -> List[QueueItem]:
+    now = state.now()
+    try:
+        entries = state.desk.queue()
+        if include_closed:
+            entries += state.desk.queue(statuses=("resolved", "returned", "converted"), limit=50)
+    except RecordsUnavailable as error:
+        raise _http_error(error) from error
+    return [queue_item(e, now) for e in entries]
+
+
+@router.get("/handoffs/{handoff_id}", response_model=HandoffOut, responses=ERRORS, summary="One chat with everything known")
+def handoff(handoff_id: int = HANDOFF_ID, state: AppState = Depends(app_state)) -> HandoffOut:
+    now = state.now()
+    try:
+        detail = state.desk.detail(handoff_id)
+        customer_id = detail.entry.customer_id
+        profile = build_profile(state.records, state.conversations, customer_id, now) if customer_id else None
+    except (HandoffNotFound, RecordsUnavailable) as error:
+        raise _http_error(error) from error
+    return HandoffOut(
+        handoff=queue_item(detail.entry, now),
+        summary=summarize(detail, profile),
+        transcript=detail.transcript,
+        collected=detail.collected,
+        events=[event_out(e) for e in detail.events],
+        customer=customer_record_out(profile),
+        last_event_id=max((e.id for e in detail.events), default=0),
+    )
+
+
+@router.post("/handoffs/{handoff_id}/claim", response_model=ActionOut, responses=ERRORS, summary="Take the chat; the customer sees you join")
+async def claim(
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> ActionOut:
+    outcome = await _desk_call(state.desk.claim, handoff_id, agent, state.now())
+    return await _after_change(state, outcome)
+
+
+@router.post("/handoffs/{handoff_id}/reply", response_model=EventOut, responses=ERRORS, summary="Write to the customer (only the agent holding the chat)")
+async def reply(
+    body: TextBody,
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> EventOut:
+    desk = state.desk
+    entry = await _desk_call(desk.check_can_write, handoff_id, agent)
+    try:
+        await state.delivery.send(entry.conversation_id, desk.reply_notice(agent, body.text, handoff_id))
+    except RasaUnavailable as error:
+        raise HTTPException(
+            status_code=503,
+            detail="Your reply could not be delivered: the assistant is not reachable. Please try again.",
+        ) from error
+    event = await _desk_call(desk.record_reply, handoff_id, agent, body.text, state.now())
+    return event_out(event)
+
+
+@router.post("/handoffs/{handoff_id}/notes", response_model=EventOut, status_code=201, responses=ERRORS, summary="Add an internal note (the customer never sees it)")
+async def note(
+    body: NoteBody,
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> EventOut:
+    return event_out(await _desk_call(state.desk.add_note, handoff_id, agent, body.text, state.now()))
+
+
+@router.post("/handoffs/{handoff_id}/resolve", response_model=ActionOut, responses=ERRORS, summary="Close the chat as solved; the customer is asked for a rating")
+async def resolve(
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> ActionOut:
+    return await _after_change(state, await _desk_call(state.desk.resolve, handoff_id, agent, state.now()))
+
+
+@router.post("/handoffs/{handoff_id}/hand-back", response_model=ActionOut, responses=ERRORS, summary="Let go; the bot answers the customer again")
+async def hand_back(
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> ActionOut:
+    return await _after_change(state, await _desk_call(state.desk.hand_back, handoff_id, agent, state.now()))
+
+
+@router.post("/handoffs/{handoff_id}/convert", response_model=ActionOut, responses=ERRORS, summary="Turn the chat into a ticket with the transcript and details")
+async def convert(
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> ActionOut:
+    return await _after_change(state, await _desk_call(state.desk.convert_to_ticket, handoff_id, agent, state.now()))
+
+
+@router.get("/events", response_model=List[EventOut], summary="Events after a cursor (polling alternative to the stream)")
+def events(
+    after: int = Query(0, ge=0, description="The last event id already seen"),
+    handoff_id: Optional[int] = Query(None, ge=1, description="Only this chat's events"),
+    state: AppState = Depends(app_state),
+) -> List[EventOut]:
+    try:
+        return [event_out(e) for e in state.desk.events_after(after, handoff_id)]
+    except RecordsUnavailable as error:
+        raise _http_error(error) from error
+
+
+@router.get(
+    "/events/stream",
+    summary="Server-sent events: every new handoff event as it happens",
+    description="Each message's `id` is the event id, so a reconnecting EventSource resumes "
+    "where it stopped (Last-Event-ID). Without a cursor the stream starts at the newest event.",
+    response_class=StreamingResponse,
+)
+async def event_stream(
+    request: Request,
+    after: Optional[int] = Query(None, ge=0),
+    state: AppState = Depends(app_state),
+) -> StreamingResponse:
+    last_seen = request.headers.get("last-event-id")
+    cursor = after if after is not None else (int(last_seen) if (last_seen or "").isdigit() else None)
+    if cursor is None:
+        cursor = await run_in_threadpool(state.desk.latest_event_id)
+    token = session_token(request) or ""
+    return StreamingResponse(
+        _stream(request, state, cursor, token),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _stream(request: Request, state: AppState, cursor: int, token: str) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    last_output = last_session_check = loop.time()
+    yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
+    while not await request.is_disconnected():
+        now = loop.time()
+        if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
+            last_session_check = now
+            if await run_in_threadpool(state.accounts.agent_for_token, token, state.now()) is None:
+                yield "event: signed_out\ndata: {}\n\n"
+                return
+        try:
+            new = await run_in_threadpool(state.desk.events_after, cursor)
+        except RecordsUnavailable:
+            new = []
+            yield "event: unavailable\ndata: {}\n\n"
+            await asyncio.sleep(2)
+        for event in new:
+            cursor = event.id
+            yield f"id: {event.id}\ndata: {event_out(event).json()}\n\n"
+            last_output = now
+        if now - last_output > STREAM_HEARTBEAT_SECONDS:
+            last_output = now
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(STREAM_POLL_SECONDS)

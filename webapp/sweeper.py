@@ -1,0 +1,36 @@
+"""Looks after chats nobody can take: every few seconds the web app turns waiting
+chats that were not claimed in time, whose customer left, or that are still
+waiting when support closes into tickets, and tells the customer in the chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.concurrency import run_in_threadpool
+
+from helpdesk.records import RecordsUnavailable
+from webapp.dependencies import AppState
+
+logger = logging.getLogger(__name__)
+
+
+async def sweep_once(state: AppState) -> int:
+    """Converts what is due now; returns how many chats became tickets."""
+    outcomes = await run_in_threadpool(state.desk.sweep, state.now())
+    for outcome in outcomes:
+        await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
+    return len(outcomes)
+
+
+async def run_sweeper(state: AppState, interval_seconds: float) -> None:
+    while True:
+        try:
+            converted = await sweep_once(state)
+            if converted:
+                logger.info("turned %d unclaimed chat(s) into tickets", converted)
+        except RecordsUnavailable as error:
+            logger.warning("could not check for unclaimed chats: %s", error)
+        except Exception:  # the loop must survive anything one round throws
+            logger.exception("checking for unclaimed chats failed")
+        await asyncio.sleep(interval_seconds)
