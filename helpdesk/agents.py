@@ -165,7 +165,9 @@ class AgentAccounts:
             row.locked_until = None
             token = secrets.token_urlsafe(32)
             expires = now + self.session_length
-            session.add(AgentSession(token_hash=token_hash(token), agent_id=row.id, expires_at=expires))
+            session.add(
+                AgentSession(token_hash=token_hash(token), agent_id=row.id, expires_at=expires)
+            )
             session.execute(delete(AgentSession).where(AgentSession.expires_at < now))
             return SignedIn(agent=_view(row), token=token, expires_at=expires)
 
@@ -181,7 +183,9 @@ class AgentAccounts:
 
     def sign_out(self, token: str) -> None:
         with unit_of_work(self.db) as session:
-            session.execute(delete(AgentSession).where(AgentSession.token_hash == token_hash(token)))
+            session.execute(
+                delete(AgentSession).where(AgentSession.token_hash == token_hash(token))
+            )
 
     @staticmethod
     def _by_email(session, email: str) -> Optional[Agent]:  # type: ignore[no-untyped-def]

@@ -41,6 +41,7 @@ class NewHandoff:
     sentiment: float = 0.0
     status: str = "waiting"
     ticket_id: Optional[int] = None
+    created_at: Optional[datetime] = None  # default: now
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,15 @@ class ConversationRecords:
                 transcript=handoff.transcript,
                 collected=handoff.collected,
                 ticket_id=handoff.ticket_id,
+                created_at=handoff.created_at or utcnow(),
             )
             session.add(row)
             session.flush()
             position = 0
             if row.status == "waiting":
-                add_escalated_event(session, row.id, row.reason_detail or row.reason, utcnow())
+                add_escalated_event(
+                    session, row.id, row.reason_detail or row.reason, row.created_at
+                )
                 # Agents take the most urgent chat first, then the longest waiting.
                 position = session.execute(
                     select(func.count(Handoff.id)).where(
@@ -111,7 +115,9 @@ class ConversationRecords:
                 .limit(1)
             ).scalar_one_or_none()
 
-    def route_customer_message(self, conversation_id: str, text: str, now: datetime) -> MessageRoute:
+    def route_customer_message(
+        self, conversation_id: str, text: str, now: datetime
+    ) -> MessageRoute:
         """Keeps a message the customer wrote while their chat is with a person (or
         waiting for one) as a handoff event, which the console streams."""
         with unit_of_work(self.db) as session:
@@ -120,7 +126,9 @@ class ConversationRecords:
                 return MessageRoute(None, row is not None)
             if row.customer_left_at is not None:
                 row.customer_left_at = None
-                add_event(session, row.id, "customer_back", now, None, "The customer is back in the chat.")
+                add_event(
+                    session, row.id, "customer_back", now, None, "The customer is back in the chat."
+                )
             add_event(session, row.id, "customer_message", now, None, text[:MAX_CUSTOMER_MESSAGE])
             return MessageRoute(int(row.id), True)
 
@@ -135,9 +143,18 @@ class ConversationRecords:
                 return
             row.customer_left_at = None if present else now
             if present:
-                add_event(session, row.id, "customer_back", now, None, "The customer is back in the chat.")
+                add_event(
+                    session, row.id, "customer_back", now, None, "The customer is back in the chat."
+                )
             else:
-                add_event(session, row.id, "customer_left", now, None, "The customer closed the chat window.")
+                add_event(
+                    session,
+                    row.id,
+                    "customer_left",
+                    now,
+                    None,
+                    "The customer closed the chat window.",
+                )
 
     def record_rating(
         self,

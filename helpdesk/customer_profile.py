@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.records import CustomerRecords, CustomerView, OrderView, TicketView
@@ -34,12 +34,22 @@ class CustomerProfile:
     orders: List[OrderView]
     tickets: List[TicketView]
     ratings: List[RatingView]
-    lifetime_spend: Decimal
-    currency: str
+    # What the customer spent, per currency, largest first (orders may be in
+    # several currencies; amounts in different currencies are never added up).
+    spend_by_currency: Tuple[Tuple[str, Decimal], ...]
     order_count: int
     lifecycle_stage: str
     churn_risk: str  # low | medium | high
     churn_reasons: Tuple[str, ...]
+
+    @property
+    def lifetime_spend(self) -> Decimal:
+        """In the customer's main currency (`currency`)."""
+        return self.spend_by_currency[0][1] if self.spend_by_currency else Decimal("0.00")
+
+    @property
+    def currency(self) -> str:
+        return self.spend_by_currency[0][0] if self.spend_by_currency else "USD"
 
     @property
     def average_rating(self) -> Optional[float]:
@@ -63,16 +73,17 @@ def build_profile(
         RatingView(r.rating, r.comment, r.created_at, r.handoff_id is not None)
         for r in conversations.ratings_for_customer(customer_id)
     ]
-    spending = [o for o in orders if o.status in SPENDING_STATUSES]
-    currency = spending[0].currency if spending else (orders[0].currency if orders else "USD")
+    spend: Dict[str, Decimal] = {}
+    for order in orders:
+        if order.status in SPENDING_STATUSES:
+            spend[order.currency] = spend.get(order.currency, Decimal("0.00")) + order.total
     risk, reasons = churn_risk(orders, tickets, ratings, now)
     return CustomerProfile(
         customer=customer,
         orders=orders,
         tickets=tickets,
         ratings=ratings,
-        lifetime_spend=sum((o.total for o in spending), Decimal("0.00")),
-        currency=currency,
+        spend_by_currency=tuple(sorted(spend.items(), key=lambda item: -item[1])),
         order_count=len(orders),
         lifecycle_stage=lifecycle_stage(customer, orders, now),
         churn_risk=risk,

@@ -80,6 +80,7 @@ def escalate(
                     request.negativity,
                 ),
                 sentiment=request.negativity,
+                created_at=now,
             )
         )
         return EscalationOutcome("queued", handoff=handoff)

@@ -135,7 +135,9 @@ class HandoffDesk:
                 entry=self._entry(row),
                 transcript=list(row.transcript or []),
                 collected=dict(row.collected or {}),
-                events=event_query(session, select(HandoffEvent).where(HandoffEvent.handoff_id == row.id)),
+                events=event_query(
+                    session, select(HandoffEvent).where(HandoffEvent.handoff_id == row.id)
+                ),
             )
 
     def events_after(
@@ -169,7 +171,9 @@ class HandoffDesk:
                 if row.status == "active" and row.agent_id == agent.id:
                     raise HandoffConflict("You already hold this chat.")
                 raise HandoffConflict(self._state_text(row))
-            event = add_event(session, row.id, "claimed", now, agent.name, f"{agent.name} joined the chat.")
+            event = add_event(
+                session, row.id, "claimed", now, agent.name, f"{agent.name} joined the chat."
+            )
             notice = Notice(
                 text=f"{agent.name} from our support team has joined the chat.",
                 metadata={
@@ -194,7 +198,9 @@ class HandoffDesk:
             metadata={"sender": "agent", "agent_name": agent.name, "handoff_id": handoff_id},
         )
 
-    def record_reply(self, handoff_id: int, agent: AgentView, text: str, now: datetime) -> EventView:
+    def record_reply(
+        self, handoff_id: int, agent: AgentView, text: str, now: datetime
+    ) -> EventView:
         with unit_of_work(self.db) as session:
             return add_event(session, handoff_id, "agent_message", now, agent.name, text)
 
@@ -208,7 +214,9 @@ class HandoffDesk:
     def resolve(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "resolved", now)
-            event = add_event(session, row.id, "resolved", now, agent.name, f"{agent.name} resolved the chat.")
+            event = add_event(
+                session, row.id, "resolved", now, agent.name, f"{agent.name} resolved the chat."
+            )
             notice = Notice(
                 text=f"{agent.name} has marked this chat as resolved. Thank you for "
                 "talking to us! If anything else comes up, just write here.",
@@ -222,11 +230,16 @@ class HandoffDesk:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "returned", now)
             event = add_event(
-                session, row.id, "returned", now, agent.name, f"{agent.name} handed the chat back to the assistant."
+                session,
+                row.id,
+                "returned",
+                now,
+                agent.name,
+                f"{agent.name} handed the chat back to the assistant.",
             )
             notice = Notice(
                 text=f"{agent.name} has left the chat and handed you back to the "
-                f"{self.facts.name} assistant. Ask me anything, or say \"talk to a person\" "
+                f'{self.facts.name} assistant. Ask me anything, or say "talk to a person" '
                 "if you need the team again.",
                 metadata={"sender": "system", "handoff": {"status": "returned"}},
                 resume_bot=True,
@@ -236,7 +249,9 @@ class HandoffDesk:
     def convert_to_ticket(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "converted", now)
-        return self._open_ticket_for(row.id, now, agent.name, why=f"{agent.name} turned the chat into a ticket.")
+        return self._open_ticket_for(
+            row.id, now, agent.name, why=f"{agent.name} turned the chat into a ticket."
+        )
 
     # ----- nobody could take it -------------------------------------------------
 
@@ -245,14 +260,19 @@ class HandoffDesk:
         the customer gone for good, or support has closed."""
         closed = not self.facts.hours.is_open(now)
         with unit_of_work(self.db) as session:
-            waiting = session.execute(select(Handoff).where(Handoff.status == "waiting")).scalars().all()
+            waiting = (
+                session.execute(select(Handoff).where(Handoff.status == "waiting")).scalars().all()
+            )
             due = []
             for row in waiting:
                 if closed:
                     why = "Support closed before anyone could pick the chat up."
                 elif row.created_at + self.claim_timeout <= now:
                     why = "Nobody picked the chat up in time."
-                elif row.customer_left_at is not None and row.customer_left_at + self.left_grace <= now:
+                elif (
+                    row.customer_left_at is not None
+                    and row.customer_left_at + self.left_grace <= now
+                ):
                     why = "The customer left before anyone picked the chat up."
                 else:
                     continue
@@ -271,7 +291,9 @@ class HandoffDesk:
 
     # ----- internals -------------------------------------------------------------
 
-    def _open_ticket_for(self, handoff_id: int, now: datetime, agent_name: Optional[str], why: str) -> Outcome:
+    def _open_ticket_for(
+        self, handoff_id: int, now: datetime, agent_name: Optional[str], why: str
+    ) -> Outcome:
         detail = self.detail(handoff_id)
         entry = detail.entry
         customer = self.records.get_customer(entry.customer_id) if entry.customer_id else None
@@ -303,7 +325,12 @@ class HandoffDesk:
                     "collected": detail.collected,
                     "transcript": detail.transcript,
                     "live_chat": [
-                        {"kind": e.kind, "author": e.author_name, "text": e.body, "at": e.created_at.isoformat()}
+                        {
+                            "kind": e.kind,
+                            "author": e.author_name,
+                            "text": e.body,
+                            "at": e.created_at.isoformat(),
+                        }
                         for e in detail.events
                     ],
                 },
@@ -313,7 +340,14 @@ class HandoffDesk:
         with unit_of_work(self.db) as session:
             row = self._get(session, handoff_id)
             row.ticket_id = opened.ticket.id
-            event = add_event(session, row.id, "converted", now, agent_name, f"{why} Ticket {opened.ticket.ref} opened.")
+            event = add_event(
+                session,
+                row.id,
+                "converted",
+                now,
+                agent_name,
+                f"{why} Ticket {opened.ticket.ref} opened.",
+            )
             entry = self._entry(row)
         when = self.facts.hours.describe_moment(opened.due, now)
         contact = (
@@ -331,15 +365,23 @@ class HandoffDesk:
         notice = Notice(
             text=f"{opening}, with everything you've told us, and a person will answer by "
             f"{when}. {contact} Meanwhile I'm here if you need anything else.",
-            metadata={"sender": "system", "handoff": {"status": "converted"}, "ticket": opened.ticket.ref},
+            metadata={
+                "sender": "system",
+                "handoff": {"status": "converted"},
+                "ticket": opened.ticket.ref,
+            },
             resume_bot=True,
         )
         return Outcome(entry, [notice], event, opened)
 
-    def _close(self, session: Session, handoff_id: int, agent: AgentView, status: str, now: datetime) -> Handoff:
+    def _close(
+        self, session: Session, handoff_id: int, agent: AgentView, status: str, now: datetime
+    ) -> Handoff:
         changed = session.execute(
             update(Handoff)
-            .where(Handoff.id == handoff_id, Handoff.status == "active", Handoff.agent_id == agent.id)
+            .where(
+                Handoff.id == handoff_id, Handoff.status == "active", Handoff.agent_id == agent.id
+            )
             .values(status=status, closed_at=now)
         ).rowcount
         row = self._get(session, handoff_id)
@@ -354,7 +396,9 @@ class HandoffDesk:
         if row.status != "active":
             raise HandoffConflict(self._state_text(row))
         if row.agent_id != agent.id:
-            raise NotYourChat(f"{row.agent.name if row.agent else 'Another agent'} holds this chat.")
+            raise NotYourChat(
+                f"{row.agent.name if row.agent else 'Another agent'} holds this chat."
+            )
 
     @staticmethod
     def _state_text(row: Handoff) -> str:

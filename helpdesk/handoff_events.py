@@ -34,7 +34,12 @@ def add_event(
     internal: bool = False,
 ) -> EventView:
     row = HandoffEvent(
-        handoff_id=handoff_id, kind=kind, author_name=author, body=body, internal=internal, created_at=now
+        handoff_id=handoff_id,
+        kind=kind,
+        author_name=author,
+        body=body,
+        internal=internal,
+        created_at=now,
     )
     session.add(row)
     session.flush()
@@ -59,4 +64,11 @@ def event_query(session: Session, query: Any) -> List[EventView]:
 
 def add_escalated_event(session: Session, handoff_id: int, reason_text: str, now: datetime) -> None:
     """Written when the bot queues a chat, so consoles see the new chat at once."""
-    add_event(session, handoff_id, "escalated", now, None, f"The assistant handed the chat over: {reason_text}.")
+    add_event(
+        session,
+        handoff_id,
+        "escalated",
+        now,
+        None,
+        f"The assistant handed the chat over: {reason_text}.",
+    )

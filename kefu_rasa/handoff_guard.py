@@ -50,7 +50,10 @@ def shown_text(message: UserMessage) -> str:
 async def _route(message: UserMessage) -> Optional[MessageRoute]:
     try:
         return await asyncio.to_thread(
-            conversation_records().route_customer_message, message.sender_id, shown_text(message), utcnow()
+            conversation_records().route_customer_message,
+            message.sender_id,
+            shown_text(message),
+            utcnow(),
         )
     except RecordsUnavailable as error:
         # Without the database the bot cannot know; it answers (and apologises for
@@ -106,6 +109,8 @@ def hold_for_agent(
 async def note_presence(session_id: str, present: bool) -> None:
     """Records that a customer's chat window connected or went away."""
     try:
-        await asyncio.to_thread(conversation_records().customer_presence, session_id, present, utcnow())
+        await asyncio.to_thread(
+            conversation_records().customer_presence, session_id, present, utcnow()
+        )
     except RecordsUnavailable as error:
         logger.warning("could not record the customer's presence: %s", error)

@@ -19,13 +19,19 @@ DEMO_AGENT_PASSWORD = "kefu-demo-agent"
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    create = commands.add_parser("create-agent", help="create a support agent who can sign in to the console")
+    create = commands.add_parser(
+        "create-agent", help="create a support agent who can sign in to the console"
+    )
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True, help='the name customers see, e.g. "Alex Rivera"')
     create.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input (for scripts)"
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts)",
     )
-    reset = commands.add_parser("agent-password", help="set a new password for an agent (signs them out)")
+    reset = commands.add_parser(
+        "agent-password", help="set a new password for an agent (signs them out)"
+    )
     reset.add_argument("--email", required=True)
     reset.add_argument("--password-stdin", action="store_true")
 

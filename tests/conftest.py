@@ -7,6 +7,7 @@ import asyncio
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import yaml
@@ -14,7 +15,7 @@ import yaml
 from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import PROJECT_ROOT, Settings
-from helpdesk.conversation_records import ConversationRecords
+from helpdesk.conversation_records import ConversationRecords, NewHandoff
 from helpdesk.db import Database
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
@@ -131,3 +132,37 @@ def run_async(coroutine):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+# --- handed-off chats ---------------------------------------------------------------
+
+
+def queue_chat(
+    conversations: ConversationRecords,
+    conversation_id: str = "chat-maya",
+    customer_id: Optional[str] = "C1001",
+    priority: int = 5,
+    customer_text: str = "My TV arrived broken, I want a person",
+) -> int:
+    """A chat the bot handed over, as the escalation action records it; its id."""
+    return conversations.create_handoff(
+        NewHandoff(
+            conversation_id=conversation_id,
+            reason="customer_request",
+            transcript=[
+                {"role": "bot", "text": "Hi! How can I help?", "timestamp": 1.0, "buttons": []},
+                {
+                    "role": "customer",
+                    "text": customer_text,
+                    "timestamp": 2.0,
+                    "intent": "request_human",
+                    "confidence": 0.97,
+                },
+            ],
+            collected={"order_id": "BW-104119", "ticket_description": "The TV screen is cracked"},
+            customer_id=customer_id,
+            identity_method="token" if customer_id else None,
+            priority=priority,
+            created_at=OPEN_HOURS,
+        )
+    ).id

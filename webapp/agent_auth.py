@@ -10,6 +10,7 @@ from typing import Optional
 from fastapi import Depends, HTTPException, Request
 
 from helpdesk.agents import AgentView
+from helpdesk.records import RecordsUnavailable
 from webapp.dependencies import AppState, app_state
 
 SESSION_COOKIE = "kefu_agent_session"
@@ -30,7 +31,12 @@ def current_agent(request: Request, state: AppState = Depends(app_state)) -> Age
             detail="Please sign in to the agent console first.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    agent = state.accounts.agent_for_token(token, state.now())
+    try:
+        agent = state.accounts.agent_for_token(token, state.now())
+    except RecordsUnavailable as error:
+        raise HTTPException(
+            status_code=503, detail="The helpdesk database is not reachable right now."
+        ) from error
     if agent is None:
         raise HTTPException(
             status_code=401,

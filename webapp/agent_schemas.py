@@ -26,7 +26,9 @@ class AgentOut(BaseModel):
 
 class LoginOut(BaseModel):
     agent: AgentOut
-    token: str = Field(..., description="Also set as an HttpOnly cookie; send it as a Bearer token from scripts")
+    token: str = Field(
+        ..., description="Also set as an HttpOnly cookie; send it as a Bearer token from scripts"
+    )
     expires_at: datetime
 
 
@@ -158,10 +160,16 @@ class CustomerOut(BaseModel):
     created_at: datetime
 
 
+class MoneyOut(BaseModel):
+    amount: Decimal
+    currency: str
+
+
 class CustomerRecordOut(BaseModel):
     customer: CustomerOut
-    lifetime_spend: Decimal
+    lifetime_spend: Decimal = Field(..., description="In the main currency (`currency`)")
     currency: str
+    spend_by_currency: List[MoneyOut] = Field(..., description="Every currency, largest first")
     order_count: int
     lifecycle_stage: str
     churn_risk: str
@@ -184,7 +192,9 @@ class TranscriptTurn(BaseModel):
 class HandoffOut(BaseModel):
     handoff: QueueItem
     summary: str
-    transcript: List[TranscriptTurn] = Field(..., description="The conversation with the bot up to the handoff")
+    transcript: List[TranscriptTurn] = Field(
+        ..., description="The conversation with the bot up to the handoff"
+    )
     collected: Dict[str, Any] = Field(..., description="Every detail the bot collected")
     events: List[EventOut] = Field(..., description="Everything since the handoff, notes included")
     customer: Optional[CustomerRecordOut]

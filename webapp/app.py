@@ -72,4 +72,5 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
     return app

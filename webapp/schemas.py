@@ -13,7 +13,9 @@ class QuickReply(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    sender: str = Field(..., description='"customer", "bot", "agent" (a person) or "system" (e.g. an agent joined)')
+    sender: str = Field(
+        ..., description='"customer", "bot", "agent" (a person) or "system" (e.g. an agent joined)'
+    )
     text: str
     timestamp: Optional[float] = None
     quick_replies: List[QuickReply] = []

@@ -33,7 +33,9 @@ def chat_messages(events: List[Dict[str, Any]]) -> List[ChatMessage]:
                 if isinstance(b, dict)
             ]
             last_buttons = {r.payload: r.title for r in replies}
-            sender = metadata.get("sender") if metadata.get("sender") in ("agent", "system") else "bot"
+            sender = (
+                metadata.get("sender") if metadata.get("sender") in ("agent", "system") else "bot"
+            )
             messages.append(
                 ChatMessage(
                     sender=sender,

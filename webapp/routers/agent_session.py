@@ -53,7 +53,9 @@ def login(body: LoginRequest, response: Response, state: AppState = Depends(app_
     )
 
 
-@router.post("/logout", status_code=204, summary="Sign out (ends the session everywhere it is used)")
+@router.post(
+    "/logout", status_code=204, summary="Sign out (ends the session everywhere it is used)"
+)
 def logout(
     request: Request,
     response: Response,

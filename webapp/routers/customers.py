@@ -14,11 +14,17 @@ from webapp.agent_schemas import CustomerOut, CustomerRecordOut
 from webapp.agent_views import customer_record_out
 from webapp.dependencies import AppState, app_state
 
-router = APIRouter(prefix="/api/customers", tags=["customers"], dependencies=[Depends(current_agent)])
-UNAVAILABLE = HTTPException(status_code=503, detail="The helpdesk database is not reachable right now.")
+router = APIRouter(
+    prefix="/api/customers", tags=["customers"], dependencies=[Depends(current_agent)]
+)
+UNAVAILABLE = HTTPException(
+    status_code=503, detail="The helpdesk database is not reachable right now."
+)
 
 
-@router.get("", response_model=List[CustomerOut], summary="Customers whose id, name or email contains q")
+@router.get(
+    "", response_model=List[CustomerOut], summary="Customers whose id, name or email contains q"
+)
 def search(
     q: str = Query("", max_length=200),
     limit: int = Query(50, ge=1, le=200),
@@ -28,7 +34,12 @@ def search(
         found = state.records.search_customers(q, limit)
     except RecordsUnavailable as error:
         raise UNAVAILABLE from error
-    return [CustomerOut(id=c.id, name=c.name, email=c.email, phone=c.phone, tier=c.tier, created_at=c.created_at) for c in found]
+    return [
+        CustomerOut(
+            id=c.id, name=c.name, email=c.email, phone=c.phone, tier=c.tier, created_at=c.created_at
+        )
+        for c in found
+    ]
 
 
 @router.get(

@@ -45,7 +45,9 @@ def _http_error(error: Exception) -> HTTPException:
     if isinstance(error, HandoffConflict):
         return HTTPException(status_code=409, detail=str(error))
     if isinstance(error, RecordsUnavailable):
-        return HTTPException(status_code=503, detail="The helpdesk database is not reachable right now.")
+        return HTTPException(
+            status_code=503, detail="The helpdesk database is not reachable right now."
+        )
     raise error
 
 
@@ -66,7 +68,9 @@ async def _after_change(state: AppState, outcome: Outcome) -> ActionOut:
     )
 
 
-@router.get("/queue", response_model=List[QueueItem], summary="Waiting and active chats, most urgent first")
+@router.get(
+    "/queue", response_model=List[QueueItem], summary="Waiting and active chats, most urgent first"
+)
 def queue(
     include_closed: bool = Query(False, description="Also the chats closed in the last 50"),
     state: AppState = Depends(app_state),
@@ -81,13 +85,22 @@ def queue(
     return [queue_item(e, now) for e in entries]
 
 
-@router.get("/handoffs/{handoff_id}", response_model=HandoffOut, responses=ERRORS, summary="One chat with everything known")
+@router.get(
+    "/handoffs/{handoff_id}",
+    response_model=HandoffOut,
+    responses=ERRORS,
+    summary="One chat with everything known",
+)
 def handoff(handoff_id: int = HANDOFF_ID, state: AppState = Depends(app_state)) -> HandoffOut:
     now = state.now()
     try:
         detail = state.desk.detail(handoff_id)
         customer_id = detail.entry.customer_id
-        profile = build_profile(state.records, state.conversations, customer_id, now) if customer_id else None
+        profile = (
+            build_profile(state.records, state.conversations, customer_id, now)
+            if customer_id
+            else None
+        )
     except (HandoffNotFound, RecordsUnavailable) as error:
         raise _http_error(error) from error
     return HandoffOut(
@@ -101,7 +114,12 @@ def handoff(handoff_id: int = HANDOFF_ID, state: AppState = Depends(app_state)) 
     )
 
 
-@router.post("/handoffs/{handoff_id}/claim", response_model=ActionOut, responses=ERRORS, summary="Take the chat; the customer sees you join")
+@router.post(
+    "/handoffs/{handoff_id}/claim",
+    response_model=ActionOut,
+    responses=ERRORS,
+    summary="Take the chat; the customer sees you join",
+)
 async def claim(
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
@@ -111,7 +129,12 @@ async def claim(
     return await _after_change(state, outcome)
 
 
-@router.post("/handoffs/{handoff_id}/reply", response_model=EventOut, responses=ERRORS, summary="Write to the customer (only the agent holding the chat)")
+@router.post(
+    "/handoffs/{handoff_id}/reply",
+    response_model=EventOut,
+    responses=ERRORS,
+    summary="Write to the customer (only the agent holding the chat)",
+)
 async def reply(
     body: TextBody,
     handoff_id: int = HANDOFF_ID,
@@ -121,7 +144,9 @@ async def reply(
     desk = state.desk
     entry = await _desk_call(desk.check_can_write, handoff_id, agent)
     try:
-        await state.delivery.send(entry.conversation_id, desk.reply_notice(agent, body.text, handoff_id))
+        await state.delivery.send(
+            entry.conversation_id, desk.reply_notice(agent, body.text, handoff_id)
+        )
     except RasaUnavailable as error:
         raise HTTPException(
             status_code=503,
@@ -131,44 +156,77 @@ async def reply(
     return event_out(event)
 
 
-@router.post("/handoffs/{handoff_id}/notes", response_model=EventOut, status_code=201, responses=ERRORS, summary="Add an internal note (the customer never sees it)")
+@router.post(
+    "/handoffs/{handoff_id}/notes",
+    response_model=EventOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Add an internal note (the customer never sees it)",
+)
 async def note(
     body: NoteBody,
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> EventOut:
-    return event_out(await _desk_call(state.desk.add_note, handoff_id, agent, body.text, state.now()))
+    return event_out(
+        await _desk_call(state.desk.add_note, handoff_id, agent, body.text, state.now())
+    )
 
 
-@router.post("/handoffs/{handoff_id}/resolve", response_model=ActionOut, responses=ERRORS, summary="Close the chat as solved; the customer is asked for a rating")
+@router.post(
+    "/handoffs/{handoff_id}/resolve",
+    response_model=ActionOut,
+    responses=ERRORS,
+    summary="Close the chat as solved; the customer is asked for a rating",
+)
 async def resolve(
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> ActionOut:
-    return await _after_change(state, await _desk_call(state.desk.resolve, handoff_id, agent, state.now()))
+    return await _after_change(
+        state, await _desk_call(state.desk.resolve, handoff_id, agent, state.now())
+    )
 
 
-@router.post("/handoffs/{handoff_id}/hand-back", response_model=ActionOut, responses=ERRORS, summary="Let go; the bot answers the customer again")
+@router.post(
+    "/handoffs/{handoff_id}/hand-back",
+    response_model=ActionOut,
+    responses=ERRORS,
+    summary="Let go; the bot answers the customer again",
+)
 async def hand_back(
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> ActionOut:
-    return await _after_change(state, await _desk_call(state.desk.hand_back, handoff_id, agent, state.now()))
+    return await _after_change(
+        state, await _desk_call(state.desk.hand_back, handoff_id, agent, state.now())
+    )
 
 
-@router.post("/handoffs/{handoff_id}/convert", response_model=ActionOut, responses=ERRORS, summary="Turn the chat into a ticket with the transcript and details")
+@router.post(
+    "/handoffs/{handoff_id}/convert",
+    response_model=ActionOut,
+    responses=ERRORS,
+    summary="Turn the chat into a ticket with the transcript and details",
+)
 async def convert(
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> ActionOut:
-    return await _after_change(state, await _desk_call(state.desk.convert_to_ticket, handoff_id, agent, state.now()))
+    return await _after_change(
+        state, await _desk_call(state.desk.convert_to_ticket, handoff_id, agent, state.now())
+    )
 
 
-@router.get("/events", response_model=List[EventOut], summary="Events after a cursor (polling alternative to the stream)")
+@router.get(
+    "/events",
+    response_model=List[EventOut],
+    summary="Events after a cursor (polling alternative to the stream)",
+)
 def events(
     after: int = Query(0, ge=0, description="The last event id already seen"),
     handoff_id: Optional[int] = Query(None, ge=1, description="Only this chat's events"),
@@ -193,7 +251,9 @@ async def event_stream(
     state: AppState = Depends(app_state),
 ) -> StreamingResponse:
     last_seen = request.headers.get("last-event-id")
-    cursor = after if after is not None else (int(last_seen) if (last_seen or "").isdigit() else None)
+    cursor = (
+        after if after is not None else (int(last_seen) if (last_seen or "").isdigit() else None)
+    )
     if cursor is None:
         cursor = await run_in_threadpool(state.desk.latest_event_id)
     token = session_token(request) or ""

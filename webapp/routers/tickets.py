@@ -27,15 +27,24 @@ ERRORS = {
 def _ticket_id(ref: str) -> int:
     ticket_id = parse_ticket_id(ref, allow_bare_number=True)
     if ticket_id is None:
-        raise HTTPException(status_code=404, detail=f"{ref!r} is not a ticket number (like T-00042).")
+        raise HTTPException(
+            status_code=404, detail=f"{ref!r} is not a ticket number (like T-00042)."
+        )
     return ticket_id
 
 
 def _unavailable(error: RecordsUnavailable) -> HTTPException:
-    return HTTPException(status_code=503, detail="The helpdesk database is not reachable right now.")
+    return HTTPException(
+        status_code=503, detail="The helpdesk database is not reachable right now."
+    )
 
 
-@router.get("", response_model=List[TicketOut], responses=ERRORS, summary="Tickets, most urgent and newest first")
+@router.get(
+    "",
+    response_model=List[TicketOut],
+    responses=ERRORS,
+    summary="Tickets, most urgent and newest first",
+)
 def list_tickets(
     status: Optional[str] = Query(None, description=f"One of: {', '.join(TICKET_STATUSES)}"),
     limit: int = Query(50, ge=1, le=200),
@@ -43,20 +52,31 @@ def list_tickets(
     state: AppState = Depends(app_state),
 ) -> List[TicketOut]:
     if status is not None and status not in TICKET_STATUSES:
-        raise HTTPException(status_code=422, detail=f"status must be one of {', '.join(TICKET_STATUSES)}")
+        raise HTTPException(
+            status_code=422, detail=f"status must be one of {', '.join(TICKET_STATUSES)}"
+        )
     try:
         return [ticket_out(t) for t in state.records.find_tickets(status, limit, offset)]
     except RecordsUnavailable as error:
         raise _unavailable(error) from error
 
 
-@router.get("/{ref}", response_model=TicketOut, responses=ERRORS, summary="One ticket with its comments")
+@router.get(
+    "/{ref}", response_model=TicketOut, responses=ERRORS, summary="One ticket with its comments"
+)
 def get_ticket(ref: str = TICKET_REF, state: AppState = Depends(app_state)) -> TicketOut:
     return ticket_out(_load(state, _ticket_id(ref)))
 
 
-@router.patch("/{ref}", response_model=TicketOut, responses={**ERRORS, 422: {"description": "Unknown status"}}, summary="Change a ticket's status")
-def update_ticket(body: StatusBody, ref: str = TICKET_REF, state: AppState = Depends(app_state)) -> TicketOut:
+@router.patch(
+    "/{ref}",
+    response_model=TicketOut,
+    responses={**ERRORS, 422: {"description": "Unknown status"}},
+    summary="Change a ticket's status",
+)
+def update_ticket(
+    body: StatusBody, ref: str = TICKET_REF, state: AppState = Depends(app_state)
+) -> TicketOut:
     try:
         return ticket_out(state.records.set_ticket_status(_ticket_id(ref), body.status))
     except KeyError as error:
@@ -65,7 +85,13 @@ def update_ticket(body: StatusBody, ref: str = TICKET_REF, state: AppState = Dep
         raise _unavailable(error) from error
 
 
-@router.post("/{ref}/comments", response_model=TicketOut, status_code=201, responses=ERRORS, summary="Comment on a ticket (optionally internal)")
+@router.post(
+    "/{ref}/comments",
+    response_model=TicketOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Comment on a ticket (optionally internal)",
+)
 def comment(
     body: CommentBody,
     ref: str = TICKET_REF,
@@ -74,7 +100,9 @@ def comment(
 ) -> TicketOut:
     try:
         return ticket_out(
-            state.records.add_ticket_comment(_ticket_id(ref), "agent", agent.name, body.text, internal=body.internal)
+            state.records.add_ticket_comment(
+                _ticket_id(ref), "agent", agent.name, body.text, internal=body.internal
+            )
         )
     except KeyError as error:
         raise HTTPException(status_code=404, detail=f"There is no ticket {ref}.") from error

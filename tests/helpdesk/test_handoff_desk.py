@@ -1,0 +1,194 @@
+"""The handoff state machine against a real database: who may do what to a chat,
+what the customer is told, and chats nobody can take becoming tickets."""
+
+from datetime import timedelta
+
+import pytest
+
+from helpdesk.agents import AgentAccounts
+from helpdesk.handoff_desk import HandoffConflict, HandoffDesk, HandoffNotFound, NotYourChat
+from tests.conftest import CLOSED_HOURS, OPEN_HOURS, queue_chat
+
+NOW = OPEN_HOURS
+
+
+@pytest.fixture
+def desk(demo_db, records, facts):
+    return HandoffDesk(demo_db, records, facts, claim_timeout=timedelta(minutes=15))
+
+
+@pytest.fixture
+def alex(demo_db):
+    return AgentAccounts(demo_db).create_agent(
+        "alex@brightwave.example", "Alex Rivera", "password123!"
+    )
+
+
+@pytest.fixture
+def sam(demo_db):
+    return AgentAccounts(demo_db).create_agent("sam@brightwave.example", "Sam Lee", "password123!")
+
+
+@pytest.fixture
+def chat(conversations):
+    return queue_chat(conversations)
+
+
+def test_the_queue_puts_the_most_urgent_chat_first_then_the_longest_waiting(desk, conversations):
+    first = queue_chat(conversations, "c1", priority=3)
+    urgent = queue_chat(conversations, "c2", priority=9)
+    second = queue_chat(conversations, "c3", priority=3)
+    assert [e.id for e in desk.queue()] == [urgent, first, second]
+
+
+def test_a_queued_chat_shows_its_customer_tier_and_pickup_target(desk, chat, facts):
+    entry = desk.queue()[0]
+    assert (entry.customer_name, entry.tier, entry.identity_verified) == (
+        "Maya Thompson",
+        "premier",
+        True,
+    )
+    assert entry.pickup_due - entry.created_at == timedelta(
+        minutes=facts.tier("premier").chat_pickup_minutes
+    )
+
+
+def test_claiming_makes_the_chat_yours_and_tells_the_customer_who_joined(desk, chat, alex):
+    outcome = desk.claim(chat, alex, NOW)
+    assert (outcome.entry.status, outcome.entry.agent_name) == ("active", "Alex Rivera")
+    [notice] = outcome.notices
+    assert "Alex Rivera" in notice.text and notice.metadata["handoff"]["status"] == "active"
+    assert not notice.resume_bot
+
+
+def test_a_chat_cannot_be_claimed_twice(desk, chat, alex, sam):
+    desk.claim(chat, alex, NOW)
+    with pytest.raises(HandoffConflict, match="Alex Rivera already holds"):
+        desk.claim(chat, sam, NOW)
+    with pytest.raises(HandoffConflict, match="already hold"):
+        desk.claim(chat, alex, NOW)
+
+
+def test_only_the_agent_holding_a_chat_may_write_to_it(desk, chat, alex, sam):
+    with pytest.raises(HandoffConflict, match="claim it first"):
+        desk.check_can_write(chat, alex)
+    desk.claim(chat, alex, NOW)
+    with pytest.raises(NotYourChat, match="Alex Rivera holds"):
+        desk.check_can_write(chat, sam)
+    assert desk.check_can_write(chat, alex).id == chat
+    notice = desk.reply_notice(alex, "Hello Maya", chat)
+    assert notice.metadata == {"sender": "agent", "agent_name": "Alex Rivera", "handoff_id": chat}
+
+
+def test_any_agent_may_add_an_internal_note(desk, chat, alex, sam):
+    desk.claim(chat, alex, NOW)
+    note = desk.add_note(chat, sam, "Customer called yesterday too", NOW)
+    assert note.internal and note.kind == "note" and note.author_name == "Sam Lee"
+
+
+def test_handing_back_resumes_the_bot_and_says_so(desk, chat, alex):
+    desk.claim(chat, alex, NOW)
+    outcome = desk.hand_back(chat, alex, NOW)
+    assert outcome.entry.status == "returned"
+    [notice] = outcome.notices
+    assert notice.resume_bot and not notice.ask_rating and "handed you back" in notice.text
+
+
+def test_resolving_resumes_the_bot_and_asks_for_a_rating(desk, chat, alex, conversations):
+    desk.claim(chat, alex, NOW)
+    outcome = desk.resolve(chat, alex, NOW)
+    assert outcome.entry.status == "resolved"
+    assert outcome.notices[0].resume_bot and outcome.notices[0].ask_rating
+    assert not conversations.has_rating("chat-maya")  # this chat is worth a rating
+    conversations.record_rating("chat-maya", 5, "Alex was great", "C1001")
+    assert conversations.has_rating("chat-maya")
+    assert conversations.ratings_for_customer("C1001")[0].handoff_id == chat
+
+
+@pytest.mark.parametrize("close", ["resolve", "hand_back", "convert_to_ticket"])
+def test_a_closed_chat_cannot_be_closed_again_or_by_someone_else(desk, chat, alex, sam, close):
+    desk.claim(chat, alex, NOW)
+    with pytest.raises(NotYourChat):
+        getattr(desk, close)(chat, sam, NOW)
+    getattr(desk, close)(chat, alex, NOW)
+    with pytest.raises(HandoffConflict, match="already"):
+        getattr(desk, close)(chat, alex, NOW)
+
+
+def test_a_waiting_chat_must_be_claimed_before_it_is_resolved(desk, chat, alex):
+    with pytest.raises(HandoffConflict, match="claim it first"):
+        desk.resolve(chat, alex, NOW)
+
+
+def test_unknown_chats_are_reported_as_not_found(desk, alex):
+    with pytest.raises(HandoffNotFound):
+        desk.claim(999, alex, NOW)
+    with pytest.raises(HandoffNotFound):
+        desk.detail(999)
+
+
+def test_converting_keeps_the_transcript_the_live_chat_and_the_details_in_a_ticket(
+    desk, chat, alex, conversations, records
+):
+    desk.claim(chat, alex, NOW)
+    conversations.route_customer_message("chat-maya", "It is the Aurora 55", NOW)
+    desk.record_reply(chat, alex, "Sorry to hear that", NOW)
+    outcome = desk.convert_to_ticket(chat, alex, NOW)
+    ticket = records.get_ticket(outcome.ticket.ticket.id)
+    assert (ticket.customer_id, ticket.order_id, outcome.entry.ticket_id) == (
+        "C1001",
+        "BW-104119",
+        ticket.id,
+    )
+    assert "It is the Aurora 55" in ticket.description and "cracked" in ticket.description
+    [notice] = outcome.notices
+    assert ticket.ref in notice.text and notice.resume_bot
+
+
+def test_customer_messages_are_held_for_the_person_and_then_go_back_to_the_bot(
+    desk, chat, alex, conversations
+):
+    route = conversations.route_customer_message("chat-maya", "hello?", NOW)
+    assert route.held_by_handoff == chat
+    assert desk.detail(chat).events[-1].body == "hello?"
+    desk.claim(chat, alex, NOW)
+    desk.hand_back(chat, alex, NOW)
+    route = conversations.route_customer_message("chat-maya", "thanks", NOW)
+    assert (route.held_by_handoff, route.handed_off_before) == (None, True)
+    fresh = conversations.route_customer_message("never-handed-off", "hi", NOW)
+    assert (fresh.held_by_handoff, fresh.handed_off_before) == (None, False)
+
+
+def test_the_console_reads_new_events_from_a_cursor(desk, chat, alex):
+    cursor = desk.latest_event_id()
+    desk.claim(chat, alex, NOW)
+    desk.add_note(chat, alex, "checking stock", NOW)
+    assert [e.kind for e in desk.events_after(cursor)] == ["claimed", "note"]
+    assert desk.events_after(desk.latest_event_id()) == []
+
+
+def test_an_unclaimed_chat_becomes_a_ticket_after_the_timeout(desk, chat, records):
+    assert desk.sweep(NOW + timedelta(minutes=14)) == []
+    [outcome] = desk.sweep(NOW + timedelta(minutes=16))
+    assert outcome.entry.status == "converted"
+    assert "nobody from our team could pick this chat up" in outcome.notices[0].text
+    assert outcome.ticket.ticket.ref in outcome.notices[0].text
+    assert desk.sweep(NOW + timedelta(minutes=30)) == []  # only once
+
+
+def test_a_customer_who_left_gets_a_ticket_after_the_grace_period(desk, chat, conversations):
+    conversations.customer_presence("chat-maya", present=False, now=NOW)
+    assert desk.sweep(NOW + timedelta(seconds=60)) == []
+    conversations.customer_presence("chat-maya", present=True, now=NOW + timedelta(seconds=90))
+    assert desk.sweep(NOW + timedelta(minutes=5)) == []  # came back in time
+    conversations.customer_presence("chat-maya", present=False, now=NOW + timedelta(minutes=5))
+    [outcome] = desk.sweep(NOW + timedelta(minutes=8))
+    assert "left" in desk.detail(chat).events[-1].body
+    assert outcome.entry.status == "converted"
+
+
+def test_chats_still_waiting_when_support_closes_become_tickets(desk, chat, alex, conversations):
+    active = queue_chat(conversations, "chat-active", customer_id="C1002")
+    desk.claim(active, alex, NOW)
+    converted = desk.sweep(CLOSED_HOURS)
+    assert [o.entry.id for o in converted] == [chat]  # the agent keeps the one they hold
