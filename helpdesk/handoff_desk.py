@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.agents import AgentView
 from helpdesk.company import CompanyFacts
@@ -122,6 +122,7 @@ class HandoffDesk:
         with unit_of_work(self.db) as session:
             rows = session.execute(
                 select(Handoff)
+                .options(selectinload(Handoff.customer), selectinload(Handoff.agent))
                 .where(Handoff.status.in_(tuple(statuses)))
                 .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
                 .limit(limit)

@@ -4,13 +4,11 @@ data imported through the same importer the admin uses."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 import pytest
-import yaml
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
@@ -19,13 +17,13 @@ from helpdesk.conversation_records import ConversationRecords, NewHandoff
 from helpdesk.db import Database
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
+from ops.always_open import always_open_knowledge_base
 
 DEMO_DATA = PROJECT_ROOT / "demo_data"
 # A Tuesday at 15:00 Eastern: support is open.
 OPEN_HOURS = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
 # A Sunday: support is closed.
 CLOSED_HOURS = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The support agent every running stack has.
 AGENT_EMAIL = "alex@brightwave.example"
 AGENT_NAME = "Alex Rivera"
@@ -111,17 +109,6 @@ def stack(trained_model, tmp_path_factory):
     )
     with Stack(config) as running:
         yield running
-
-
-def always_open_knowledge_base(target: Path) -> Path:
-    """A copy of the knowledge base whose company is open every hour of every day."""
-    shutil.copytree(PROJECT_ROOT / "knowledge_base", target)
-    company = target / "company.yml"
-    raw = yaml.safe_load(company.read_text())
-    raw["support_hours"]["weekly"] = {day: ["00:00", "23:59:59"] for day in WEEKDAYS}
-    raw["support_hours"].pop("holiday_country", None)
-    company.write_text(yaml.safe_dump(raw, allow_unicode=True))
-    return target
 
 
 def run_async(coroutine):

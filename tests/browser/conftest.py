@@ -1,28 +1,14 @@
 """Headless Chromium (Debian's, driven by Playwright) against the running stack."""
 
-import os
 import re
-import shutil
 
 import pytest
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from ops.chromium import CHROMIUM_FLAGS, find_chromium
 
 
 def chromium_path() -> str:
-    path = (
-        os.environ.get("KEFU_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
+    path = find_chromium()
     if not path:
         pytest.fail(
             "Chromium is needed for the browser tests: install it (apt install chromium) or set KEFU_CHROMIUM"

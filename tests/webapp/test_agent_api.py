@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.models import utcnow
-from tests.conftest import OPEN_HOURS, queue_chat
+from tests.conftest import OPEN_HOURS, queue_chat, run_async
 from webapp.agent_auth import SESSION_COOKIE
 from webapp.app import create_app
+from webapp.sweeper import sweep_once
 
 ALEX = ("alex@brightwave.example", "Alex Rivera", "alex password 1")
 SAM = ("sam@brightwave.example", "Sam <b>Lee</b>", "sam password 12")
@@ -419,3 +420,16 @@ def test_the_openapi_document_describes_the_agents_api(app):
         "/api/customers/{customer_id}",
     ):
         assert path in paths, path
+
+
+def test_an_unclaimed_chat_becomes_a_ticket_and_the_customer_is_told_when_to_expect_an_answer(
+    app, chat, rasa
+):
+    state = app.state.kefu
+    state.clock = lambda: OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes - 1)
+    assert run_async(sweep_once(state)) == 0
+    state.clock = lambda: OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes + 1)
+    assert run_async(sweep_once(state)) == 1
+    told = rasa.bot_texts()[-1]
+    assert "opened ticket T-" in told and "a person will answer by" in told
+    assert rasa.calls[-1][1][1]["event"] == "resume"
