@@ -265,12 +265,19 @@ def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
     for event in tracker.events:
         kind = event.get("event")
         if kind == "user":
+            metadata = event.get("metadata") or {}
+            if metadata.get("silent"):
+                continue  # the widget's own greeting request, not something typed
             parse = event.get("parse_data") or {}
             intent = parse.get("intent") or {}
+            shown = metadata.get("display_text")
             turns.append(
                 {
                     "role": "customer",
-                    "text": event.get("text") or "",
+                    # A button click reads as the button's title, as the customer saw it.
+                    "text": shown
+                    if isinstance(shown, str) and shown.strip()
+                    else event.get("text") or "",
                     "timestamp": event.get("timestamp"),
                     "intent": intent.get("name"),
                     "confidence": round(float(intent.get("confidence") or 0.0), 3),

@@ -13,22 +13,10 @@ from typing import Any, Dict, List, Optional
 
 from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import ConversationRecords, HandoffView, NewHandoff
+from helpdesk.handoff_reasons import REASONS
 from helpdesk.priority import priority_score
 from helpdesk.records import CustomerRecords, CustomerView
 from helpdesk.tickets import OpenedTicket, TicketRequest, first_response_due, open_ticket
-
-# Why the bot brought in a person; agents see these codes as reasons.
-REASONS = {
-    "customer_request": "The customer asked for a person",
-    "not_understood": "The bot did not understand the customer twice in a row",
-    "customer_upset": "The customer is upset",
-    "fraud": "Possible fraud or an unauthorised order",
-    "legal": "A legal matter",
-    "privacy_deletion": "A request to delete personal data",
-    "verification_failed": "The customer could not verify their identity",
-    "backend_error": "The bot could not reach the customer records",
-    "faq_not_found": "The bot could not find an answer",
-}
 
 
 @dataclass

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from helpdesk.agents import AgentView
 from helpdesk.company import CompanyFacts
 from helpdesk.db import Database
-from helpdesk.escalation import REASONS
 from helpdesk.handoff_events import EventView, add_event, event_query
+from helpdesk.handoff_reasons import REASONS
 from helpdesk.models import Agent, Customer, Handoff, HandoffEvent
 from helpdesk.records import CustomerRecords
 from helpdesk.sql_records import unit_of_work

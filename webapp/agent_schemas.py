@@ -7,10 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel as PydanticModel
+from pydantic import Field, validator
 
 from helpdesk.handoff_desk import MAX_MESSAGE_LENGTH, MAX_NOTE_LENGTH
 from helpdesk.models import TICKET_STATUSES
+
+
+class BaseModel(PydanticModel):
+    class Config:
+        # Money goes out as an exact decimal string ("2257.98"), never a float.
+        json_encoders = {Decimal: str}
 
 
 class LoginRequest(BaseModel):
@@ -65,6 +72,10 @@ class StatusBody(BaseModel):
         if value not in TICKET_STATUSES:
             raise ValueError(f"must be one of {', '.join(TICKET_STATUSES)}")
         return value
+
+
+class EventCursor(BaseModel):
+    last_event_id: int
 
 
 class EventOut(BaseModel):

@@ -90,3 +90,31 @@ def test_a_database_that_is_down_still_gets_the_customer_to_a_person(settings, d
     result = run(ActionEscalateToHuman(broken), make_tracker("agent", "request_human"), domain)
     assert "support@brightwave.example" in result.text and "1-800-555-0199" in result.text
     assert "Traceback" not in result.text
+
+
+def test_the_transcript_shows_what_the_customer_saw_not_the_widgets_own_messages(
+    services, domain, demo_db
+):
+    history = [
+        user_event("/greet", "greet", metadata={"silent": True}),
+        bot_event("Hi! How can I help?"),
+        user_event(
+            "/check_order_status",
+            "check_order_status",
+            metadata={"display_text": "Where is my order?"},
+        ),
+        bot_event("What's the email address on your account?"),
+    ]
+    run(
+        ActionEscalateToHuman(services),
+        make_tracker("a person please", "request_human", history=history),
+        domain,
+    )
+    with demo_db.session() as session:
+        handoff = session.execute(select(Handoff)).scalar_one()
+    assert [t["text"] for t in handoff.transcript] == [
+        "Hi! How can I help?",
+        "Where is my order?",
+        "What's the email address on your account?",
+        "a person please",
+    ]

@@ -106,7 +106,7 @@ def test_every_agent_endpoint_refuses_a_caller_who_is_not_signed_in(app):
             response = client.request(method, url, json={"text": "hi", "status": "open"})
             assert response.status_code == 401, (method, url, response.text)
             checked += 1
-    assert checked >= 17
+    assert checked >= 18
 
 
 def test_the_console_page_sends_a_visitor_who_is_not_signed_in_to_the_login_page(app):
@@ -392,6 +392,8 @@ def test_customers_can_be_searched_and_read_with_orders_tickets_and_value(alex):
     record = alex.get("/api/customers/C1001").json()
     assert record["order_count"] == 3 and record["lifecycle_stage"] == "active"
     assert {m["currency"] for m in record["spend_by_currency"]} == {"CAD", "USD"}
+    assert (record["lifetime_spend"], record["currency"]) == ("2257.98", "CAD")  # exact, not a float
+    assert record["orders"][0]["total"] in ("1148.00", "198.00", "2257.98")
 
 
 def test_the_database_being_down_is_a_503_not_a_crash(app, alex):

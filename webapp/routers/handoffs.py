@@ -17,7 +17,15 @@ from helpdesk.customer_profile import build_profile
 from helpdesk.handoff_desk import HandoffConflict, HandoffNotFound, NotYourChat, Outcome
 from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent, session_token
-from webapp.agent_schemas import ActionOut, EventOut, HandoffOut, NoteBody, QueueItem, TextBody
+from webapp.agent_schemas import (
+    ActionOut,
+    EventCursor,
+    EventOut,
+    HandoffOut,
+    NoteBody,
+    QueueItem,
+    TextBody,
+)
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
@@ -234,6 +242,16 @@ def events(
 ) -> List[EventOut]:
     try:
         return [event_out(e) for e in state.desk.events_after(after, handoff_id)]
+    except RecordsUnavailable as error:
+        raise _http_error(error) from error
+
+
+@router.get(
+    "/events/cursor", response_model=EventCursor, summary="The newest event's id, to poll from"
+)
+def event_cursor(state: AppState = Depends(app_state)) -> EventCursor:
+    try:
+        return EventCursor(last_event_id=state.desk.latest_event_id())
     except RecordsUnavailable as error:
         raise _http_error(error) from error
 
