@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from helpdesk.db import Database
 from helpdesk.handoff_events import add_escalated_event, add_event
+from helpdesk.handoff_reasons import REASONS
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 
@@ -80,9 +81,8 @@ class ConversationRecords:
             session.flush()
             position = 0
             if row.status == "waiting":
-                add_escalated_event(
-                    session, row.id, row.reason_detail or row.reason, row.created_at
-                )
+                reason = row.reason_detail or REASONS.get(row.reason, row.reason)
+                add_escalated_event(session, row.id, reason, row.created_at)
                 # Agents take the most urgent chat first, then the longest waiting.
                 position = session.execute(
                     select(func.count(Handoff.id)).where(

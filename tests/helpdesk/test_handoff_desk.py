@@ -192,3 +192,9 @@ def test_chats_still_waiting_when_support_closes_become_tickets(desk, chat, alex
     desk.claim(active, alex, NOW)
     converted = desk.sweep(CLOSED_HOURS)
     assert [o.entry.id for o in converted] == [chat]  # the agent keeps the one they hold
+
+
+def test_the_escalation_event_gives_the_reason_in_words(desk, chat):
+    assert desk.detail(chat).events[0].body == (
+        "The assistant handed the chat over: The customer asked for a person."
+    )
