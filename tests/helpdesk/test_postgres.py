@@ -70,3 +70,35 @@ def test_models_importer_and_records_work_on_postgresql(pg_db):
         ).id
         > ticket.id
     )
+
+
+def test_agents_and_the_handoff_state_machine_work_on_postgresql(pg_db):
+    from datetime import timedelta
+
+    from helpdesk.agents import AgentAccounts
+    from helpdesk.company import load_company
+    from helpdesk.config import Settings
+    from helpdesk.conversation_records import ConversationRecords
+    from helpdesk.handoff_desk import HandoffConflict, HandoffDesk
+    from tests.conftest import OPEN_HOURS, queue_chat
+
+    import_demo(pg_db)
+    accounts = AgentAccounts(pg_db)
+    alex = accounts.create_agent("alex@brightwave.example", "Alex Rivera", "password 1234")
+    sam = accounts.create_agent("sam@brightwave.example", "Sam Lee", "password 1234")
+    signed_in = accounts.sign_in("alex@brightwave.example", "password 1234", OPEN_HOURS)
+    assert accounts.agent_for_token(signed_in.token, OPEN_HOURS) == alex
+    conversations = ConversationRecords(pg_db)
+    records = SqlCustomerRecords(pg_db)
+    desk = HandoffDesk(pg_db, records, load_company(Settings().knowledge_base_dir))
+    chat = queue_chat(conversations)
+    desk.claim(chat, alex, OPEN_HOURS)
+    with pytest.raises(HandoffConflict):
+        desk.claim(chat, sam, OPEN_HOURS)
+    assert (
+        conversations.route_customer_message("chat-maya", "hello", OPEN_HOURS).held_by_handoff
+        == chat
+    )
+    outcome = desk.convert_to_ticket(chat, alex, OPEN_HOURS + timedelta(minutes=1))
+    assert records.get_ticket(outcome.ticket.ticket.id).customer_id == "C1001"
+    pg_db.create_schema()  # again: adds nothing, breaks nothing
