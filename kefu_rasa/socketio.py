@@ -117,6 +117,12 @@ def read_client_message(data: Any, metadata_key: str) -> Optional[Dict[str, Any]
     }
 
 
+async def _maybe_await(result: Any) -> None:
+    """Room changes are plain calls in python-socketio 5.8 and coroutines from 5.10."""
+    if inspect.isawaitable(result):
+        await result
+
+
 class KefuSocketIOInput(SocketIOInput):
     """Rasa's socket.io input with Kefu's output and stricter payload handling."""
 
@@ -137,12 +143,17 @@ class KefuSocketIOInput(SocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
             if self.session_persistence:
-                joined = sio.enter_room(sid, session_id)
-                if inspect.isawaitable(joined):  # python-socketio >= 5.10
-                    await joined
+                await _maybe_await(sio.enter_room(sid, session_id))
+            previous = sessions.get(sid)
             sessions[sid] = session_id
             await sio.emit("session_confirm", session_id, room=sid)
             await note_presence(session_id, present=True)
+            if previous and previous != session_id:
+                # The widget started a new conversation (say, the customer signed in):
+                # this socket stops hearing the old one, which may have lost its customer.
+                await _maybe_await(sio.leave_room(sid, previous))
+                if previous not in sessions.values():
+                    await note_presence(previous, present=False)
 
         async def disconnect(sid: str) -> None:
             session_id = sessions.pop(sid, None)
