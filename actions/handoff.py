@@ -108,11 +108,23 @@ def escalate_conversation(
             if handoff.queue_position <= 1
             else f"You're number {handoff.queue_position} in the queue."
         )
+        if handoff.typical_wait is not None:
+            minutes = max(1, round(handoff.typical_wait.total_seconds() / 60))
+            position += (
+                f" Lately a person has picked chats up within about {minutes} "
+                f"minute{'' if minutes == 1 else 's'}."
+            )
         dispatcher.utter_message(
             text=f"{opening} {position} They'll see our conversation so far, so you "
             "won't need to repeat anything. Please keep this chat open; you'll see "
             "here when they join.",
-            handoff={"status": "waiting", "queue_position": handoff.queue_position},
+            handoff={
+                "status": "waiting",
+                "queue_position": handoff.queue_position,
+                "typical_wait_seconds": int(handoff.typical_wait.total_seconds())
+                if handoff.typical_wait
+                else None,
+            },
         )
         return events + [SlotSet("handoff_id", str(handoff.id)), ConversationPaused()]
 

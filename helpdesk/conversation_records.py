@@ -4,7 +4,8 @@ FAQ feedback. These always live in Kefu's database, whatever CRM holds customers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from statistics import median
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import func, select
@@ -55,6 +56,8 @@ class HandoffView:
     created_at: datetime
     queue_position: int  # 1 = next to be picked up; 0 when not waiting
     ticket_id: Optional[int] = None
+    # How long agents have recently taken to pick chats up (median), when known.
+    typical_wait: Optional[timedelta] = None
 
 
 class ConversationRecords:
@@ -100,6 +103,7 @@ class ConversationRecords:
                 created_at=row.created_at,
                 queue_position=int(position),
                 ticket_id=row.ticket_id,
+                typical_wait=_typical_wait(session, row.created_at) if position else None,
             )
 
     def open_handoff_for(self, conversation_id: str) -> Optional[int]:
@@ -241,3 +245,21 @@ def _latest_handoff(session, conversation_id: str) -> Optional[Handoff]:  # type
         .order_by(Handoff.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+WAIT_SAMPLE = 20
+MIN_WAIT_SAMPLES = 3
+
+
+def _typical_wait(session, now: datetime) -> Optional[timedelta]:  # type: ignore[no-untyped-def]
+    """The median time from queue to claim over the last chats agents picked up in
+    the past week; None until there are a few."""
+    rows = session.execute(
+        select(Handoff.created_at, Handoff.claimed_at)
+        .where(Handoff.claimed_at.is_not(None), Handoff.created_at >= now - timedelta(days=7))
+        .order_by(Handoff.claimed_at.desc())
+        .limit(WAIT_SAMPLE)
+    ).all()
+    if len(rows) < MIN_WAIT_SAMPLES:
+        return None
+    return median(claimed - created for created, claimed in rows)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.agents import AgentAccounts
+from helpdesk.conversation_records import NewHandoff
 from helpdesk.handoff_desk import HandoffConflict, HandoffDesk, HandoffNotFound, NotYourChat
 from tests.conftest import CLOSED_HOURS, OPEN_HOURS, queue_chat
 
@@ -197,4 +198,23 @@ def test_chats_still_waiting_when_support_closes_become_tickets(desk, chat, alex
 def test_the_escalation_event_gives_the_reason_in_words(desk, chat):
     assert desk.detail(chat).events[0].body == (
         "The assistant handed the chat over: The customer asked for a person."
+    )
+
+
+def test_a_new_chat_is_told_how_long_agents_have_lately_taken_to_pick_up(desk, conversations, alex):
+    assert conversations.create_handoff(_new("first", OPEN_HOURS)).typical_wait is None
+    for n, minutes in enumerate((2, 3, 10)):
+        chat = queue_chat(conversations, f"earlier-{n}")
+        desk.claim(chat, alex, OPEN_HOURS + timedelta(minutes=minutes))
+    queued = conversations.create_handoff(_new("latest", OPEN_HOURS + timedelta(minutes=20)))
+    assert queued.typical_wait == timedelta(minutes=3)  # the median, not swayed by one slow pickup
+
+
+def _new(conversation_id, at):
+    return NewHandoff(
+        conversation_id=conversation_id,
+        reason="customer_request",
+        transcript=[],
+        collected={},
+        created_at=at,
     )
