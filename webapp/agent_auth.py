@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request
 
 from helpdesk.agents import AgentView
 from helpdesk.records import RecordsUnavailable
+from webapp.api_errors import database_unavailable
 from webapp.dependencies import AppState, app_state
 
 SESSION_COOKIE = "kefu_agent_session"
@@ -34,9 +35,7 @@ def current_agent(request: Request, state: AppState = Depends(app_state)) -> Age
     try:
         agent = state.accounts.agent_for_token(token, state.now())
     except RecordsUnavailable as error:
-        raise HTTPException(
-            status_code=503, detail="The helpdesk database is not reachable right now."
-        ) from error
+        raise database_unavailable() from error
     if agent is None:
         raise HTTPException(
             status_code=401,

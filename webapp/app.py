@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -59,18 +59,20 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         # which Settings.check() refuses outside development.
         app.include_router(demo.router)
 
-    if settings.handoff_sweep_seconds > 0:
-        tasks = []
+    background: List[asyncio.Task] = []
 
-        @app.on_event("startup")
-        async def _start_sweeper() -> None:
-            tasks.append(asyncio.create_task(run_sweeper(state, settings.handoff_sweep_seconds)))
+    @app.on_event("startup")
+    async def _start_sweeper() -> None:
+        if settings.handoff_sweep_seconds > 0:
+            sweeper = run_sweeper(state, settings.handoff_sweep_seconds)
+            background.append(asyncio.create_task(sweeper))
 
-        @app.on_event("shutdown")
-        async def _stop_sweeper() -> None:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+    @app.on_event("shutdown")
+    async def _stop() -> None:
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await state.rasa.aclose()
 
     return app

@@ -12,13 +12,11 @@ from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CustomerOut, CustomerRecordOut
 from webapp.agent_views import customer_record_out
+from webapp.api_errors import database_unavailable
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(
     prefix="/api/customers", tags=["customers"], dependencies=[Depends(current_agent)]
-)
-UNAVAILABLE = HTTPException(
-    status_code=503, detail="The helpdesk database is not reachable right now."
 )
 
 
@@ -33,7 +31,7 @@ def search(
     try:
         found = state.records.search_customers(q, limit)
     except RecordsUnavailable as error:
-        raise UNAVAILABLE from error
+        raise database_unavailable() from error
     return [
         CustomerOut(
             id=c.id, name=c.name, email=c.email, phone=c.phone, tier=c.tier, created_at=c.created_at
@@ -55,7 +53,7 @@ def customer(
     try:
         profile = build_profile(state.records, state.conversations, customer_id, state.now())
     except RecordsUnavailable as error:
-        raise UNAVAILABLE from error
+        raise database_unavailable() from error
     if profile is None:
         raise HTTPException(status_code=404, detail=f"There is no customer {customer_id}.")
     record = customer_record_out(profile)

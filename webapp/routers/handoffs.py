@@ -27,6 +27,7 @@ from webapp.agent_schemas import (
     TextBody,
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
+from webapp.api_errors import database_unavailable
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
 
@@ -45,24 +46,21 @@ STREAM_HEARTBEAT_SECONDS = 15.0
 STREAM_RECHECK_SESSION_SECONDS = 60.0
 
 
+# How the desk's refusals read over HTTP.
+_STATUS = {HandoffNotFound: 404, NotYourChat: 403, HandoffConflict: 409}
+DESK_ERRORS = (HandoffNotFound, NotYourChat, HandoffConflict, RecordsUnavailable)
+
+
 def _http_error(error: Exception) -> HTTPException:
-    if isinstance(error, HandoffNotFound):
-        return HTTPException(status_code=404, detail=str(error))
-    if isinstance(error, NotYourChat):
-        return HTTPException(status_code=403, detail=str(error))
-    if isinstance(error, HandoffConflict):
-        return HTTPException(status_code=409, detail=str(error))
     if isinstance(error, RecordsUnavailable):
-        return HTTPException(
-            status_code=503, detail="The helpdesk database is not reachable right now."
-        )
-    raise error
+        return database_unavailable()
+    return HTTPException(status_code=_STATUS[type(error)], detail=str(error))
 
 
 async def _desk_call(function, *args):  # type: ignore[no-untyped-def]
     try:
         return await run_in_threadpool(function, *args)
-    except (HandoffNotFound, NotYourChat, HandoffConflict, RecordsUnavailable) as error:
+    except DESK_ERRORS as error:
         raise _http_error(error) from error
 
 

@@ -13,6 +13,7 @@ from helpdesk.records import RecordsUnavailable, TicketView
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CommentBody, StatusBody, TicketOut
 from webapp.agent_views import ticket_out
+from webapp.api_errors import database_unavailable
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"], dependencies=[Depends(current_agent)])
@@ -31,12 +32,6 @@ def _ticket_id(ref: str) -> int:
             status_code=404, detail=f"{ref!r} is not a ticket number (like T-00042)."
         )
     return ticket_id
-
-
-def _unavailable(error: RecordsUnavailable) -> HTTPException:
-    return HTTPException(
-        status_code=503, detail="The helpdesk database is not reachable right now."
-    )
 
 
 @router.get(
@@ -58,7 +53,7 @@ def list_tickets(
     try:
         return [ticket_out(t) for t in state.records.find_tickets(status, limit, offset)]
     except RecordsUnavailable as error:
-        raise _unavailable(error) from error
+        raise database_unavailable() from error
 
 
 @router.get(
@@ -82,7 +77,7 @@ def update_ticket(
     except KeyError as error:
         raise HTTPException(status_code=404, detail=f"There is no ticket {ref}.") from error
     except RecordsUnavailable as error:
-        raise _unavailable(error) from error
+        raise database_unavailable() from error
 
 
 @router.post(
@@ -107,14 +102,14 @@ def comment(
     except KeyError as error:
         raise HTTPException(status_code=404, detail=f"There is no ticket {ref}.") from error
     except RecordsUnavailable as error:
-        raise _unavailable(error) from error
+        raise database_unavailable() from error
 
 
 def _load(state: AppState, ticket_id: int) -> TicketView:
     try:
         ticket = state.records.get_ticket(ticket_id)
     except RecordsUnavailable as error:
-        raise _unavailable(error) from error
+        raise database_unavailable() from error
     if ticket is None:
         raise HTTPException(status_code=404, detail=f"There is no ticket {ticket_id}.")
     return ticket
