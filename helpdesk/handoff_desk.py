@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.agents import AgentView
 from helpdesk.company import CompanyFacts
+from helpdesk.conversation_records import OPEN_HANDOFF_STATUSES
 from helpdesk.db import Database
 from helpdesk.handoff_events import EventView, add_event, event_query
 from helpdesk.handoff_reasons import REASONS
@@ -32,7 +33,6 @@ from helpdesk.tickets import OpenedTicket, TicketRequest, open_ticket
 
 MAX_MESSAGE_LENGTH = 4000
 MAX_NOTE_LENGTH = 8000
-OPEN_STATUSES = ("waiting", "active")
 # Kinds of event the customer saw or wrote (the rest are for agents only).
 CHAT_KINDS = ("customer_message", "agent_message")
 
@@ -117,13 +117,14 @@ class HandoffDesk:
 
     # ----- reading ---------------------------------------------------------------
 
-    def queue(self, statuses: Sequence[str] = OPEN_STATUSES, limit: int = 200) -> List[QueueEntry]:
-        """Most urgent first (priority), then the longest waiting."""
+    def queue(self, limit: int = 200) -> List[QueueEntry]:
+        """Waiting and active chats: most urgent first (priority), then the longest
+        waiting."""
         with unit_of_work(self.db) as session:
             rows = session.execute(
                 select(Handoff)
                 .options(selectinload(Handoff.customer), selectinload(Handoff.agent))
-                .where(Handoff.status.in_(tuple(statuses)))
+                .where(Handoff.status.in_(OPEN_HANDOFF_STATUSES))
                 .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
                 .limit(limit)
             ).scalars()

@@ -77,15 +77,10 @@ async def _after_change(state: AppState, outcome: Outcome) -> ActionOut:
 @router.get(
     "/queue", response_model=List[QueueItem], summary="Waiting and active chats, most urgent first"
 )
-def queue(
-    include_closed: bool = Query(False, description="Also the chats closed in the last 50"),
-    state: AppState = Depends(app_state),
-) -> List[QueueItem]:
+def queue(state: AppState = Depends(app_state)) -> List[QueueItem]:
     now = state.now()
     try:
         entries = state.desk.queue()
-        if include_closed:
-            entries += state.desk.queue(statuses=("resolved", "returned", "converted"), limit=50)
     except RecordsUnavailable as error:
         raise _http_error(error) from error
     return [queue_item(e, now) for e in entries]
