@@ -119,3 +119,18 @@ def test_customer_messages_reach_the_agents_event_stream_live(stack, agent):
                 break
     assert (event["handoff_id"], event["body"]) == (chat, "my order never came")
     assert time.monotonic() - sent < 2.0
+
+
+def test_a_pause_left_behind_after_the_chat_ended_does_not_silence_the_bot(stack, agent):
+    sender = f"loop-{uuid.uuid4().hex}"
+    chat = escalate(stack, agent, sender)
+    api(agent, "POST", f"/api/handoffs/{chat}/claim")
+    api(agent, "POST", f"/api/handoffs/{chat}/hand-back")
+    # As if the web app could not reach Rasa to lift the pause when the agent let go.
+    requests.post(
+        f"{stack.config.rasa_url}/conversations/{sender}/tracker/events",
+        params={"token": stack.config.rasa_token},
+        json=[{"event": "pause"}],
+        timeout=10,
+    ).raise_for_status()
+    assert "30 days" in " ".join(say(stack, sender, "how long do I have to return an item?"))
