@@ -140,6 +140,17 @@ class AgentAccounts:
             session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
             return _view(row)
 
+    def deactivate(self, email: str) -> AgentView:
+        """For someone who left: they can no longer sign in and are signed out now;
+        their name stays on the chats and notes they wrote."""
+        with unit_of_work(self.db) as session:
+            row = self._by_email(session, email)
+            if row is None:
+                raise AgentError(f"there is no agent with the email {email}")
+            row.active = False
+            session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
+            return _view(row)
+
     def find(self, email: str) -> Optional[AgentView]:
         with unit_of_work(self.db) as session:
             row = self._by_email(session, email)

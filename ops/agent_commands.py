@@ -29,6 +29,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="read the password from standard input (for scripts)",
     )
+    remove = commands.add_parser(
+        "remove-agent",
+        help="stop an agent from signing in (signs them out; their chats keep their name)",
+    )
+    remove.add_argument("--email", required=True)
     reset = commands.add_parser(
         "agent-password", help="set a new password for an agent (signs them out)"
     )
@@ -76,6 +81,16 @@ def cmd_agent_password(args: argparse.Namespace) -> int:
         print(f"[kefu] could not change the password: {error}", file=sys.stderr)
         return 1
     print(f"[kefu] new password set for {agent.email}; their open sessions were signed out")
+    return 0
+
+
+def cmd_remove_agent(args: argparse.Namespace) -> int:
+    try:
+        agent = _accounts().deactivate(args.email)
+    except AgentError as error:
+        print(f"[kefu] could not remove the agent: {error}", file=sys.stderr)
+        return 1
+    print(f"[kefu] {agent.name} <{agent.email}> can no longer sign in and was signed out")
     return 0
 
 

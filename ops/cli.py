@@ -67,6 +67,7 @@ def main(argv: List[str]) -> int:
             "bench": cmd_bench,
             "create-agent": agent_commands.cmd_create_agent,
             "agent-password": agent_commands.cmd_agent_password,
+            "remove-agent": agent_commands.cmd_remove_agent,
         }[args.command](args)
     except SettingsError as error:
         print(f"[kefu] error: {error}", file=sys.stderr)

@@ -104,3 +104,11 @@ def test_a_new_password_signs_the_agent_out_everywhere(accounts, alex):
 @pytest.mark.parametrize("token", ["", "x" * 500, "not-a-token", "' OR 1=1 --"])
 def test_malformed_tokens_are_not_sessions(accounts, alex, token):
     assert accounts.agent_for_token(token, OPEN_HOURS) is None
+
+
+def test_a_removed_agent_is_signed_out_and_cannot_sign_in_again(accounts, alex):
+    signed_in = accounts.sign_in(alex.email, PASSWORD, OPEN_HOURS)
+    accounts.deactivate(alex.email)
+    assert accounts.agent_for_token(signed_in.token, OPEN_HOURS) is None
+    with pytest.raises(LoginFailed):
+        accounts.sign_in(alex.email, PASSWORD, OPEN_HOURS)
