@@ -149,12 +149,16 @@ def context(browser, console_app):
 
 @pytest.fixture
 def page(context):
-    """A console page; every dialog it opens is recorded in `page.dialogs`."""
+    """A console page; every dialog it opens is recorded in `page.dialogs`, and an
+    uncaught script error on it fails the test."""
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
-    return page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], "script errors on the page"
 
 
 @pytest.fixture

@@ -1,0 +1,208 @@
+/*
+ * What an agent does in the open chat: write a reply or an internal note, and the
+ * header's actions (claim, resolve, hand back to the bot, turn into a ticket).
+ * The conversation builds its header and writing area from actionBar() and
+ * composer(); which of the parts are shown is up to its renderChatState().
+ */
+(function () {
+  "use strict";
+
+  var K = window.KefuConsole;
+  var state = K.state, el = K.el, MAX_REPLY = K.MAX_REPLY, MAX_NOTE = K.MAX_NOTE;
+  var make = K.make, append = K.append, customerName = K.customerName;
+  var api = K.api, showAlert = K.showAlert, clearAlert = K.clearAlert;
+
+  var CLOSING = {
+    resolve: {
+      question: "Mark this chat as resolved? The customer will be asked to rate it.",
+      done: function (name) { return "The chat with " + name + " is resolved."; },
+    },
+    "hand-back": {
+      question: "Hand this chat back to the assistant? The bot will answer the customer again.",
+      done: function (name) { return "The chat with " + name + " was handed back to the assistant."; },
+    },
+    convert: {
+      question: "Turn this chat into a ticket? The chat closes and the ticket keeps the transcript.",
+      done: function (name, result) {
+        var ref = (result.ticket && result.ticket.ref) || result.handoff.ticket_ref;
+        return "The chat with " + name + " is now ticket " + ref + ".";
+      },
+    },
+  };
+
+  // ---- writing: replies and internal notes -------------------------------------------
+
+  function composer(view, handoff) {
+    view.mode = "reply";
+    view.reply = textForm({
+      kind: "reply", label: "Reply to " + customerName(handoff), max: MAX_REPLY, send: "Send",
+      placeholder: "Write to the customer… (Enter sends, Shift+Enter for a new line)",
+    });
+    view.note = textForm({
+      kind: "note", label: "Internal note — only agents see this", max: MAX_NOTE, send: "Add note",
+      placeholder: "A note for your colleagues… (Enter adds it, Shift+Enter for a new line)",
+    });
+    view.modeButtons = {
+      reply: modeButton(view, "reply", "Reply"),
+      note: modeButton(view, "note", "Add internal note"),
+    };
+    view.modes = append(make("div", { class: "modes", role: "group", "aria-label": "What to write" }),
+      [view.modeButtons.reply, view.modeButtons.note]);
+    view.composer = append(make("div", { class: "composer" }), [view.modes, view.reply.form, view.note.form]);
+    return view.composer;
+  }
+
+  function modeButton(view, mode, label) {
+    var button = make("button", { type: "button", class: "mode", "aria-pressed": "false" }, label);
+    button.addEventListener("click", function () {
+      setMode(view, mode);
+      view[mode].input.focus();
+    });
+    return button;
+  }
+
+  function setMode(view, mode) {
+    if (!view.modes.hidden) view.mode = mode;  // remember the agent's choice, not a forced one
+    view.reply.form.hidden = mode !== "reply";
+    view.note.form.hidden = mode !== "note";
+    view.modeButtons.reply.setAttribute("aria-pressed", String(mode === "reply"));
+    view.modeButtons.note.setAttribute("aria-pressed", String(mode === "note"));
+  }
+
+  function textForm(options) {
+    var id = options.kind + "-input";
+    var form = make("form", { class: "write write-" + options.kind });
+    var input = make("textarea", {
+      id: id, rows: "2", maxlength: String(options.max), placeholder: options.placeholder, "data-testid": id,
+    });
+    var count = make("span", { class: "count" });
+    var send = make("button", {
+      type: "submit", class: "button primary", "data-testid": options.kind + "-send",
+    }, options.send);
+    append(form, [
+      make("label", { for: id }, options.label),
+      input,
+      append(make("div", { class: "write-foot" }), [count, send]),
+    ]);
+    var parts = { form: form, input: input, send: send };
+    input.addEventListener("keydown", function (event) {
+      // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition is not a send.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submitText(options.kind, parts);
+      }
+    });
+    input.addEventListener("input", function () {
+      var left = options.max - input.value.length;
+      count.textContent = left < 200 ? left + " characters left" : "";
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitText(options.kind, parts);
+    });
+    return parts;
+  }
+
+  // While it is sending, the box is read-only; if sending fails the text stays,
+  // so nothing the agent wrote is lost.
+  function submitText(kind, parts) {
+    var open = state.open;
+    var text = parts.input.value.trim();
+    if (!text || parts.send.disabled || !open) return;
+    parts.send.disabled = true;
+    parts.input.readOnly = true;
+    var path = "/api/handoffs/" + open.id + (kind === "reply" ? "/reply" : "/notes");
+    api("POST", path, { text: text }).then(function (event) {
+      parts.input.value = "";
+      parts.input.dispatchEvent(new Event("input"));
+      K.addEvent(event);
+    }, function (error) {
+      showAlert(error.message);
+      if (error.status === 403 || error.status === 409 || error.status === 404) K.reloadOpenChat();
+    }).then(function () {
+      parts.send.disabled = false;
+      parts.input.readOnly = false;
+    });
+  }
+
+  // ---- what agents do with a chat -----------------------------------------------------
+
+  // The header's actions; renderChatState shows the ones the agent can take now.
+  function actionBar(view) {
+    view.buttons = {
+      claim: actionButton("Claim", "claim", "primary", claim),
+      resolve: actionButton("Resolve", "resolve", "primary", function () { closeChat("resolve"); }),
+      "hand-back": actionButton("Hand back to bot", "hand-back", "", function () { closeChat("hand-back"); }),
+      convert: actionButton("Turn into ticket", "convert", "", function () { closeChat("convert"); }),
+    };
+    var actions = make("div", { class: "conv-actions" });
+    Object.keys(view.buttons).forEach(function (key) { actions.appendChild(view.buttons[key]); });
+    return actions;
+  }
+
+  function actionButton(label, testid, kind, onClick) {
+    var button = make("button", { type: "button", class: "button " + kind, "data-testid": testid }, label);
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function setBusy(view, busy) {
+    Object.keys(view.buttons).forEach(function (key) { view.buttons[key].disabled = busy; });
+  }
+
+  function claim() {
+    var open = state.open;
+    setBusy(open.view, true);
+    state.localChanges += 1;
+    api("POST", "/api/handoffs/" + open.id + "/claim").then(function (result) {
+      if (state.open !== open) return;
+      clearAlert();
+      open.handoff = K.stamp(result.handoff);
+      if (result.event) K.addEvent(result.event);
+      K.renderChatState();
+      if (!result.delivered) {
+        showAlert("You have this chat now, but the customer's chat could not be told that you joined: "
+          + "the assistant is not reachable.", "warning");
+      }
+      open.view.reply.input.focus();
+    }, function (error) {
+      showAlert(error.message);
+      K.reloadOpenChat();
+    }).then(function () {
+      if (open.view) setBusy(open.view, false);
+      state.localChanges += 1;
+      K.scheduleQueueRefresh();
+    });
+  }
+
+  function closeChat(action) {
+    var open = state.open;
+    var name = open.handoff.customer_name || "the anonymous visitor";
+    if (!window.confirm(CLOSING[action].question)) return;
+    setBusy(open.view, true);
+    state.localChanges += 1;
+    api("POST", "/api/handoffs/" + open.id + "/" + action).then(function (result) {
+      var text = CLOSING[action].done(name, result);
+      if (!result.delivered) text += " The customer's chat could not be told: the assistant is not reachable.";
+      showAlert(text, result.delivered ? "notice" : "warning");
+      state.queue = state.queue.filter(function (item) { return item.id !== open.id; });
+      if (state.open === open) {
+        K.closeView();
+        el.conversation.focus();
+      } else {
+        K.renderQueue();
+      }
+    }, function (error) {
+      showAlert(error.message);
+      setBusy(open.view, false);
+      K.reloadOpenChat();
+    }).then(function () {
+      state.localChanges += 1;
+      K.scheduleQueueRefresh();
+    });
+  }
+
+  K.composer = composer;
+  K.setMode = setMode;
+  K.actionBar = actionBar;
+})();

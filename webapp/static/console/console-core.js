@@ -1,0 +1,186 @@
+/*
+ * Kefu agent console: the queue of chats the assistant handed over, one chat's
+ * conversation with everything the bot collected and the customer's record, and
+ * what an agent does with it (claim, reply, note, resolve, hand back, ticket).
+ * Small ticket and customer views sit next to it.
+ *
+ * Plain scripts, no build step, loaded in this order (defer keeps it):
+ *   console-core.js          this file: shared state, DOM helpers, the API, the message bar
+ *   console-queue.js         the queue list and its timers
+ *   console-conversation.js  one chat: header, summary, transcript, events
+ *   console-side-panel.js    the chat's side panel: reason, collected details, customer record
+ *   console-compose.js       replies, notes, and claim/resolve/hand back/turn into ticket
+ *   console-live.js          the event stream, and polling while it is down
+ *   console-directory.js     the Tickets and Customers views
+ *   console-main.js          view switching, sign-out, start-up
+ *
+ * They share one namespace, window.KefuConsole. This file loads first, so the
+ * others take its helpers as local names; what the other files define is looked
+ * up on the namespace when it is called, because a file may load before the one it
+ * calls. Loading a file only defines things: console-main.js, the last, starts
+ * the console.
+ *
+ * Everything shown comes from the agents' JSON API and much of it was typed by
+ * customers, so text only ever goes into the page through textContent (see
+ * make()); nothing here parses HTML.
+ */
+(function () {
+  "use strict";
+
+  var K = window.KefuConsole = {};
+
+  var LOGIN_URL = "/console/login?next=/console";
+
+  K.me = Number(document.body.dataset.agentId);  // the signed-in agent's id
+  K.OPEN_STATUSES = { waiting: true, active: true };
+  K.POLL_MS = 2000;     // polling for events, and retrying the queue
+  K.MAX_REPLY = 4000;   // the longest reply and note the server accepts
+  K.MAX_NOTE = 8000;
+
+  K.el = {
+    alertBar: document.querySelector(".alert-bar"),
+    alert: document.querySelector("[data-testid='console-alert']"),
+    live: document.querySelector(".live-status"),
+    queueList: document.querySelector(".queue-list"),
+    queueEmpty: document.querySelector(".queue-empty"),
+    conversation: document.getElementById("conversation"),
+  };
+  var el = K.el;
+
+  K.state = {
+    queue: [],           // QueueItems, in the server's order (most urgent first)
+    queueNodes: {},      // handoff id -> its button in the queue list
+    unread: {},          // handoff id -> true: the customer wrote while the chat was not open
+    queueTimer: null,
+    localChanges: 0,     // bumped around claim/close, so an older queue answer cannot undo them
+    open: null,          // the chat on the right: {id, handoff, seen, pending, view}
+    cursor: 0,           // the newest event id the stream or the poller delivered
+    cursorKnown: false,  // false until the stream said where it starts
+    stream: null,
+    polling: false,
+    pollTimer: null,
+  };
+  var state = K.state;
+
+  // ---- small helpers --------------------------------------------------------------
+
+  function make(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "class") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function append(parent, children) {
+    children.forEach(function (child) { if (child) parent.appendChild(child); });
+    return parent;
+  }
+
+  function clear(node) { node.textContent = ""; }
+
+  function capitalize(text) {
+    text = String(text || "");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // "order_id" -> "Order id": slot names as a person reads them.
+  function humanize(key) { return capitalize(String(key).replace(/_/g, " ")); }
+
+  // Values from the API may become part of a class name: keep them to a safe alphabet.
+  function token(text) { return String(text || "").toLowerCase().replace(/[^a-z0-9-]/g, ""); }
+
+  function dayDate(iso) {
+    return new Date(iso).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
+  }
+
+  function badge(text, kind) { return make("span", { class: "badge " + kind }, text); }
+
+  function tierBadge(tier) { return badge(capitalize(tier), "tier tier-" + token(tier)); }
+
+  function statusBadge(status) { return badge(status, "status status-" + token(status)); }
+
+  function customerName(handoff) { return handoff.customer_name || "Anonymous visitor"; }
+
+  // ---- talking to the API -----------------------------------------------------------
+
+  function ApiError(status, message) {
+    this.status = status;
+    this.message = message;
+  }
+
+  // FastAPI errors carry `detail`: a sentence, or a list of validation problems.
+  function detailOf(data, status) {
+    var detail = data && data.detail;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail) && detail.length) return "The request was not accepted: " + detail[0].msg + ".";
+    return "Something went wrong (" + status + "). Please try again.";
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (response) {
+      if (response.status === 401) {
+        signedOut();
+        return new Promise(function () {});  // the page is leaving: nothing after this should run
+      }
+      if (response.status === 204) return null;
+      return response.json().catch(function () { return null; }).then(function (data) {
+        if (!response.ok) throw new ApiError(response.status, detailOf(data, response.status));
+        return data;
+      });
+    }, function () {
+      throw new ApiError(0, "Could not reach the server. Please check your connection and try again.");
+    });
+  }
+
+  function signedOut() {
+    K.stopLiveUpdates();
+    window.location.assign(LOGIN_URL);
+  }
+
+  // ---- the message bar -------------------------------------------------------------
+
+  function showAlert(text, kind) {
+    el.alert.textContent = text;
+    el.alertBar.className = "alert-bar " + (kind || "error");
+    el.alertBar.hidden = false;
+  }
+
+  function reportError(error) { showAlert(error.message); }
+
+  function clearAlert() {
+    el.alertBar.hidden = true;
+    el.alert.textContent = "";
+  }
+
+  function setLive(text) { el.live.textContent = text; }
+
+  function liveText() {
+    return state.polling ? "Live updates interrupted: checking every few seconds" : state.cursorKnown ? "Live" : "";
+  }
+
+  K.make = make;
+  K.append = append;
+  K.clear = clear;
+  K.capitalize = capitalize;
+  K.humanize = humanize;
+  K.dayDate = dayDate;
+  K.badge = badge;
+  K.tierBadge = tierBadge;
+  K.statusBadge = statusBadge;
+  K.customerName = customerName;
+  K.api = api;
+  K.signedOut = signedOut;
+  K.showAlert = showAlert;
+  K.reportError = reportError;
+  K.clearAlert = clearAlert;
+  K.setLive = setLive;
+  K.liveText = liveText;
+})();
