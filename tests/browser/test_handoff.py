@@ -17,6 +17,8 @@ def console(browser, stack):
     dialogs = []
     # The closing actions ask "are you sure?"; the agent is.
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/console")
     page.locator("#email").fill(AGENT_EMAIL)
     page.locator("#password").fill(AGENT_PASSWORD)
@@ -25,6 +27,7 @@ def console(browser, stack):
     page.dialogs = dialogs
     yield page
     context.close()
+    assert errors == [], errors  # the console's scripts ran without an error
 
 
 def sign_in_as_maya(page):
