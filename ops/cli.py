@@ -53,7 +53,16 @@ def main(argv: List[str]) -> int:
 
     commands.add_parser("help", help="show this help")
 
-    args = parser.parse_args(argv)
+    if argv[:1] in (["test"], ["bench"]):
+        # Everything after these commands is passed on as it is (argparse's REMAINDER
+        # refuses arguments that start with "-", like `./kefu test -k handoff`).
+        args = parser.parse_args(argv[:1])
+        if argv[0] == "test":
+            args.pytest_args = argv[1:]
+        else:
+            args.bench_args = argv[1:]
+    else:
+        args = parser.parse_args(argv)
     if args.command in (None, "help"):
         parser.print_help()
         return 0
