@@ -11,7 +11,12 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import func, select
 
 from helpdesk.db import Database
-from helpdesk.handoff_events import add_escalated_event, add_event
+from helpdesk.handoff_events import (
+    NEXT_IN_LINE,
+    NEXT_IN_LINE_NOTE,
+    add_escalated_event,
+    add_event,
+)
 from helpdesk.handoff_reasons import REASONS
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
@@ -94,6 +99,10 @@ class ConversationRecords:
                         | ((Handoff.priority == row.priority) & (Handoff.id <= row.id)),
                     )
                 ).scalar_one()
+                if position == 1:  # the escalation message says so
+                    add_event(
+                        session, row.id, NEXT_IN_LINE, row.created_at, None, NEXT_IN_LINE_NOTE
+                    )
             return HandoffView(
                 id=row.id,
                 conversation_id=row.conversation_id,

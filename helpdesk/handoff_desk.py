@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +24,13 @@ from helpdesk.agents import AgentView
 from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import OPEN_HANDOFF_STATUSES
 from helpdesk.db import Database
-from helpdesk.handoff_events import EventView, add_event, event_query
+from helpdesk.handoff_events import (
+    NEXT_IN_LINE,
+    NEXT_IN_LINE_NOTE,
+    EventView,
+    add_event,
+    event_query,
+)
 from helpdesk.handoff_reasons import REASONS
 from helpdesk.models import Agent, Customer, Handoff, HandoffEvent
 from helpdesk.records import CustomerRecords
@@ -255,6 +261,28 @@ class HandoffDesk:
             row.id, now, agent.name, why=f"{agent.name} turned the chat into a ticket."
         )
 
+    def announce_next_in_line(self, now: datetime) -> Optional[Tuple[str, Notice]]:
+        """After a chat leaves the queue: the customer now at its head, if they have
+        not been told yet, and what to tell them (their conversation id, notice)."""
+        with unit_of_work(self.db) as session:
+            head = session.execute(
+                select(Handoff)
+                .where(Handoff.status == "waiting")
+                .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            if head is None or _was_told_next(session, head.id):
+                return None
+            add_event(session, head.id, NEXT_IN_LINE, now, None, NEXT_IN_LINE_NOTE)
+            return head.conversation_id, Notice(
+                text="Good news: you're next in the queue. A person from our team will "
+                "join this chat shortly.",
+                metadata={
+                    "sender": "system",
+                    "handoff": {"status": "waiting", "queue_position": 1},
+                },
+            )
+
     # ----- nobody could take it -------------------------------------------------
 
     def sweep(self, now: datetime) -> List[Outcome]:
@@ -446,3 +474,14 @@ class HandoffDesk:
             ticket_id=row.ticket_id,
             sentiment=row.sentiment,
         )
+
+
+def _was_told_next(session: Session, handoff_id: int) -> bool:
+    return (
+        session.execute(
+            select(HandoffEvent.id)
+            .where(HandoffEvent.handoff_id == handoff_id, HandoffEvent.kind == NEXT_IN_LINE)
+            .limit(1)
+        ).first()
+        is not None
+    )

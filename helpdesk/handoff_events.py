@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 
 from helpdesk.models import HandoffEvent
 
+# The customer at the head of the queue was told they are next (once per chat).
+NEXT_IN_LINE = "next_in_line"
+NEXT_IN_LINE_NOTE = "The customer was told they are next in the queue."
+
 
 @dataclass(frozen=True)
 class EventView:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import Iterable
 
-from helpdesk.handoff_desk import Notice
+from starlette.concurrency import run_in_threadpool
+
+from helpdesk.handoff_desk import HandoffDesk, Notice
 from webapp.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,13 @@ class ChatDelivery:
             # after any question it asks itself.
             await self.rasa.execute(conversation_id, RATING_FORM)
             await self.rasa.append_events(conversation_id, [_listen()])
+
+    async def announce_next_in_line(self, desk: HandoffDesk, now: datetime) -> None:
+        """After a chat left the queue, tells the customer now at its head."""
+        head = await run_in_threadpool(desk.announce_next_in_line, now)
+        if head is not None:
+            conversation_id, notice = head
+            await self.send_all(conversation_id, [notice])
 
     async def send_all(self, conversation_id: str, notices: Iterable[Notice]) -> bool:
         """Best effort for notices that follow a change already made (claimed,

@@ -20,6 +20,8 @@ async def sweep_once(state: AppState) -> int:
     outcomes = await run_in_threadpool(state.desk.sweep, state.now())
     for outcome in outcomes:
         await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
+    if outcomes:
+        await state.delivery.announce_next_in_line(state.desk, state.now())
     return len(outcomes)
 
 

@@ -218,3 +218,13 @@ def _new(conversation_id, at):
         collected={},
         created_at=at,
     )
+
+
+def test_the_customer_who_moves_to_the_head_of_the_queue_is_told_once(desk, conversations, alex):
+    first = queue_chat(conversations, "first", priority=5)
+    queue_chat(conversations, "second", priority=3)
+    assert desk.announce_next_in_line(NOW) is None  # "first" heard it when queued
+    desk.claim(first, alex, NOW)
+    conversation_id, notice = desk.announce_next_in_line(NOW)
+    assert conversation_id == "second" and "you're next in the queue" in notice.text
+    assert desk.announce_next_in_line(NOW) is None

@@ -392,7 +392,10 @@ def test_customers_can_be_searched_and_read_with_orders_tickets_and_value(alex):
     record = alex.get("/api/customers/C1001").json()
     assert record["order_count"] == 3 and record["lifecycle_stage"] == "active"
     assert {m["currency"] for m in record["spend_by_currency"]} == {"CAD", "USD"}
-    assert (record["lifetime_spend"], record["currency"]) == ("2257.98", "CAD")  # exact, not a float
+    assert (record["lifetime_spend"], record["currency"]) == (
+        "2257.98",
+        "CAD",
+    )  # exact, not a float
     assert record["orders"][0]["total"] in ("1148.00", "198.00", "2257.98")
 
 
@@ -428,10 +431,22 @@ def test_an_unclaimed_chat_becomes_a_ticket_and_the_customer_is_told_when_to_exp
     app, chat, rasa
 ):
     state = app.state.kefu
-    state.clock = lambda: OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes - 1)
+    state.clock = lambda: (
+        OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes - 1)
+    )
     assert run_async(sweep_once(state)) == 0
-    state.clock = lambda: OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes + 1)
+    state.clock = lambda: (
+        OPEN_HOURS + timedelta(minutes=state.settings.handoff_claim_timeout_minutes + 1)
+    )
     assert run_async(sweep_once(state)) == 1
     told = rasa.bot_texts()[-1]
     assert "opened ticket T-" in told and "a person will answer by" in told
     assert rasa.calls[-1][1][1]["event"] == "resume"
+
+
+def test_claiming_tells_the_customer_now_at_the_head_of_the_queue(alex, chat, conversations, rasa):
+    queue_chat(conversations, "chat-daniel", customer_id="C1002", priority=2)
+    alex.post(f"/api/handoffs/{chat}/claim")
+    path, events = rasa.calls[-1]
+    assert path == "/conversations/chat-daniel/tracker/events"
+    assert "you're next in the queue" in events[0]["text"]

@@ -127,7 +127,9 @@ async def claim(
     state: AppState = Depends(app_state),
 ) -> ActionOut:
     outcome = await _desk_call(state.desk.claim, handoff_id, agent, state.now())
-    return await _after_change(state, outcome)
+    answer = await _after_change(state, outcome)
+    await state.delivery.announce_next_in_line(state.desk, state.now())
+    return answer
 
 
 @router.post(
