@@ -24,18 +24,22 @@ def kefu(db_url, *args, password=""):
     )
 
 
-def test_an_admin_creates_an_agent_who_can_then_sign_in(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kefu.db'}"
-    created = kefu(
-        url,
+def create_sam(db_url, name, password):
+    return kefu(
+        db_url,
         "create-agent",
         "--email",
         "sam@shop.example",
         "--name",
-        "Sam Lee",
+        name,
         "--password-stdin",
-        password="a good password",
+        password=password,
     )
+
+
+def test_an_admin_creates_an_agent_who_can_then_sign_in(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kefu.db'}"
+    created = create_sam(url, "Sam Lee", "a good password")
     assert created.returncode == 0 and "created agent Sam Lee" in created.stdout
     assert (
         AgentAccounts(Database(url))
@@ -47,16 +51,7 @@ def test_an_admin_creates_an_agent_who_can_then_sign_in(tmp_path):
 
 def test_bad_agent_details_are_refused_with_the_reason(tmp_path):
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
-    short = kefu(
-        url,
-        "create-agent",
-        "--email",
-        "sam@shop.example",
-        "--name",
-        "Sam",
-        "--password-stdin",
-        password="short",
-    )
+    short = create_sam(url, "Sam", "short")
     assert short.returncode == 1 and "at least 10 characters" in short.stderr
     unknown = kefu(url, "remove-agent", "--email", "nobody@shop.example")
     assert unknown.returncode == 1 and "no agent with the email" in unknown.stderr
@@ -64,16 +59,7 @@ def test_bad_agent_details_are_refused_with_the_reason(tmp_path):
 
 def test_a_removed_agent_can_no_longer_sign_in(tmp_path):
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
-    kefu(
-        url,
-        "create-agent",
-        "--email",
-        "sam@shop.example",
-        "--name",
-        "Sam",
-        "--password-stdin",
-        password="a good password",
-    )
+    create_sam(url, "Sam", "a good password")
     assert kefu(url, "remove-agent", "--email", "sam@shop.example").returncode == 0
     assert AgentAccounts(Database(url)).find("sam@shop.example") is not None
     changed = kefu(
