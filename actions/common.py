@@ -8,13 +8,15 @@ first use; tests pass their own `Services` to the constructors.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -22,19 +24,39 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from helpdesk.attempts import AttemptLimiter
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
+from helpdesk.conversation_identity import ConversationIdentities, Identity, identify
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.faq_matcher import FaqMatcher
-from helpdesk.identity import check_customer_token
 from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
-from helpdesk.records import CustomerRecords, CustomerView, RecordsUnavailable
+from helpdesk.records import CustomerRecords, RecordsUnavailable
 from helpdesk.sql_records import SqlCustomerRecords
+from helpdesk.verification import Verifier, verification_policies
 
 logger = logging.getLogger(__name__)
 
 IDENTITY_SLOTS = ("customer_id", "customer_name", "customer_tier", "identity_method")
+# Slots that hold the details of a task in progress; "start over" and "never mind"
+# clear them, and so does a change of customer, while who the customer is stays.
+TASK_SLOTS = (
+    "order_id",
+    "cancel_confirmed",
+    "ticket_category",
+    "ticket_description",
+    "ticket_urgency",
+    "ticket_confirmed",
+    "ticket_request_key",
+    "ticket_id",
+    "ticket_comment",
+    "verification_email",
+    "verification_order",
+    "csat_rating",
+    "csat_comment",
+    "faq_topic",
+)
 
 
 @dataclass
@@ -44,14 +66,35 @@ class Services:
     settings: Settings
     records: CustomerRecords
     conversations: ConversationRecords
+    identities: ConversationIdentities
+    verifier: Verifier
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     _faq_cache: Tuple[Any, Optional[FaqMatcher]] = field(default=(None, None), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
-        db = Database(settings.database_url)
-        return cls(settings, SqlCustomerRecords(db), ConversationRecords(db))
+    def from_settings(
+        cls, settings: Settings, records: Optional[CustomerRecords] = None
+    ) -> Services:
+        """The services on the settings' database; `records` replaces the customer
+        records (a CRM connector, say)."""
+        db = Database(settings.database_url, settings.db_timeout_seconds)
+        records = records or SqlCustomerRecords(db)
+        identities = ConversationIdentities(db, timedelta(hours=settings.verification_hours))
+        limiter = AttemptLimiter(
+            db,
+            verification_policies(
+                settings.verification_failures_per_email,
+                settings.verification_failures_per_client,
+            ),
+        )
+        return cls(
+            settings,
+            records,
+            ConversationRecords(db),
+            identities,
+            Verifier(records, identities, limiter),
+        )
 
     @property
     def facts(self) -> CompanyFacts:
@@ -108,6 +151,20 @@ class ServicesMixin:
         return self._services
 
 
+T = TypeVar("T")
+
+
+def optional_lookup(fetch: Callable[[], T], default: T) -> T:
+    """For extras a question can do without (buttons with the customer's orders):
+    a database that is down leaves them out instead of failing the question, so the
+    customer hears one apology at most, from the step that really needed it."""
+    try:
+        return fetch()
+    except RecordsUnavailable as error:
+        logger.warning("left out what the records could not give: %s", error)
+        return default
+
+
 def apologise_for_backend(dispatcher: CollectingDispatcher, facts: Optional[CompanyFacts]) -> None:
     """What the customer reads when our systems fail: an apology, a way to reach a
     person, never a stack trace."""
@@ -119,6 +176,22 @@ def apologise_for_backend(dispatcher: CollectingDispatcher, facts: Optional[Comp
         f"that at the moment. Please try again in a few minutes.{contact}",
         buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
     )
+
+
+_workers: Optional[ThreadPoolExecutor] = None
+ACTION_THREADS = 16
+
+
+async def off_the_loop(work: Callable[[], Awaitable[T]]) -> T:
+    """Runs an action's body in a worker thread, on an event loop of its own.
+
+    Actions reach the database (and a CRM connector would reach the network)
+    synchronously; run on the action server's event loop, one ticket write waiting
+    for a lock would stall every other conversation's actions with it."""
+    global _workers
+    if _workers is None:
+        _workers = ThreadPoolExecutor(ACTION_THREADS, thread_name_prefix="kefu-action")
+    return await asyncio.get_running_loop().run_in_executor(_workers, asyncio.run, work())
 
 
 class KefuAction(ServicesMixin, Action, ABC):
@@ -133,6 +206,11 @@ class KefuAction(ServicesMixin, Action, ABC):
     ) -> List[EventType]: ...
 
     async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return await off_the_loop(lambda: self._run_safely(dispatcher, tracker, domain))
+
+    async def _run_safely(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         try:
@@ -172,6 +250,11 @@ class KefuFormValidation(ServicesMixin, FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        return await off_the_loop(lambda: self._run_safely(dispatcher, tracker, domain))
+
+    async def _run_safely(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         try:
             events = await self.prepare(dispatcher, tracker, domain)
             return events + await super().run(dispatcher, tracker, domain)
@@ -193,12 +276,6 @@ def _facts_or_none(owner: ServicesMixin) -> Optional[CompanyFacts]:
 # --- who the customer is -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Identity:
-    customer: CustomerView
-    method: str  # "token" (signed in on the website) | "verification" (email + order)
-
-
 def customer_token(tracker: Tracker) -> Optional[Any]:
     """The `customer_token` the website sent with the latest message, if any."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
@@ -207,44 +284,56 @@ def customer_token(tracker: Tracker) -> Optional[Any]:
     return None
 
 
+def client_address(tracker: Tracker) -> Optional[str]:
+    """The address the latest message came from, as Kefu's channel recorded it (the
+    channel overwrites whatever a client sends under its `kefu` key)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    stamp = metadata.get("kefu") if isinstance(metadata, dict) else None
+    address = stamp.get("client") if isinstance(stamp, dict) else None
+    return address if isinstance(address, str) and address else None
+
+
 def resolve_identity(
     tracker: Tracker, services: Services
 ) -> Tuple[Optional[Identity], Optional[str]]:
-    """The verified customer, if any, and a problem with the website token
-    ("expired" or "invalid") worth telling the customer about."""
-    problem = None
-    token = customer_token(tracker)
-    if token:
-        check = check_customer_token(token, services.settings.customer_token_secret)
-        if check.ok:
-            customer = services.records.get_customer(check.customer_id)  # type: ignore[arg-type]
-            if customer is not None:
-                return Identity(customer, "token"), None
-            problem = "invalid"
-        else:
-            problem = check.problem
-    customer_id = tracker.get_slot("customer_id")
-    method = tracker.get_slot("identity_method")
-    if customer_id and method in ("token", "verification"):
-        customer = services.records.get_customer(customer_id)
-        if customer is not None:
-            return Identity(customer, method), problem
-    return None, problem
+    """The customer the latest message proves to come from (never the slots), and a
+    problem with the website token ("expired" or "invalid") worth telling them."""
+    return identify(
+        tracker.sender_id,
+        customer_token(tracker),
+        services.records,
+        services.identities,
+        services.settings.customer_token_secret,
+        services.now(),
+    )
+
+
+def verified_customer_id(tracker: Tracker, services: Services) -> Optional[str]:
+    identity, _ = resolve_identity(tracker, services)
+    return identity.customer.id if identity else None
 
 
 def identity_slot_events(tracker: Tracker, identity: Optional[Identity]) -> List[EventType]:
-    """SlotSets that record `identity` in the conversation, when not yet recorded."""
-    if identity is None:
-        return []
-    values = {
-        "customer_id": identity.customer.id,
-        "customer_name": identity.customer.name,
-        "customer_tier": identity.customer.tier,
-        "identity_method": identity.method,
-    }
+    """SlotSets that make the conversation's identity slots say `identity` (or
+    nobody). When the customer changes, or is no longer proved, nothing of the
+    previous customer's task carries over."""
+    values: Dict[str, Any] = (
+        {
+            "customer_id": identity.customer.id,
+            "customer_name": identity.customer.name,
+            "customer_tier": identity.customer.tier,
+            "identity_method": identity.method,
+        }
+        if identity
+        else dict.fromkeys(IDENTITY_SLOTS)
+    )
     if all(tracker.get_slot(key) == value for key, value in values.items()):
         return []
-    return [SlotSet(key, value) for key, value in values.items()]
+    events: List[EventType] = [SlotSet(key, value) for key, value in values.items()]
+    previous = tracker.get_slot("customer_id")
+    if previous and previous != values["customer_id"]:
+        events += [SlotSet(slot, None) for slot in TASK_SLOTS if tracker.get_slot(slot) is not None]
+    return events
 
 
 def token_problem_note(problem: Optional[str]) -> Optional[str]:

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import AskQuestion, KefuAction, KefuFormValidation
+from actions.common import AskQuestion, KefuAction, KefuFormValidation, verified_customer_id
 from helpdesk.parsing import parse_rating
 
 SKIPPED = "skipped"
@@ -109,7 +109,7 @@ class ActionStoreRating(KefuAction):
                 tracker.sender_id,
                 int(rating),
                 None if comment in (None, NO_COMMENT) else comment,
-                tracker.get_slot("customer_id"),
+                verified_customer_id(tracker, self.services),
             )
             dispatcher.utter_message(text="Thank you for your feedback!")
         return []

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    TASK_SLOTS,
     KefuAction,
     actions_after,
     deactivate_form_events,
@@ -28,23 +29,6 @@ from actions.handoff import escalate_conversation
 from helpdesk.parsing import parse_order_id
 from helpdesk.records import RecordsUnavailable
 
-# Slots that hold the details of a task in progress; "start over" and "never mind"
-# clear them, while who the customer is stays known.
-TASK_SLOTS = (
-    "order_id",
-    "cancel_confirmed",
-    "ticket_category",
-    "ticket_description",
-    "ticket_urgency",
-    "ticket_confirmed",
-    "ticket_id",
-    "ticket_comment",
-    "verification_email",
-    "verification_order",
-    "csat_rating",
-    "csat_comment",
-    "faq_topic",
-)
 LONG_MESSAGE_CHARS = 600
 
 GREETING_BUTTONS = [
@@ -118,7 +102,7 @@ class ActionGreet(KefuAction):
                 "tickets, and open a support ticket for you. How can I help?",
                 buttons=GREETING_BUTTONS,
             )
-            return []
+            return identity_slot_events(tracker, None)
         dispatcher.utter_message(
             text=f"Hi {identity.customer.first_name}! I'm the {facts.name} virtual assistant. "
             "I can see you're signed in, so I can look up your orders and tickets "

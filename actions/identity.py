@@ -20,19 +20,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     AskQuestion,
-    Identity,
     KefuAction,
     KefuFormValidation,
     Services,
+    client_address,
     identity_slot_events,
     offer_to_resume_ticket,
     resolve_identity,
     token_problem_note,
 )
 from actions.formatting import day
+from helpdesk.conversation_identity import Identity
 from helpdesk.identity import VerificationClaim
 from helpdesk.parsing import parse_email, parse_order_id
-from helpdesk.verification import verify_customer
 
 VERIFICATION_SLOTS = ["verification_email", "verification_order"]
 _NO_ORDER_NUMBER = re.compile(
@@ -47,7 +47,9 @@ def verification_locked(tracker: Tracker, services: Services) -> bool:
 
 
 def known_identity(tracker: Tracker) -> bool:
-    """Whether earlier steps of this run already recorded who the customer is."""
+    """Whether this run of the form established who the customer is (`prepare`
+    sets the identity slots from the proof on the message, never from the slots
+    the tracker arrived with)."""
     return bool(tracker.get_slot("customer_id")) and tracker.get_slot("identity_method") in (
         "token",
         "verification",
@@ -113,7 +115,12 @@ class IdentityFormValidation(KefuFormValidation, ABC):
         )
         if known_identity(tracker) or not (email and order):
             return []
-        customer = verify_customer(self.services.records, VerificationClaim(email, order))
+        customer = self.services.verifier.verify(
+            tracker.sender_id,
+            VerificationClaim(email, order),
+            client_address(tracker),
+            self.services.now(),
+        )
         if customer is not None:
             dispatcher.utter_message(text=f"Thank you, {customer.first_name}, you're verified.")
             events = identity_slot_events(tracker, Identity(customer, "verification"))
@@ -244,7 +251,7 @@ class ActionShowAccount(KefuAction):
     ) -> List[EventType]:
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
         if identity is None:
-            return []
+            return identity_slot_events(tracker, None)
         facts = self.services.facts
         customer = identity.customer
         tier = facts.tier(customer.tier)

@@ -10,9 +10,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import Identity, KefuAction, Services, offer_to_resume_ticket
+from actions.common import (
+    KefuAction,
+    Services,
+    offer_to_resume_ticket,
+    optional_lookup,
+    verified_customer_id,
+)
 from actions.formatting import items_line, money, order_button, order_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
+from helpdesk.conversation_identity import Identity
 from helpdesk.orders import cancel_customer_order, customer_order
 from helpdesk.parsing import parse_order_id
 from helpdesk.records import OrderView
@@ -33,7 +40,9 @@ def own_order_or_explain(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, hint: str
 ) -> Dict[str, Any]:
     """`order_id` for a form when the order is the customer's; otherwise the slot
-    stays empty and the customer hears why (another's order reads as missing)."""
+    stays empty and the customer hears why (another's order reads as missing).
+    Called while a form validates, after `prepare` set `customer_id` from the
+    proof on the message."""
     order_id = parse_order_id(str(value or ""))
     customer_id = tracker.get_slot("customer_id")
     order = (
@@ -159,8 +168,11 @@ class ActionAskCancellationOrder(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        customer_id = tracker.get_slot("customer_id")
-        orders = self.services.records.list_orders(customer_id, limit=20) if customer_id else []
+        customer_id = verified_customer_id(tracker, self.services)
+        orders = optional_lookup(
+            lambda: self.services.records.list_orders(customer_id, limit=20) if customer_id else [],
+            [],
+        )
         open_orders = [o for o in orders if o.status == "processing"]
         if customer_id and not open_orders:
             dispatcher.utter_message(
@@ -184,10 +196,17 @@ class ActionAskCancelConfirmed(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        order = self.services.records.get_order(tracker.get_slot("order_id") or "")
+        order_id = mentioned_order(tracker)
+        customer_id = verified_customer_id(tracker, self.services)
+        order = optional_lookup(
+            lambda: customer_order(self.services.records, customer_id, order_id)
+            if customer_id and order_id
+            else None,
+            None,
+        )
         summary = f" ({items_line(order)}, {money(order.total, order.currency)})" if order else ""
         dispatcher.utter_message(
-            text=f"Shall I cancel order {tracker.get_slot('order_id')}{summary}?",
+            text=f"Shall I cancel order {order_id}{summary}?",
             buttons=[
                 {"title": "Yes, cancel it", "payload": "/affirm"},
                 {"title": "No, keep it", "payload": "/deny"},

@@ -10,10 +10,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import AskQuestion, Identity, KefuAction, offer_to_resume_ticket, transcript
+from actions.common import (
+    AskQuestion,
+    KefuAction,
+    offer_to_resume_ticket,
+    optional_lookup,
+    transcript,
+    verified_customer_id,
+)
 from actions.formatting import bullet_list, order_button, ticket_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
+from helpdesk.conversation_identity import Identity
 from helpdesk.parsing import parse_ticket_id, parse_urgency
 from helpdesk.records import TicketView
 from helpdesk.tickets import TicketRequest, open_ticket
@@ -180,8 +188,11 @@ class ActionAskTicketOrder(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        customer_id = tracker.get_slot("customer_id")
-        orders = self.services.records.list_orders(customer_id, limit=5) if customer_id else []
+        customer_id = verified_customer_id(tracker, self.services)
+        orders = optional_lookup(
+            lambda: self.services.records.list_orders(customer_id, limit=5) if customer_id else [],
+            [],
+        )
         dispatcher.utter_message(
             text="Which order is it about?",
             buttons=[order_button(o) for o in orders]
@@ -416,9 +427,12 @@ class ActionAskTicketId(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        customer_id = tracker.get_slot("customer_id")
-        tickets = (
-            self.services.records.list_tickets(customer_id, open_only=True) if customer_id else []
+        customer_id = verified_customer_id(tracker, self.services)
+        tickets = optional_lookup(
+            lambda: self.services.records.list_tickets(customer_id, open_only=True)
+            if customer_id
+            else [],
+            [],
         )
         if customer_id and not tickets:
             dispatcher.utter_message(

@@ -8,9 +8,12 @@ deployment is configured by environment variables alone and tests can hand a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
+from urllib.parse import urlsplit
+
+from helpdesk.local_secrets import development_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +41,27 @@ class Settings:
     public_web_url: str = "http://localhost:8000"
     public_rasa_url: str = "http://localhost:5005"
     max_verification_attempts: int = 3
+    # Across conversations: failed verifications allowed per email address and per
+    # client address before each further failure locks them (1, 2, 4... minutes).
+    verification_failures_per_email: int = 3
+    verification_failures_per_client: int = 10
+    # How long an email + order verification counts in its conversation.
+    verification_hours: float = 12.0
+    # The token the Rasa server sends the action server, which refuses calls without
+    # it, and the key that signs the widget's chat sessions (both made per checkout
+    # in development, see helpdesk/local_secrets.py; required from the environment
+    # anywhere else).
+    action_token: str = field(default_factory=lambda: development_secret("action_token"))
+    session_secret: str = field(default_factory=lambda: development_secret("session_secret"))
+    # Web pages that may talk to the Rasa server from a browser (CORS, socket.io);
+    # empty: the web app's own public address.
+    allowed_origins: Tuple[str, ...] = ()
+    # Longer customer messages get a polite "please shorten it" and no parsing.
+    max_message_chars: int = 5000
+    # How long any database call may wait for a connection or a lock.
+    db_timeout_seconds: float = 5.0
+    # Where the action server listens (loopback: only this machine's Rasa server).
+    action_server_host: str = "127.0.0.1"
     # How long an agent stays signed in to the console.
     agent_session_hours: float = 10.0
     # A chat nobody claims within this time becomes a ticket.
@@ -51,10 +75,18 @@ class Settings:
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         """Reads the settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
-        defaults = cls()
+        defaults = cls(action_token="", session_secret="")
         kb_dir = env.get("KEFU_KNOWLEDGE_BASE")
+        environment = env.get("KEFU_ENV", defaults.environment)
+
+        def secret(variable: str, name: str) -> str:
+            value = env.get(variable, "")
+            if not value and environment == "development":
+                return development_secret(name)
+            return value
+
         return cls(
-            environment=env.get("KEFU_ENV", defaults.environment),
+            environment=environment,
             database_url=env.get("DATABASE_URL") or defaults.database_url,
             customer_token_secret=env.get("CUSTOMER_TOKEN_SECRET")
             or defaults.customer_token_secret,
@@ -67,6 +99,33 @@ class Settings:
             max_verification_attempts=int(
                 env.get("KEFU_MAX_VERIFICATION_ATTEMPTS", defaults.max_verification_attempts)
             ),
+            verification_failures_per_email=int(
+                env.get(
+                    "KEFU_VERIFICATION_FAILURES_PER_EMAIL",
+                    defaults.verification_failures_per_email,
+                )
+            ),
+            verification_failures_per_client=int(
+                env.get(
+                    "KEFU_VERIFICATION_FAILURES_PER_CLIENT",
+                    defaults.verification_failures_per_client,
+                )
+            ),
+            verification_hours=float(
+                env.get("KEFU_VERIFICATION_HOURS", defaults.verification_hours)
+            ),
+            action_token=secret("KEFU_ACTION_TOKEN", "action_token"),
+            session_secret=secret("KEFU_SESSION_SECRET", "session_secret"),
+            allowed_origins=tuple(
+                origin.strip().rstrip("/")
+                for origin in env.get("KEFU_ALLOWED_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
+            max_message_chars=int(env.get("KEFU_MAX_MESSAGE_CHARS", defaults.max_message_chars)),
+            db_timeout_seconds=float(
+                env.get("KEFU_DB_TIMEOUT_SECONDS", defaults.db_timeout_seconds)
+            ),
+            action_server_host=env.get("KEFU_ACTION_SERVER_HOST", defaults.action_server_host),
             agent_session_hours=float(
                 env.get("KEFU_AGENT_SESSION_HOURS", defaults.agent_session_hours)
             ),
@@ -85,6 +144,14 @@ class Settings:
     def is_development(self) -> bool:
         return self.environment == "development"
 
+    @property
+    def website_origins(self) -> Tuple[str, ...]:
+        """The origins allowed to call the Rasa server from a browser."""
+        if self.allowed_origins:
+            return self.allowed_origins
+        parts = urlsplit(self.public_web_url)
+        return (f"{parts.scheme}://{parts.netloc}",)
+
     def check(self) -> Settings:
         """Raises `SettingsError` for settings that are unsafe outside development."""
         if not self.is_development:
@@ -101,6 +168,24 @@ class Settings:
         if len(self.customer_token_secret.encode()) < 32:
             # HS256 keys shorter than the hash (RFC 7518, section 3.2) are guessable.
             raise SettingsError("CUSTOMER_TOKEN_SECRET must be at least 32 bytes long")
+        for variable, value in (
+            ("KEFU_ACTION_TOKEN", self.action_token),
+            ("KEFU_SESSION_SECRET", self.session_secret),
+        ):
+            if len(value.encode()) < 32:
+                raise SettingsError(
+                    f"{variable} must be set to a random secret of at least 32 bytes"
+                    + ("" if self.is_development else f" when KEFU_ENV={self.environment}")
+                )
+        if "*" in self.website_origins:
+            raise SettingsError(
+                "KEFU_ALLOWED_ORIGINS lists the web pages that may use the chat; '*' would "
+                "let any page on the internet talk to it"
+            )
+        if self.max_message_chars < 1 or self.db_timeout_seconds <= 0:
+            raise SettingsError(
+                "KEFU_MAX_MESSAGE_CHARS and KEFU_DB_TIMEOUT_SECONDS must be positive"
+            )
         return self
 
     def with_changes(self, **changes: object) -> Settings:

@@ -17,18 +17,25 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from helpdesk.models import Base
 
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
 
 class Database:
-    """One database (SQLite by default, PostgreSQL via `DATABASE_URL`)."""
+    """One database (SQLite by default, PostgreSQL via `DATABASE_URL`).
 
-    def __init__(self, url: str) -> None:
+    Every wait is bounded by `timeout_seconds`: for a connection, for a lock held
+    by another writer, and (times six) for one statement. A database that is
+    locked or down then costs the caller seconds and an apology, never a stall."""
+
+    def __init__(self, url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         self.url = url
+        self.timeout_seconds = timeout_seconds
         self._engine: Optional[Engine] = None
         self._sessions: Optional[sessionmaker] = None
 
     def _session_factory(self) -> sessionmaker:
         if self._sessions is None:
-            self._engine = _create_engine(self.url)
+            self._engine = _create_engine(self.url, self.timeout_seconds)
             self._sessions = sessionmaker(bind=self._engine, expire_on_commit=False)
         return self._sessions
 
@@ -77,18 +84,31 @@ def _add_missing_columns(engine: Engine) -> None:
                 connection.execute(
                     text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
                 )
+            for index in table.indexes:  # an index declared for a new column
+                index.create(connection, checkfirst=True)
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str, timeout: float) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        milliseconds = int(timeout * 1000)
+        connect_args = {}
+        if parsed.get_backend_name() == "postgresql":
+            connect_args = {
+                "connect_timeout": max(1, round(timeout)),
+                "options": f"-c lock_timeout={milliseconds} "
+                f"-c statement_timeout={milliseconds * 6}",
+            }
+        return create_engine(
+            url, pool_pre_ping=True, pool_timeout=timeout, future=True, connect_args=connect_args
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # Several processes (action server, web app, importer) share one SQLite file:
-    # wait for a lock instead of failing at once, and let readers run beside a writer.
+    # wait a bounded time for a lock instead of failing at once, and let readers run
+    # beside a writer.
     engine = create_engine(
-        url, future=True, connect_args={"timeout": 30, "check_same_thread": False}
+        url, future=True, connect_args={"timeout": timeout, "check_same_thread": False}
     )
 
     @event.listens_for(engine, "connect")

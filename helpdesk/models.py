@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -103,6 +104,8 @@ class Order(Base):
     items = Column(Text, nullable=False, default="")  # 'Aurora 55" TV x1; HDMI cable x2'
     delivered_at = Column(UtcDateTime)
     updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Which confirmation cancelled it, so a retried "yes" is told "cancelled" again.
+    cancel_request_key = Column(String(64))
 
     customer = relationship("Customer", back_populates="orders")
 
@@ -123,6 +126,9 @@ class Ticket(Base):
     source = Column(String(16), nullable=False, default="chat")
     contact_email = Column(String(320))
     context = Column(JSON)  # what the bot gathered: details, transcript, reason
+    # The confirmation that opened it (one per ticket form run): a retry of the same
+    # confirmation, after a crash say, finds this ticket instead of opening another.
+    request_key = Column(String(64))
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     first_response_due = Column(UtcDateTime)
@@ -130,6 +136,8 @@ class Ticket(Base):
     customer = relationship("Customer", back_populates="tickets")
     order = relationship("Order")
     comments = relationship("TicketComment", back_populates="ticket", order_by="TicketComment.id")
+
+    __table_args__ = (Index("ux_tickets_request_key", "request_key", unique=True),)
 
 
 class TicketComment(Base):
@@ -142,6 +150,9 @@ class TicketComment(Base):
     body = Column(Text, nullable=False)
     internal = Column(Boolean, nullable=False, default=False)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    # A public reply on a ticket that came from a chat is also said in that chat:
+    # "pending" until Rasa has it, then "delivered" (None: nothing to deliver).
+    chat_delivery = Column(String(16), index=True)
 
     ticket = relationship("Ticket", back_populates="comments")
 
@@ -249,3 +260,35 @@ class FaqFeedback(Base):
     question = Column(Text)
     helpful = Column(Boolean, nullable=False)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ConversationIdentity(Base):
+    """Who a conversation has proved to be, as Kefu's actions established it.
+
+    The conversation's slots only repeat this for the dialogue; the actions check
+    this row (or the website's signed token on the message itself), so a tracker
+    sent with made-up slots proves nothing. A conversation belongs to at most one
+    customer: a token for someone else does not open their account in it."""
+
+    __tablename__ = "conversation_identities"
+
+    conversation_id = Column(String(128), primary_key=True)
+    customer_id = Column(String(32), ForeignKey("customers.id"), nullable=False, index=True)
+    method = Column(String(16), nullable=False)  # token | verification
+    verified_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class Attempt(Base):
+    """One try at something that guessing must not win: a customer's email + order
+    verification, an agent's password. Counted per key (an email address, a client
+    address) across conversations and sessions; see helpdesk/attempts.py."""
+
+    __tablename__ = "attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    scope = Column(String(24), nullable=False)
+    key_hash = Column(String(64), nullable=False)
+    outcome = Column(String(8), nullable=False)  # pending | failure | success | refused
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_attempts_scope_key", "scope", "key_hash", "id"),)

@@ -157,6 +157,9 @@ def cmd_start(args: argparse.Namespace) -> int:
         database_url=settings.database_url,
         tracker_db=VAR / "tracker.db",
         demo_mode=demo,
+        # Kept from one start to the next, so open chats survive a restart.
+        action_token=settings.action_token,
+        session_secret=settings.session_secret,
     )
     stack = Stack(config, echo=sys.stdout)
     stopping = False

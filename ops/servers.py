@@ -51,6 +51,10 @@ class StackConfig:
     host: str = "127.0.0.1"
     public_host: str = "localhost"
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))
+    # Shared by the servers: what Rasa sends the action server, and the key that
+    # signs widget sessions (checked by Rasa's channels and the web app).
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     demo_mode: bool = False
     endpoints: str = "endpoints.yml"
     log_dir: Path = VAR / "logs"
@@ -68,6 +72,17 @@ class StackConfig:
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
 
+    @property
+    def public_web_url(self) -> str:
+        return f"http://{self.public_host}:{self.web_port}"
+
+    def website_origins(self) -> List[str]:
+        """The pages allowed to use the chat from a browser: the configured ones,
+        or the web app's own address (by both names a browser may use for it)."""
+        configured = {**os.environ, **self.extra_env}.get("KEFU_ALLOWED_ORIGINS", "")
+        origins = [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
+        return origins or [self.public_web_url, f"http://{self.host}:{self.web_port}"]
+
     def environment(self) -> Dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -77,7 +92,9 @@ class StackConfig:
                 "KEFU_TRACKER_DB": str(self.tracker_db),
                 "KEFU_RASA_URL": self.rasa_url,
                 "KEFU_RASA_TOKEN": self.rasa_token,
-                "KEFU_PUBLIC_WEB_URL": f"http://{self.public_host}:{self.web_port}",
+                "KEFU_ACTION_TOKEN": self.action_token,
+                "KEFU_SESSION_SECRET": self.session_secret,
+                "KEFU_PUBLIC_WEB_URL": self.public_web_url,
                 "KEFU_PUBLIC_RASA_URL": f"http://{self.public_host}:{self.rasa_port}",
                 "KEFU_DEMO_MODE": "1" if self.demo_mode else "0",
                 "PYTHONPATH": str(ROOT),
@@ -88,6 +105,7 @@ class StackConfig:
             }
         )
         env.update(self.extra_env)
+        env["KEFU_ALLOWED_ORIGINS"] = ",".join(self.website_origins())
         return env
 
 
@@ -110,15 +128,7 @@ class Stack:
     def commands(self) -> Dict[str, List[str]]:
         c = self.config
         return {
-            "actions": [
-                sys.executable,
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(c.actions_port),
-            ],
+            "actions": [sys.executable, "-m", "ops.action_server", "--port", str(c.actions_port)],
             "rasa": [
                 tool("rasa"),
                 "run",
@@ -127,7 +137,7 @@ class Stack:
                 "--enable-api",
                 f"--auth-token={c.rasa_token}",  # a token may start with "-"
                 "--cors",
-                "*",
+                *c.website_origins(),
                 "--port",
                 str(c.rasa_port),
                 "--interface",

@@ -4,7 +4,7 @@ on a real SQLite database with the demo data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Dict, List, Optional
 
@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Services
-from helpdesk.config import PROJECT_ROOT
+from helpdesk.config import PROJECT_ROOT, Settings
 from helpdesk.identity import issue_customer_token
 from tests.conftest import OPEN_HOURS, run_async
 
@@ -26,10 +26,14 @@ def domain() -> Dict[str, Any]:
 
 
 @pytest.fixture
-def services(settings, records, conversations) -> Services:
-    return Services(
-        settings=settings, records=records, conversations=conversations, clock=lambda: OPEN_HOURS
-    )
+def services(settings) -> Services:
+    return replace(Services.from_settings(settings), clock=lambda: OPEN_HOURS)
+
+
+def signed_in(customer_id: str) -> Dict[str, Any]:
+    """The metadata of a message from a customer signed in on the website (a token
+    signed with the development secret the test settings use)."""
+    return {"customer_token": issue_customer_token(customer_id, Settings().customer_token_secret)}
 
 
 @pytest.fixture
@@ -141,6 +145,7 @@ def answer(
     intent: str = "inform",
     value=None,
     history=None,
+    metadata=None,
 ) -> Result:
     """Runs a form's validator on the customer's reply `text` to the form's question
     for `slot` (the reply Rasa's slot mapping put in `slot`, or `value`)."""
@@ -151,5 +156,6 @@ def answer(
         extracted={slot: text if value is None else value},
         active_loop=validator.form_name(),
         history=history,
+        metadata=metadata,
     )
     return run(validator, tracker, domain)

@@ -6,9 +6,6 @@ from actions.general import (
     ActionStartOver,
 )
 from actions.orders import ActionShowOrderStatus
-from helpdesk.conversation_records import ConversationRecords
-from helpdesk.db import Database
-from helpdesk.sql_records import SqlCustomerRecords
 from tests.actions.conftest import action_event, bot_event, make_tracker, run, user_event
 
 
@@ -102,8 +99,9 @@ def test_start_over_offers_a_fresh_start(services, domain):
 
 
 def test_a_broken_backend_gets_an_apology_not_a_stack_trace(settings, domain):
-    down = Database("postgresql://kefu@127.0.0.1:9/nowhere?connect_timeout=2")
-    broken = Services(settings, SqlCustomerRecords(down), ConversationRecords(down))
+    broken = Services.from_settings(
+        settings.with_changes(database_url="postgresql://kefu@127.0.0.1:9/nowhere")
+    )
     result = run(
         ActionShowOrderStatus(broken),
         make_tracker(

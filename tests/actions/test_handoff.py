@@ -1,12 +1,11 @@
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from actions.common import Services
 from actions.handoff import ActionEscalateToHuman
-from helpdesk.conversation_records import ConversationRecords
-from helpdesk.db import Database
 from helpdesk.models import Handoff
-from helpdesk.sql_records import SqlCustomerRecords
 from tests.actions.conftest import action_event, bot_event, make_tracker, run, user_event
 from tests.conftest import CLOSED_HOURS
 
@@ -65,9 +64,10 @@ def test_sensitive_topics_and_upset_customers_are_escalated_with_their_reason(
 
 
 def test_outside_hours_the_customer_gets_a_ticket_and_the_time_a_person_answers(
-    settings, records, conversations, domain
+    services, records, domain
 ):
-    closed = Services(settings, records, conversations, clock=lambda: CLOSED_HOURS)
+    closed = replace(services, clock=lambda: CLOSED_HOURS)
+    closed.identities.bind("conv-test", "C1003", "verification", CLOSED_HOURS)
     tracker = make_tracker(
         "human please",
         "request_human",
@@ -85,8 +85,9 @@ def test_outside_hours_the_customer_gets_a_ticket_and_the_time_a_person_answers(
 
 
 def test_a_database_that_is_down_still_gets_the_customer_to_a_person(settings, domain):
-    down = Database("postgresql://kefu@127.0.0.1:9/nowhere?connect_timeout=2")
-    broken = Services(settings, SqlCustomerRecords(down), ConversationRecords(down))
+    broken = Services.from_settings(
+        settings.with_changes(database_url="postgresql://kefu@127.0.0.1:9/nowhere")
+    )
     result = run(ActionEscalateToHuman(broken), make_tracker("agent", "request_human"), domain)
     assert "support@brightwave.example" in result.text and "1-800-555-0199" in result.text
     assert "Traceback" not in result.text

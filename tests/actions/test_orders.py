@@ -4,14 +4,18 @@ from actions.orders import (
     ActionShowOrderStatus,
     ValidateCancellationForm,
 )
-from tests.actions.conftest import answer, make_tracker, run, user_event
+from tests.actions.conftest import answer, make_tracker, run, signed_in, user_event
 
 MAYA = {"customer_id": "C1001", "identity_method": "token"}
+MAYA_TOKEN = signed_in("C1001")
 
 
 def test_order_status_shows_status_carrier_tracking_and_items(services, domain):
     tracker = make_tracker(
-        "where is bw104119", "check_order_status", slots={**MAYA, "order_id": "BW-104119"}
+        "where is bw104119",
+        "check_order_status",
+        slots={**MAYA, "order_id": "BW-104119"},
+        metadata=MAYA_TOKEN,
     )
     result = run(ActionShowOrderStatus(services), tracker, domain)
     assert "BW-104119" in result.text and "on its way" in result.text
@@ -23,7 +27,7 @@ def test_order_status_shows_status_carrier_tracking_and_items(services, domain):
 def test_without_an_order_number_the_latest_orders_are_listed(services, domain):
     result = run(
         ActionShowOrderStatus(services),
-        make_tracker("where is my stuff", "check_order_status", slots=MAYA),
+        make_tracker("where is my stuff", "check_order_status", slots=MAYA, metadata=MAYA_TOKEN),
         domain,
     )
     assert all(order in result.text for order in ("BW-104138", "BW-104119", "BW-104101"))
@@ -32,7 +36,10 @@ def test_without_an_order_number_the_latest_orders_are_listed(services, domain):
 
 def test_someone_elses_order_is_reported_as_not_found(services, domain):
     tracker = make_tracker(
-        "where is BW-104167", "check_order_status", slots={**MAYA, "order_id": "BW-104167"}
+        "where is BW-104167",
+        "check_order_status",
+        slots={**MAYA, "order_id": "BW-104167"},
+        metadata=MAYA_TOKEN,
     )
     result = run(ActionShowOrderStatus(services), tracker, domain)
     assert "couldn't find an order BW-104167" in result.text
@@ -41,7 +48,7 @@ def test_someone_elses_order_is_reported_as_not_found(services, domain):
 
 def test_a_processing_order_is_cancelled_after_confirmation(services, domain, records):
     form = ValidateCancellationForm(services)
-    chosen = answer(form, "order_id", "bw104138", domain, slots=MAYA)
+    chosen = answer(form, "order_id", "bw104138", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert (
         chosen.slot("order_id") == "BW-104138"
         and chosen.slot("requested_slot") == "cancel_confirmed"
@@ -49,7 +56,10 @@ def test_a_processing_order_is_cancelled_after_confirmation(services, domain, re
     done = run(
         ActionCancelOrder(services),
         make_tracker(
-            "yes", "affirm", slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": True}
+            "yes",
+            "affirm",
+            slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": True},
+            metadata=MAYA_TOKEN,
         ),
         domain,
     )
@@ -61,7 +71,10 @@ def test_declining_the_confirmation_keeps_the_order(services, domain, records):
     result = run(
         ActionCancelOrder(services),
         make_tracker(
-            "no", "deny", slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": False}
+            "no",
+            "deny",
+            slots={**MAYA, "order_id": "BW-104138", "cancel_confirmed": False},
+            metadata=MAYA_TOKEN,
         ),
         domain,
     )
@@ -71,11 +84,13 @@ def test_declining_the_confirmation_keeps_the_order(services, domain, records):
 
 def test_a_shipped_order_is_not_confirmed_but_offered_as_a_return(services, domain):
     form = ValidateCancellationForm(services)
-    chosen = answer(form, "order_id", "BW-104119", domain, slots=MAYA)
+    chosen = answer(form, "order_id", "BW-104119", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert chosen.slot("requested_slot") is None  # no "are you sure?" for what cannot be done
     result = run(
         ActionCancelOrder(services),
-        make_tracker("BW-104119", "inform", slots={**MAYA, "order_id": "BW-104119"}),
+        make_tracker(
+            "BW-104119", "inform", slots={**MAYA, "order_id": "BW-104119"}, metadata=MAYA_TOKEN
+        ),
         domain,
     )
     assert "already shipped" in result.text and "Start a return" in result.buttons
@@ -83,14 +98,14 @@ def test_a_shipped_order_is_not_confirmed_but_offered_as_a_return(services, doma
 
 def test_cancelling_someone_elses_order_is_refused(services, domain, records):
     form = ValidateCancellationForm(services)
-    result = answer(form, "order_id", "BW-104190", domain, slots=MAYA)
+    result = answer(form, "order_id", "BW-104190", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert result.slot("order_id") is None and "couldn't find order BW-104190" in result.text
 
 
 def test_the_cancellation_question_offers_only_cancellable_orders(services, domain):
     result = run(
         ActionAskCancellationOrder(services),
-        make_tracker("cancel", "cancel_order", slots=MAYA),
+        make_tracker("cancel", "cancel_order", slots=MAYA, metadata=MAYA_TOKEN),
         domain,
     )
     assert result.buttons == ["BW-104138 (Tempo smartwatch)"]
@@ -101,7 +116,11 @@ def test_an_order_asked_about_inside_another_form_is_still_the_one_shown(service
     # did not ask for it), so the action reads it from the customer's question.
     history = [user_event("I'd like to report a problem", "report_problem")]
     tracker = make_tracker(
-        "where is my order BW-104119?", "check_order_status", slots=MAYA, history=history
+        "where is my order BW-104119?",
+        "check_order_status",
+        slots=MAYA,
+        history=history,
+        metadata=MAYA_TOKEN,
     )
     result = run(ActionShowOrderStatus(services), tracker, domain)
     assert result.text.startswith("Order BW-104119") and "BW-104101" not in result.text

@@ -6,15 +6,19 @@ from actions.tickets import (
     ValidateTicketCommentForm,
     ValidateTicketForm,
 )
-from tests.actions.conftest import answer, make_tracker, run
+from tests.actions.conftest import answer, make_tracker, run, signed_in
+from tests.conftest import OPEN_HOURS
 
 MAYA = {"customer_id": "C1001", "identity_method": "token"}
+MAYA_TOKEN = signed_in("C1001")
 
 
 def test_the_customers_first_words_become_category_and_description(services, domain):
     text = "The Aurora TV I got yesterday arrived with a cracked screen"
     result = run(
-        ValidateTicketForm(services), make_tracker(text, "report_problem", slots=MAYA), domain
+        ValidateTicketForm(services),
+        make_tracker(text, "report_problem", slots=MAYA, metadata=MAYA_TOKEN),
+        domain,
     )
     assert result.slot("ticket_category") == "damaged_item"
     assert result.slot("ticket_description") == text
@@ -24,7 +28,12 @@ def test_the_customers_first_words_become_category_and_description(services, dom
 def test_a_return_request_is_a_return_ticket(services, domain):
     result = run(
         ValidateTicketForm(services),
-        make_tracker("/request_return", "request_return", slots={**MAYA, "order_id": "BW-104101"}),
+        make_tracker(
+            "/request_return",
+            "request_return",
+            slots={**MAYA, "order_id": "BW-104101"},
+            metadata=MAYA_TOKEN,
+        ),
         domain,
     )
     assert result.slot("ticket_category") == "return_request"
@@ -34,9 +43,9 @@ def test_a_return_request_is_a_return_ticket(services, domain):
 def test_the_ticket_order_must_be_the_customers(services, domain):
     form = ValidateTicketForm(services)
     slots = {**MAYA, "requested_slot": "order_id", "ticket_category": "damaged_item"}
-    theirs = answer(form, "order_id", "BW-104167", domain, slots=slots)
+    theirs = answer(form, "order_id", "BW-104167", domain, slots=slots, metadata=MAYA_TOKEN)
     assert theirs.slot("order_id") is None and "couldn't find order BW-104167" in theirs.text
-    mine = answer(form, "order_id", "104101", domain, slots=slots)
+    mine = answer(form, "order_id", "104101", domain, slots=slots, metadata=MAYA_TOKEN)
     assert (
         mine.slot("order_id") == "BW-104101" and mine.slot("requested_slot") == "ticket_description"
     )
@@ -44,7 +53,14 @@ def test_the_ticket_order_must_be_the_customers(services, domain):
 
 def test_a_billing_problem_does_not_need_an_order(services, domain):
     slots = {**MAYA, "requested_slot": "ticket_category"}
-    result = answer(ValidateTicketForm(services), "ticket_category", "billing", domain, slots=slots)
+    result = answer(
+        ValidateTicketForm(services),
+        "ticket_category",
+        "billing",
+        domain,
+        slots=slots,
+        metadata=MAYA_TOKEN,
+    )
     assert (
         result.slot("ticket_category") == "billing"
         and result.slot("requested_slot") == "ticket_description"
@@ -54,7 +70,12 @@ def test_a_billing_problem_does_not_need_an_order(services, domain):
 def test_a_too_short_description_is_asked_again(services, domain):
     slots = {**MAYA, "requested_slot": "ticket_description", "ticket_category": "billing"}
     result = answer(
-        ValidateTicketForm(services), "ticket_description", "broken", domain, slots=slots
+        ValidateTicketForm(services),
+        "ticket_description",
+        "broken",
+        domain,
+        slots=slots,
+        metadata=MAYA_TOKEN,
     )
     assert result.slot("ticket_description") is None and "a little more" in result.text
 
@@ -67,7 +88,12 @@ def test_urgency_in_the_customers_words(services, domain):
         "ticket_description": "I was charged twice for one order",
     }
     result = answer(
-        ValidateTicketForm(services), "ticket_urgency", "pretty urgent tbh", domain, slots=slots
+        ValidateTicketForm(services),
+        "ticket_urgency",
+        "pretty urgent tbh",
+        domain,
+        slots=slots,
+        metadata=MAYA_TOKEN,
     )
     assert (
         result.slot("ticket_urgency") == "high"
@@ -89,6 +115,7 @@ def test_declining_the_summary_starts_the_questions_again(services, domain):
         "no",
         domain,
         slots=slots,
+        metadata=MAYA_TOKEN,
         intent="deny",
         value=False,
     )
@@ -107,7 +134,9 @@ def test_the_summary_quotes_the_customers_text_as_given(services, domain):
         "ticket_urgency": "normal",
     }
     result = run(
-        ActionAskTicketConfirmed(services), make_tracker("normal", "inform", slots=slots), domain
+        ActionAskTicketConfirmed(services),
+        make_tracker("normal", "inform", slots=slots, metadata=MAYA_TOKEN),
+        domain,
     )
     assert "<script>alert(1)</script> box crushed" in result.text and "BW-104101" in result.text
 
@@ -123,7 +152,11 @@ def test_opening_the_ticket_stores_it_with_priority_and_tells_number_and_target(
         "ticket_urgency": "high",
         "ticket_confirmed": True,
     }
-    result = run(ActionOpenTicket(services), make_tracker("yes", "affirm", slots=slots), domain)
+    result = run(
+        ActionOpenTicket(services),
+        make_tracker("yes", "affirm", slots=slots, metadata=MAYA_TOKEN),
+        domain,
+    )
     ticket = records.list_tickets("C1001")[0]
     assert (
         ticket.ref in result.text
@@ -150,6 +183,7 @@ def test_a_standard_customer_is_promised_one_business_day(services, domain, reco
         "ticket_urgency": "low",
         "ticket_confirmed": True,
     }
+    services.identities.bind("conv-test", "C1003", "verification", OPEN_HOURS)
     result = run(ActionOpenTicket(services), make_tracker("yes", "affirm", slots=slots), domain)
     assert "within 1 business day" in result.text and "Standard" in result.text
     assert records.list_tickets("C1003")[0].order_id is None
@@ -158,13 +192,20 @@ def test_a_standard_customer_is_promised_one_business_day(services, domain, reco
 def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
     mine = run(
         ActionShowTicketStatus(services),
-        make_tracker("any news on my ticket", "check_ticket_status", slots=MAYA),
+        make_tracker(
+            "any news on my ticket", "check_ticket_status", slots=MAYA, metadata=MAYA_TOKEN
+        ),
         domain,
     )
     assert "T-00001" in mine.text and "Charged twice" in mine.text
     theirs = run(
         ActionShowTicketStatus(services),
-        make_tracker("T-00002?", "check_ticket_status", slots={**MAYA, "ticket_id": "T-00002"}),
+        make_tracker(
+            "T-00002?",
+            "check_ticket_status",
+            slots={**MAYA, "ticket_id": "T-00002"},
+            metadata=MAYA_TOKEN,
+        ),
         domain,
     )
     assert "couldn't find that ticket" in theirs.text and "Earbuds" not in theirs.text
@@ -172,7 +213,7 @@ def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
 
 def test_information_is_added_to_the_customers_own_ticket(services, domain, records):
     form = ValidateTicketCommentForm(services)
-    chosen = answer(form, "ticket_id", "T-00001", domain, slots=MAYA)
+    chosen = answer(form, "ticket_id", "T-00001", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert (
         chosen.slot("ticket_id") == "T-00001" and chosen.slot("requested_slot") == "ticket_comment"
     )
@@ -186,10 +227,11 @@ def test_information_is_added_to_the_customers_own_ticket(services, domain, reco
                 "ticket_id": "T-00001",
                 "ticket_comment": "the second charge was on Nov 3",
             },
+            metadata=MAYA_TOKEN,
         ),
         domain,
     )
     assert "added that to ticket T-00001" in result.text
     assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
-    other = answer(form, "ticket_id", "2", domain, slots=MAYA)
+    other = answer(form, "ticket_id", "2", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert other.slot("ticket_id") is None

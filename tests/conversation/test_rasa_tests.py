@@ -22,6 +22,7 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
             **os.environ,
             "KEFU_TRACKER_DB": os.path.join(scratch, "tracker.db"),
             "KEFU_ACTION_ENDPOINT": "http://127.0.0.1:9/webhook",
+            "KEFU_ACTION_TOKEN": "not-used-by-rasa-test",
         }
         return subprocess.run(
             [tool("rasa"), *args], cwd=PROJECT_ROOT, capture_output=True, text=True, env=env
