@@ -1,26 +1,43 @@
 """Importing customer records from CSV files.
 
-Every file is checked completely before anything is written: one bad row and the
-file imports nothing, and the error names the file, the line and the field. Rows
-are matched on their id, so importing the same file again updates rather than
-duplicates. Files are imported in dependency order (customers, orders, tickets),
-each in its own transaction.
+Every file is checked completely before anything is written — every row, and
+(as far as its values could be read) against the database: customers and orders a row refers to exist, an email is not
+someone else's, an order is not moved to another customer and a ticket Kefu opened
+is not overwritten unless the admin said so. One bad row and the file imports
+nothing, and the error names the file, the line and the field. Then the file is
+written in short transactions (helpdesk/import_writer.py) so live chats keep
+getting the database's write lock. Rows are matched on their id, so importing the
+same file again changes nothing, and finishes an import the database interrupted.
+Files are imported in dependency order: customers, orders, tickets.
+
+A date without a time is a calendar day of the company: it is stored as the start
+of that day in the company's time zone, so the bot and the console, which show
+dates in that zone, show the same day the file says.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set
+from typing import Any, Callable, Dict, List, Optional
 
-from sqlalchemy import select, text
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from helpdesk import import_fields as fields
+from helpdesk.company import load_company
+from helpdesk.config import Settings
 from helpdesk.db import Database
+from helpdesk.import_csv import CsvRow, ImportFailed, RowChecker, RowError, read_rows
+from helpdesk.import_fields import parse_timestamp
+from helpdesk.import_writer import (
+    BATCH_ROWS,
+    ImportInterrupted,
+    ImportReport,
+    PendingRow,
+    lookup,
+    write_in_batches,
+)
 from helpdesk.models import (
     ORDER_STATUSES,
     TICKET_STATUSES,
@@ -30,7 +47,24 @@ from helpdesk.models import (
     Order,
     Ticket,
 )
-from helpdesk.parsing import parse_email, parse_items
+from helpdesk.parsing import format_ticket_ref
+
+__all__ = [
+    "CUSTOMER_COLUMNS",
+    "IMPORTERS",
+    "IMPORT_ORDER",
+    "ORDER_COLUMNS",
+    "TICKET_COLUMNS",
+    "ImportFailed",
+    "ImportInterrupted",
+    "ImportReport",
+    "RowError",
+    "company_zone",
+    "import_customers",
+    "import_orders",
+    "import_tickets",
+    "parse_timestamp",
+]
 
 CUSTOMER_COLUMNS = ("customer_id", "name", "email", "phone", "tier", "created_at")
 ORDER_COLUMNS = (
@@ -56,301 +90,114 @@ TICKET_COLUMNS = (
     "status",
     "created_at",
 )
-_ORDER_ID = re.compile(r"^BW-\d{6}$")
-_TICKET_ID = re.compile(r"^(?:T-)?(\d{1,7})$", re.IGNORECASE)
-_MAX_ERRORS_SHOWN = 20
+IMPORTED = "import"  # Ticket.source of imported tickets
+_CUSTOMER_ID = fields.single_line(32)
 
 
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}, field '{self.field}': {self.message}"
+def company_zone() -> tzinfo:
+    """The company's time zone from the configured knowledge base: what a date
+    without a time means when the caller does not name a zone."""
+    return load_company(Settings.from_env().knowledge_base_dir).hours.zone
 
 
-class ImportFailed(Exception):
-    """A file was rejected; nothing from it was written."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        shown = "\n".join(f"  {e}" for e in self.errors[:_MAX_ERRORS_SHOWN])
-        more = len(self.errors) - _MAX_ERRORS_SHOWN
-        extra = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"nothing was imported from {self.errors[0].file}:\n{shown}{extra}")
-
-
-@dataclass
-class ImportReport:
-    file: str
-    kind: str
-    inserted: int = 0
-    updated: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.inserted} {self.kind} added, {self.updated} updated"
-
-
-@dataclass
-class _Row:
-    line: int
-    values: Dict[str, str]
-
-
-@dataclass
-class _Checker:
-    """Collects errors for one file while rows are converted."""
-
-    file: str
-    errors: List[RowError] = field(default_factory=list)
-
-    def fail(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(self.file, line, column, message))
-
-    def required(self, row: _Row, column: str) -> Optional[str]:
-        value = row.values.get(column, "").strip()
-        if not value:
-            self.fail(row.line, column, "is required")
-            return None
-        return value
-
-    def convert(
-        self, row: _Row, column: str, parse: Callable[[str], Any], optional: bool = False
-    ) -> Any:
-        raw = row.values.get(column, "").strip()
-        if not raw:
-            if not optional:
-                self.fail(row.line, column, "is required")
-            return None
-        try:
-            return parse(raw)
-        except ValueError as error:
-            self.fail(row.line, column, str(error))
-            return None
-
-
-def read_rows(path: Path, columns: Sequence[str]) -> List[_Row]:
-    """Reads a CSV file whose header names exactly `columns` (in any order)."""
-    name = str(path)
-    try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ImportFailed([RowError(name, 0, "-", "file not found")]) from None
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise ImportFailed([RowError(name, line, "-", "is not valid UTF-8")]) from None
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFailed(
-            [RowError(name, 1, "-", "the file is empty; a header line is required")]
-        ) from None
-    except csv.Error as error:
-        raise ImportFailed([RowError(name, 1, "-", f"unreadable CSV: {error}")]) from None
-    header = [column.strip().lower() for column in header]
-    missing = [c for c in columns if c not in header]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown or len(set(header)) != len(header):
-        problems = []
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown {', '.join(unknown)}")
-        if len(set(header)) != len(header):
-            problems.append("a column is repeated")
-        raise ImportFailed(
-            [RowError(name, 1, "header", f"expected {','.join(columns)} ({'; '.join(problems)})")]
-        )
-    rows, errors = [], []
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(RowError(name, reader.line_num, "-", f"unreadable CSV: {error}"))
-            break
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines are harmless
-        if len(record) != len(header):
-            errors.append(
-                RowError(
-                    name,
-                    reader.line_num,
-                    "-",
-                    f"has {len(record)} fields, the header has {len(header)}",
-                )
-            )
-            continue
-        rows.append(_Row(reader.line_num, dict(zip(header, record, strict=True))))
-    if errors:
-        raise ImportFailed(errors)
-    return rows
-
-
-def parse_timestamp(raw: str) -> datetime:
-    """ISO 8601 date or date-time; without a zone it is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            value = datetime.combine(date.fromisoformat(raw), time())
-        except ValueError:
-            raise ValueError(
-                f"'{raw}' is not an ISO 8601 date (like 2026-03-01 or 2026-03-01T14:30:00Z)"
-            ) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def _choice(options: Iterable[str]) -> Callable[[str], str]:
-    allowed = tuple(options)
-
-    def parse(raw: str) -> str:
-        value = raw.strip().lower()
-        if value not in allowed:
-            raise ValueError(f"'{raw}' is not one of {', '.join(allowed)}")
-        return value
-
-    return parse
-
-
-def _email(raw: str) -> str:
-    email = parse_email(raw)
-    if email is None or email != raw.strip().lower():
-        raise ValueError(f"'{raw}' is not an email address")
-    return email
-
-
-def _order_id(raw: str) -> str:
-    value = raw.strip().upper()
-    if not _ORDER_ID.match(value):
-        raise ValueError(f"'{raw}' is not an order number like BW-104233")
-    return value
-
-
-def _money(raw: str) -> Decimal:
-    try:
-        value = Decimal(raw.replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"'{raw}' is not an amount") from None
-    if value < 0 or not value.is_finite():
-        raise ValueError(f"'{raw}' is not a positive amount")
-    return value.quantize(Decimal("0.01"))
-
-
-def _currency(raw: str) -> str:
-    value = raw.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", value):
-        raise ValueError(f"'{raw}' is not a three-letter currency code")
-    return value
-
-
-def _ticket_id(raw: str) -> int:
-    match = _TICKET_ID.match(raw.strip())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(f"'{raw}' is not a ticket number like T-00042")
-    return int(match.group(1))
-
-
-def _text(limit: int) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if len(raw) > limit:
-            raise ValueError(f"is longer than {limit} characters")
-        return raw.strip()
-
-    return parse
-
-
-def import_customers(db: Database, path: Path) -> ImportReport:
+def import_customers(
+    db: Database, path: Path, *, zone: Optional[tzinfo] = None, batch_rows: int = BATCH_ROWS
+) -> ImportReport:
+    """Customers; an email may belong to one customer only, since verification in
+    chat identifies a customer by email and order number."""
     rows = read_rows(path, CUSTOMER_COLUMNS)
-    check = _Checker(str(path))
-    parsed: List[Dict[str, Any]] = []
+    check = RowChecker(str(path))
+    when = _timestamps(zone)
+    parsed: List[PendingRow] = []
     seen_ids: Dict[str, int] = {}
     seen_emails: Dict[str, int] = {}
     for row in rows:
         record = {
-            "id": check.convert(row, "customer_id", _text(32)),
-            "name": check.convert(row, "name", _text(200)),
-            "email": check.convert(row, "email", _email),
-            "phone": check.convert(row, "phone", _text(40), optional=True),
-            "tier": check.convert(row, "tier", _choice(TIERS)),
-            "created_at": check.convert(row, "created_at", parse_timestamp),
+            "id": check.convert(row, "customer_id", _CUSTOMER_ID),
+            "name": check.convert(row, "name", fields.single_line(200)),
+            "email": check.convert(row, "email", fields.email),
+            "phone": check.convert(row, "phone", fields.single_line(40), optional=True),
+            "tier": check.convert(row, "tier", fields.choice(TIERS)),
+            "created_at": check.convert(row, "created_at", when),
         }
-        for key, seen, column in (("id", seen_ids, "customer_id"), ("email", seen_emails, "email")):
-            value = record[key]
-            if value is not None and value in seen:
-                check.fail(row.line, column, f"'{value}' is repeated from line {seen[value]}")
-            elif value is not None:
-                seen[value] = row.line
-        parsed.append({"line": row.line, **record})
-    _raise_if(check)
+        _check_repeated(check, row, record["id"], seen_ids, "customer_id")
+        _check_repeated(check, row, record["email"], seen_emails, "email")
+        parsed.append(PendingRow(row.line, record))
     with db.session() as session:
-        owners = dict(
-            session.execute(
-                select(Customer.email, Customer.id).where(Customer.email.in_(list(seen_emails)))
-            ).all()
-        )
-        for record in parsed:
-            owner = owners.get(record["email"])
-            if owner is not None and owner != record["id"]:
-                check.fail(
-                    record["line"],
-                    "email",
-                    f"'{record['email']}' already belongs to customer {owner}",
-                )
-        _raise_if(check)
-        report = ImportReport(str(path), "customers")
-        for record in parsed:
-            record.pop("line")
-            _upsert(session, Customer, record, report)
-    return report
+        owners = lookup(session, Customer.email, Customer.id, seen_emails)
+    for pending in parsed:
+        email, owner = pending.values["email"], owners.get(pending.values["email"])
+        if owner is not None and owner != pending.values["id"]:
+            check.fail(pending.line, "email", f"'{email}' already belongs to customer {owner}")
+    check.raise_if_failed()
+    report = ImportReport(str(path), "customers")
+    return write_in_batches(db, Customer, parsed, report, batch_rows=batch_rows)
 
 
-def import_orders(db: Database, path: Path) -> ImportReport:
+def import_orders(
+    db: Database,
+    path: Path,
+    *,
+    zone: Optional[tzinfo] = None,
+    allow_owner_change: bool = False,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportReport:
+    """Orders; an order that exists is never given to another customer unless
+    `allow_owner_change`: a file with overlapping ids would otherwise move orders
+    silently, and their customers would be told they have none."""
     rows = read_rows(path, ORDER_COLUMNS)
-    check = _Checker(str(path))
-    parsed: List[Dict[str, Any]] = []
+    check = RowChecker(str(path))
+    when = _timestamps(zone)
+    parsed: List[PendingRow] = []
     seen: Dict[str, int] = {}
     for row in rows:
         record = {
-            "id": check.convert(row, "order_id", _order_id),
-            "customer_id": check.required(row, "customer_id"),
-            "placed_at": check.convert(row, "placed_at", parse_timestamp),
-            "status": check.convert(row, "status", _choice(ORDER_STATUSES)),
-            "total": check.convert(row, "total", _money),
-            "currency": check.convert(row, "currency", _currency),
-            "carrier": check.convert(row, "carrier", _text(40), optional=True),
-            "tracking_number": check.convert(row, "tracking_number", _text(64), optional=True),
-            "items": check.convert(row, "items", _text(4000)),
-            "delivered_at": check.convert(row, "delivered_at", parse_timestamp, optional=True),
+            "id": check.convert(row, "order_id", fields.order_id),
+            "customer_id": check.convert(row, "customer_id", _CUSTOMER_ID),
+            "placed_at": check.convert(row, "placed_at", when),
+            "status": check.convert(row, "status", fields.choice(ORDER_STATUSES)),
+            "total": check.convert(row, "total", fields.money),
+            "currency": check.convert(row, "currency", fields.currency),
+            "carrier": check.convert(row, "carrier", fields.single_line(40), optional=True),
+            "tracking_number": check.convert(
+                row, "tracking_number", fields.single_line(64), optional=True
+            ),
+            "items": check.convert(row, "items", fields.items(4000)),
+            "delivered_at": check.convert(row, "delivered_at", when, optional=True),
         }
         _check_order_consistency(check, row.line, record)
-        if record["id"] in seen:
-            check.fail(
-                row.line, "order_id", f"'{record['id']}' is repeated from line {seen[record['id']]}"
-            )
-        elif record["id"]:
-            seen[record["id"]] = row.line
-        parsed.append({"line": row.line, **record})
-    _raise_if(check)
+        _check_repeated(check, row, record["id"], seen, "order_id")
+        parsed.append(PendingRow(row.line, record))
     with db.session() as session:
         _check_customers_exist(session, check, parsed)
-        _raise_if(check)
-        report = ImportReport(str(path), "orders")
-        for record in parsed:
-            record.pop("line")
-            _upsert(session, Order, record, report)
-    return report
+        owners = lookup(session, Order.id, Order.customer_id, seen)
+    for pending in parsed:
+        refusal = _owner_change(owners.get(pending.values["id"]), pending, allow_owner_change)
+        if refusal:
+            check.fail(pending.line, "customer_id", refusal)
+    check.raise_if_failed()
+
+    def still_same_owner(stored: Order, pending: PendingRow) -> Optional[str]:
+        return _owner_change(stored.customer_id, pending, allow_owner_change)
+
+    report = ImportReport(str(path), "orders")
+    return write_in_batches(
+        db, Order, parsed, report, batch_rows=batch_rows, guard=still_same_owner
+    )
 
 
-def _check_order_consistency(check: _Checker, line: int, record: Dict[str, Any]) -> None:
+def _owner_change(owner: Optional[str], pending: PendingRow, allowed: bool) -> Optional[str]:
+    new_owner = pending.values["customer_id"]
+    if allowed or owner is None or new_owner is None or owner == new_owner:
+        return None
+    return (
+        f"order {pending.values['id']} belongs to customer {owner}; importing it would move "
+        f"it to {new_owner} (to move orders between customers, import with --allow-owner-change)"
+    )
+
+
+def _check_order_consistency(check: RowChecker, line: int, record: Dict[str, Any]) -> None:
     status = record["status"]
-    if record["items"] is not None and not parse_items(record["items"]):
-        check.fail(line, "items", "lists no items (like 'Aurora 55\" TV x1; HDMI cable x2')")
     if status in ("shipped", "delivered"):
         for column in ("carrier", "tracking_number"):
             if not record[column]:
@@ -364,88 +211,133 @@ def _check_order_consistency(check: _Checker, line: int, record: Dict[str, Any])
         check.fail(line, "delivered_at", "is before placed_at")
 
 
-def import_tickets(db: Database, path: Path) -> ImportReport:
+def import_tickets(
+    db: Database,
+    path: Path,
+    *,
+    zone: Optional[tzinfo] = None,
+    overwrite_tickets: bool = False,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportReport:
+    """Past tickets. A ticket with the same number that Kefu opened itself (from a
+    chat, an escalation or an agent's handoff) is a live customer case, not an
+    older copy of an imported one: it is replaced only with `overwrite_tickets`."""
     rows = read_rows(path, TICKET_COLUMNS)
-    check = _Checker(str(path))
-    parsed: List[Dict[str, Any]] = []
+    check = RowChecker(str(path))
+    when = _timestamps(zone)
+    parsed: List[PendingRow] = []
     seen: Dict[int, int] = {}
     for row in rows:
         record = {
-            "id": check.convert(row, "ticket_id", _ticket_id),
-            "customer_id": check.required(row, "customer_id"),
-            "order_id": check.convert(row, "order_id", _order_id, optional=True),
-            "category": check.convert(row, "category", _text(32)),
-            "subject": check.convert(row, "subject", _text(200)),
-            "description": check.convert(row, "description", _text(20000)),
-            "urgency": check.convert(row, "urgency", _choice(URGENCIES)),
-            "status": check.convert(row, "status", _choice(TICKET_STATUSES)),
-            "created_at": check.convert(row, "created_at", parse_timestamp),
+            "id": check.convert(row, "ticket_id", fields.ticket_id),
+            "customer_id": check.convert(row, "customer_id", _CUSTOMER_ID),
+            "order_id": check.convert(row, "order_id", fields.order_id, optional=True),
+            "category": check.convert(row, "category", fields.single_line(32)),
+            "subject": check.convert(row, "subject", fields.single_line(200)),
+            "description": check.convert(row, "description", fields.multi_line(20000)),
+            "urgency": check.convert(row, "urgency", fields.choice(URGENCIES)),
+            "status": check.convert(row, "status", fields.choice(TICKET_STATUSES)),
+            "created_at": check.convert(row, "created_at", when),
+            "source": IMPORTED,
         }
-        if record["id"] in seen:
-            check.fail(row.line, "ticket_id", f"is repeated from line {seen[record['id']]}")
-        elif record["id"]:
-            seen[record["id"]] = row.line
-        parsed.append({"line": row.line, **record, "source": "import"})
-    _raise_if(check)
+        _check_repeated(check, row, record["id"], seen, "ticket_id")
+        parsed.append(PendingRow(row.line, record))
     with db.session() as session:
         _check_customers_exist(session, check, parsed)
-        order_ids = {r["order_id"] for r in parsed if r["order_id"]}
-        orders = dict(
-            session.execute(
-                select(Order.id, Order.customer_id).where(Order.id.in_(order_ids))
-            ).all()
+        order_owners = lookup(
+            session, Order.id, Order.customer_id, {p.values["order_id"] for p in parsed} - {None}
         )
-        for record in parsed:
-            if record["order_id"] and orders.get(record["order_id"]) != record["customer_id"]:
-                check.fail(
-                    record["line"],
-                    "order_id",
-                    f"{record['order_id']} is not an order of customer {record['customer_id']}",
-                )
-        _raise_if(check)
-        report = ImportReport(str(path), "tickets")
-        for record in parsed:
-            record.pop("line")
-            record["updated_at"] = record["created_at"]
-            _upsert(session, Ticket, record, report)
-        session.flush()
-        if session.bind.dialect.name == "postgresql":
-            # Explicit ids do not move PostgreSQL's sequence; new chat tickets must
-            # not collide with imported ones.
-            session.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT MAX(id) FROM tickets))"
-                )
-            )
-    return report
-
-
-def _check_customers_exist(session: Any, check: _Checker, parsed: List[Dict[str, Any]]) -> None:
-    wanted: Set[str] = {r["customer_id"] for r in parsed if r["customer_id"]}
-    known = set(session.execute(select(Customer.id).where(Customer.id.in_(wanted))).scalars())
-    for record in parsed:
-        if record["customer_id"] and record["customer_id"] not in known:
+        sources = lookup(session, Ticket.id, Ticket.source, seen)
+    for pending in parsed:
+        values = pending.values
+        customer_id = values["customer_id"]
+        if (
+            values["order_id"]
+            and customer_id
+            and order_owners.get(values["order_id"]) != customer_id
+        ):
             check.fail(
-                record["line"],
-                "customer_id",
-                f"no customer '{record['customer_id']}' (import the customers first)",
+                pending.line,
+                "order_id",
+                f"{values['order_id']} is not an order of customer {customer_id}",
             )
+        refusal = _overwrite(sources.get(values["id"]), pending, overwrite_tickets)
+        if refusal:
+            check.fail(pending.line, "ticket_id", refusal)
+    check.raise_if_failed()
+
+    def still_imported(stored: Ticket, pending: PendingRow) -> Optional[str]:
+        return _overwrite(stored.source, pending, overwrite_tickets)
+
+    report = ImportReport(str(path), "tickets")
+    return write_in_batches(
+        db,
+        Ticket,
+        parsed,
+        report,
+        batch_rows=batch_rows,
+        # A new imported ticket was last updated when it was opened (as far as
+        # Kefu knows); a changed one gets Kefu's updated_at of now.
+        insert_extras=lambda values: {"updated_at": values["created_at"]},
+        guard=still_imported,
+        after_batch=_keep_ticket_sequence_ahead,
+    )
 
 
-def _upsert(session: Any, model: Any, record: Dict[str, Any], report: ImportReport) -> None:
-    existing = session.get(model, record["id"])
-    if existing is None:
-        session.add(model(**record))
-        report.inserted += 1
+def _overwrite(source: Optional[str], pending: PendingRow, allowed: bool) -> Optional[str]:
+    if allowed or source is None or source == IMPORTED:
+        return None
+    ref = format_ticket_ref(pending.values["id"])
+    return (
+        f"{ref} is a ticket Kefu opened ({source}), not an imported one; importing would "
+        f"overwrite it (to replace such tickets, import with --overwrite-tickets)"
+    )
+
+
+def _keep_ticket_sequence_ahead(session: Session) -> None:
+    """Explicit ids do not move PostgreSQL's sequence, and the bot's next ticket must
+    not collide with an imported one. Never moved backwards: a ticket the bot is
+    opening right now may already hold a number beyond the highest committed id."""
+    if session.bind.dialect.name != "postgresql":
         return
-    for key, value in record.items():
-        setattr(existing, key, value)
-    report.updated += 1
+    session.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence('tickets', 'id'), GREATEST("
+            "(SELECT COALESCE(MAX(id), 1) FROM tickets), "
+            "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('tickets', 'id')::regclass), 1)"
+            "))"
+        )
+    )
 
 
-def _raise_if(check: _Checker) -> None:
-    if check.errors:
-        raise ImportFailed(check.errors)
+def _timestamps(zone: Optional[tzinfo]) -> Callable[[str], datetime]:
+    """The parser of this file's dates; the zone is looked up once per file."""
+    resolved = zone if zone is not None else company_zone()
+    return lambda raw: parse_timestamp(raw, resolved)
+
+
+def _check_repeated(
+    check: RowChecker, row: CsvRow, value: Any, seen: Dict[Any, int], column: str
+) -> None:
+    if value is None:
+        return
+    if value in seen:
+        check.fail(row.line, column, f"'{value}' is repeated from line {seen[value]}")
+    else:
+        seen[value] = row.line
+
+
+def _check_customers_exist(session: Session, check: RowChecker, parsed: List[PendingRow]) -> None:
+    wanted = {p.values["customer_id"] for p in parsed if p.values["customer_id"]}
+    known = lookup(session, Customer.id, Customer.id, wanted)
+    for pending in parsed:
+        customer_id = pending.values["customer_id"]
+        if customer_id and customer_id not in known:
+            check.fail(
+                pending.line,
+                "customer_id",
+                f"no customer '{customer_id}' (import the customers first)",
+            )
 
 
 IMPORTERS = {"customers": import_customers, "orders": import_orders, "tickets": import_tickets}

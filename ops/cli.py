@@ -7,13 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import tzinfo
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
+from helpdesk.company import load_company
 from helpdesk.config import Settings, SettingsError
 from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
-from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed
+from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed, ImportInterrupted
 from ops import agent_commands
 from ops.paths import DEMO_DATA, ROOT, VAR, tool
 
@@ -37,6 +39,16 @@ def main(argv: List[str]) -> int:
     imp.add_argument("--orders", type=Path, help="orders CSV")
     imp.add_argument("--tickets", type=Path, help="tickets CSV")
     imp.add_argument("--demo", action="store_true", help="import the demo data in demo_data/")
+    imp.add_argument(
+        "--allow-owner-change",
+        action="store_true",
+        help="let the orders file move existing orders to another customer (refused otherwise)",
+    )
+    imp.add_argument(
+        "--overwrite-tickets",
+        action="store_true",
+        help="let the tickets file replace tickets Kefu opened from chats (refused otherwise)",
+    )
 
     commands.add_parser("train", help="train a model unless one matches the current data")
 
@@ -83,23 +95,43 @@ def main(argv: List[str]) -> int:
         return 2
 
 
-def import_files(db: Database, files: dict) -> int:
-    """Imports the given {kind: path} in dependency order; prints one line each."""
+def import_files(
+    db: Database,
+    files: dict,
+    *,
+    zone: Optional[tzinfo] = None,
+    allow_owner_change: bool = False,
+    overwrite_tickets: bool = False,
+) -> int:
+    """Imports the given {kind: path} in dependency order; prints one line each.
+    `zone` is the company's time zone (what a date without a time means); the two
+    flags permit what the importer otherwise refuses."""
     db.create_schema()
+    options = {
+        "customers": {},
+        "orders": {"allow_owner_change": allow_owner_change},
+        "tickets": {"overwrite_tickets": overwrite_tickets},
+    }
     for kind in IMPORT_ORDER:
         path = files.get(kind)
         if path is None:
             continue
         try:
-            print(f"[kefu] {IMPORTERS[kind](db, Path(path))}")
+            print(f"[kefu] {IMPORTERS[kind](db, Path(path), zone=zone, **options[kind])}")
         except ImportFailed as failure:
             print(f"[kefu] import failed: {failure}", file=sys.stderr)
+            return 1
+        except ImportInterrupted as interrupted:
+            print(f"[kefu] import interrupted: {interrupted}", file=sys.stderr)
             return 1
     return 0
 
 
 def demo_files() -> dict:
     return {kind: DEMO_DATA / f"{kind}.csv" for kind in IMPORT_ORDER}
+
+
+IMPORT_DB_TIMEOUT_SECONDS = 30.0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -115,7 +147,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return 2
     settings = Settings.from_env()
-    return import_files(Database(settings.database_url), files)
+    # The importer waits longer for the write lock than the bot's 5 s: between its
+    # short batches the bot's writes take turns, and waiting for them is expected.
+    db = Database(settings.database_url, timeout_seconds=IMPORT_DB_TIMEOUT_SECONDS)
+    try:
+        return import_files(
+            db,
+            files,
+            zone=load_company(settings.knowledge_base_dir).hours.zone,
+            allow_owner_change=args.allow_owner_change,
+            overwrite_tickets=args.overwrite_tickets,
+        )
+    finally:
+        db.dispose()
 
 
 def cmd_train(_: argparse.Namespace) -> int:

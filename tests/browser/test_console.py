@@ -10,15 +10,18 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from helpdesk.agents import AgentAccounts
+from helpdesk.company import load_company
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.conversation_records import ConversationRecords, NewHandoff
 from helpdesk.db import Database
+from helpdesk.importer import import_orders
 from helpdesk.models import utcnow
 from ops.servers import free_ports
 from tests.conftest import import_demo
@@ -303,3 +306,50 @@ def test_signing_out_returns_to_the_login_page_and_ends_the_session(console, con
     assert context.request.get("/api/queue").status == 401
     with_old_token = context.request.get("/api/queue", headers={"Authorization": f"Bearer {token}"})
     assert with_old_token.status == 401
+
+
+def test_an_order_delivered_on_a_date_shows_that_day_and_times_are_the_companys(
+    browser, console_app, tmp_path
+):
+    """An agent whose computer is set to Hawaii sees the company's days (the ones
+    the bot tells the customer), and times labelled with the company's zone."""
+    company = load_company(PROJECT_ROOT / "knowledge_base")
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_id,customer_id,placed_at,status,total,currency,carrier,tracking_number,items,delivered_at\n"
+        "BW-199917,C1003,2026-09-12,delivered,49.99,USD,UPS,1Z999AA10123456784,"
+        "Lumen smart bulb 4-pack x1,2026-09-17\n"
+    )
+    import_orders(console_app.db, orders, zone=company.hours.zone)
+    context = browser.new_context(
+        base_url=console_app.url, timezone_id="Pacific/Honolulu", locale="en-US"
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        assert context.request.post(
+            "/api/agent/login", data={"email": EMAIL, "password": PASSWORD}
+        ).ok
+        page.goto("/console")
+
+        page.get_by_role("button", name="Customers").click()
+        page.fill("#customer-query", "C1003")
+        page.press("#customer-query", "Enter")
+        page.locator("#customer-list button", has_text="C1003").click()
+        order = page.get_by_test_id("customer-profile").locator("li.order", has_text="BW-199917")
+        expect(order.get_by_test_id("order-dates")).to_contain_text(
+            "Placed Sep 12, 2026 · delivered Sep 17, 2026"
+        )
+
+        page.get_by_role("button", name="Chats").click()
+        open_chat(page, console_app.maya)
+        stamp = page.get_by_test_id("transcript").locator("time").first
+        expect(stamp).to_contain_text(company.hours.timezone_label)
+        moment = datetime.fromisoformat(stamp.get_attribute("datetime").replace("Z", "+00:00"))
+        eastern = moment.astimezone(company.hours.zone).strftime("%I:%M %p")
+        expect(stamp).to_have_text(f"{eastern} {company.hours.timezone_label}")
+        assert errors == [], "script errors on the page"
+    finally:
+        context.close()

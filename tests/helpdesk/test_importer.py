@@ -1,11 +1,16 @@
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Dict, List
 
 import pytest
 from sqlalchemy import func, select
 
 from helpdesk.importer import ImportFailed, import_customers, import_orders, import_tickets
 from helpdesk.models import Customer, Order, Ticket
+from helpdesk.records import NewTicket
+from helpdesk.sql_records import SqlCustomerRecords
 from tests.conftest import DEMO_DATA
 
 CUSTOMERS_HEADER = "customer_id,name,email,phone,tier,created_at\n"
@@ -35,12 +40,19 @@ def test_demo_data_has_every_tier_every_order_status_and_past_tickets(demo_db):
     assert tickets >= 5
 
 
-def test_importing_the_same_files_again_updates_instead_of_duplicating(demo_db):
+def test_importing_the_same_files_again_changes_nothing_and_reports_every_row_unchanged(demo_db):
     before = (count(demo_db, Customer), count(demo_db, Order), count(demo_db, Ticket))
-    report = import_customers(demo_db, DEMO_DATA / "customers.csv")
-    import_orders(demo_db, DEMO_DATA / "orders.csv")
-    import_tickets(demo_db, DEMO_DATA / "tickets.csv")
-    assert report.inserted == 0 and report.updated == before[0]
+    reports = (
+        import_customers(demo_db, DEMO_DATA / "customers.csv"),
+        import_orders(demo_db, DEMO_DATA / "orders.csv"),
+        import_tickets(demo_db, DEMO_DATA / "tickets.csv"),
+    )
+    assert [(r.inserted, r.updated, r.unchanged) for r in reports] == [
+        (0, 0, before[0]),
+        (0, 0, before[1]),
+        (0, 0, before[2]),
+    ]
+    assert str(reports[1]) == f"{DEMO_DATA / 'orders.csv'}: 0 orders added, 0 updated, 93 unchanged"
     assert (count(demo_db, Customer), count(demo_db, Order), count(demo_db, Ticket)) == before
 
 
@@ -56,6 +68,7 @@ def test_a_changed_row_is_updated_in_place(empty_db, tmp_path):
     )
     report = import_customers(empty_db, second)
     assert (report.inserted, report.updated) == (0, 1)
+    assert report.changed_fields == {"name": 1, "phone": 1, "tier": 1}
     with empty_db.session() as session:
         ann = session.get(Customer, "C1")
         assert (ann.name, ann.tier, ann.phone) == ("Ann Lee-Park", "premier", "555")
@@ -168,3 +181,156 @@ def test_money_is_stored_exactly(demo_db, tmp_path):
     import_orders(demo_db, path)
     with demo_db.session() as session:
         assert session.get(Order, "BW-199004").total == Decimal("1299.99")
+
+
+# --- what an import may not change without being told -------------------------------
+
+
+def demo_orders() -> List[Dict[str, str]]:
+    with (DEMO_DATA / "orders.csv").open(encoding="utf-8", newline="") as demo:
+        return list(csv.DictReader(demo))
+
+
+def orders_file(tmp_path: Path, rows: List[Dict[str, str]], name: str = "orders.csv") -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ORDERS_HEADER.strip().split(","))
+    writer.writeheader()
+    writer.writerows(rows)
+    return write(tmp_path, name, buffer.getvalue())
+
+
+def new_order(order_id: str, customer_id: str = "C1001", **changes: str) -> Dict[str, str]:
+    order = {
+        "order_id": order_id,
+        "customer_id": customer_id,
+        "placed_at": "2026-11-01T15:00:00Z",
+        "status": "processing",
+        "total": "10.00",
+        "currency": "USD",
+        "carrier": "",
+        "tracking_number": "",
+        "items": "HDMI cable 2m x1",
+        "delivered_at": "",
+    }
+    return {**order, **changes}
+
+
+def owner_of(db, order_id: str) -> str:
+    with db.session() as session:
+        return session.get(Order, order_id).customer_id
+
+
+def test_an_orders_file_that_would_move_an_order_to_another_customer_is_refused_and_writes_nothing(
+    demo_db, tmp_path
+):
+    mayas = next(row for row in demo_orders() if row["order_id"] == "BW-104101")
+    path = orders_file(tmp_path, [new_order("BW-199001"), {**mayas, "customer_id": "C1002"}])
+    with pytest.raises(ImportFailed) as failure:
+        import_orders(demo_db, path)
+    [error] = failure.value.errors
+    assert str(error).startswith(f"{path}, line 3, field 'customer_id': order BW-104101 belongs")
+    assert "customer C1001" in str(error) and "--allow-owner-change" in str(error)
+    assert owner_of(demo_db, "BW-104101") == "C1001"
+    with demo_db.session() as session:
+        assert session.get(Order, "BW-199001") is None  # the good row was not written either
+
+
+def test_an_order_moves_to_another_customer_when_the_import_allows_owner_changes(demo_db, tmp_path):
+    mayas = next(row for row in demo_orders() if row["order_id"] == "BW-104101")
+    path = orders_file(tmp_path, [{**mayas, "customer_id": "C1002"}])
+    report = import_orders(demo_db, path, allow_owner_change=True)
+    assert (report.updated, report.changed_fields) == (1, {"customer_id": 1})
+    assert owner_of(demo_db, "BW-104101") == "C1002"
+
+
+def kefu_ticket(records: SqlCustomerRecords, source: str) -> int:
+    return records.create_ticket(
+        NewTicket(
+            category="damaged_item",
+            subject="TV arrived cracked",
+            description="The screen is cracked",
+            urgency="high",
+            priority=8,
+            customer_id="C1001",
+            source=source,
+        )
+    ).id
+
+
+def tickets_file(tmp_path: Path, ticket_id: int, subject: str = "Imported subject") -> Path:
+    return write(
+        tmp_path,
+        "tickets.csv",
+        "ticket_id,customer_id,order_id,category,subject,description,urgency,status,created_at\n"
+        f"T-{ticket_id:05d},C1001,,other,{subject},From the old helpdesk,low,solved,2026-01-05\n",
+    )
+
+
+@pytest.mark.parametrize("source", ["chat", "escalation", "handoff"])
+def test_an_imported_ticket_does_not_overwrite_a_ticket_kefu_opened_with_the_same_number(
+    records, demo_db, tmp_path, source
+):
+    ticket_id = kefu_ticket(records, source)
+    path = tickets_file(tmp_path, ticket_id)
+    with pytest.raises(ImportFailed) as failure:
+        import_tickets(demo_db, path)
+    [error] = failure.value.errors
+    assert (error.line, error.field) == (2, "ticket_id")
+    assert f"({source})" in error.message and "--overwrite-tickets" in error.message
+    kept = records.get_ticket(ticket_id)
+    assert (kept.subject, kept.status) == ("TV arrived cracked", "open")
+
+
+def test_a_ticket_kefu_opened_is_replaced_when_the_import_may_overwrite_tickets(
+    records, demo_db, tmp_path
+):
+    ticket_id = kefu_ticket(records, "chat")
+    report = import_tickets(demo_db, tickets_file(tmp_path, ticket_id), overwrite_tickets=True)
+    assert report.updated == 1 and report.changed_fields["source"] == 1
+    replaced = records.get_ticket(ticket_id)
+    assert (replaced.subject, replaced.status) == ("Imported subject", "solved")
+
+
+def test_the_report_counts_rows_added_changed_and_unchanged_and_which_fields_changed(
+    demo_db, tmp_path
+):
+    rows = demo_orders()
+    processing = next(row for row in rows if row["status"] == "processing")
+    shipped = next(row for row in rows if row["status"] == "shipped")
+    untouched = next(row for row in rows if row["status"] == "delivered")
+    processing["status"] = "cancelled"
+    shipped.update(status="delivered", delivered_at="2026-11-24T15:00:00Z")
+    rows += [new_order(f"BW-19900{n}") for n in (1, 2, 3)]
+    with demo_db.session() as session:
+        untouched_stamp = session.get(Order, untouched["order_id"]).updated_at
+
+    path = orders_file(tmp_path, rows)
+    report = import_orders(demo_db, path)
+
+    assert (
+        str(report) == f"{path}: 3 orders added, 2 updated (status 2, delivered_at 1), 91 unchanged"
+    )
+    with demo_db.session() as session:
+        assert session.get(Order, processing["order_id"]).status == "cancelled"
+        assert session.get(Order, shipped["order_id"]).status == "delivered"
+        assert session.get(Order, untouched["order_id"]).updated_at == untouched_stamp
+    assert count(demo_db, Order) == 96
+
+
+@pytest.mark.parametrize(
+    "total",
+    ["NaN", "sNaN", "-nan", "1e400", "Infinity", "-Infinity", "inf", "10000000.01", "1" * 40],
+)
+def test_a_total_that_is_not_a_storable_amount_is_a_row_error(demo_db, tmp_path, total):
+    path = orders_file(tmp_path, [new_order("BW-199001", total=total)])
+    with pytest.raises(ImportFailed) as failure:
+        import_orders(demo_db, path)
+    assert [(e.line, e.field) for e in failure.value.errors] == [(2, "total")]
+    assert count(demo_db, Order) == 93
+
+
+def test_the_largest_total_is_stored_to_the_cent(demo_db, tmp_path):
+    path = orders_file(tmp_path, [new_order("BW-199001", total="10,000,000.00")])
+    import_orders(demo_db, path)
+    with demo_db.session() as session:
+        assert session.get(Order, "BW-199001").total == Decimal("10000000.00")

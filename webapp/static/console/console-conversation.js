@@ -13,17 +13,10 @@
   var make = K.make, append = K.append, clear = K.clear;
   var badge = K.badge, tierBadge = K.tierBadge, customerName = K.customerName;
   var api = K.api, showAlert = K.showAlert, reportError = K.reportError, clearAlert = K.clearAlert;
+  var timeNode = K.timeNode;
 
   var NEAR_BOTTOM_PX = 80;
   var PICK_A_CHAT = "Pick a chat from the queue to see the conversation.";
-
-  function clockTime(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
-
-  function timeNode(date) {
-    return make("time", { datetime: date.toISOString(), title: date.toLocaleString() }, clockTime(date));
-  }
 
   function isNearBottom(node) {
     return node.scrollHeight - node.scrollTop - node.clientHeight < NEAR_BOTTOM_PX;

@@ -92,8 +92,59 @@
   // Values from the API may become part of a class name: keep them to a safe alphabet.
   function token(text) { return String(text || "").toLowerCase().replace(/[^a-z0-9-]/g, ""); }
 
-  function dayDate(iso) {
-    return new Date(iso).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
+  // ---- dates and times: the company's, not the browser's ---------------------------
+  //
+  // The bot tells customers dates in the company's time zone (company.yml); an
+  // agent whose computer is set to another zone must see the same day for the same
+  // order, so every date and time here is formatted in that zone (the page names it
+  // in data-timezone) and times say which zone they are in.
+
+  var ZONE = document.body.dataset.timezone || "";
+  var ZONE_LABEL = document.body.dataset.timezoneLabel || ZONE;
+
+  function zoneFormat(options) {
+    try {
+      return { formatter: new Intl.DateTimeFormat([], Object.assign({ timeZone: ZONE }, options)), label: ZONE_LABEL };
+    } catch (error) {
+      // A zone this browser does not know: its own zone, and times say nothing about it.
+      return { formatter: new Intl.DateTimeFormat([], options), label: "" };
+    }
+  }
+
+  var DAY = zoneFormat({ day: "numeric", month: "short", year: "numeric" });
+  var CLOCK = zoneFormat({ hour: "2-digit", minute: "2-digit" });
+  var MOMENT = zoneFormat({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+
+  function asDate(value) {
+    if (value === null || value === undefined || value === "") return null;  // new Date(null) is 1970
+    var date = value instanceof Date ? value : new Date(value);
+    return isNaN(date.getTime()) ? null : date;
+  }
+
+  function labelled(text, label) { return label ? text + " " + label : text; }
+
+  // "Sep 17, 2026": the company's calendar day of an ISO timestamp.
+  function dayDate(value) {
+    var date = asDate(value);
+    return date ? DAY.formatter.format(date) : "—";
+  }
+
+  // "02:05 PM Eastern"
+  function clockTime(value) {
+    var date = asDate(value);
+    return date ? labelled(CLOCK.formatter.format(date), CLOCK.label) : "";
+  }
+
+  // "Sep 17, 2026, 02:05 PM Eastern"
+  function dateTime(value) {
+    var date = asDate(value);
+    return date ? labelled(MOMENT.formatter.format(date), MOMENT.label) : "";
+  }
+
+  function timeNode(value) {
+    var date = asDate(value);
+    if (!date) return null;
+    return make("time", { datetime: date.toISOString(), title: dateTime(date) }, clockTime(date));
   }
 
   function badge(text, kind) { return make("span", { class: "badge " + kind }, text); }
@@ -172,6 +223,9 @@
   K.capitalize = capitalize;
   K.humanize = humanize;
   K.dayDate = dayDate;
+  K.clockTime = clockTime;
+  K.dateTime = dateTime;
+  K.timeNode = timeNode;
   K.badge = badge;
   K.tierBadge = tierBadge;
   K.statusBadge = statusBadge;

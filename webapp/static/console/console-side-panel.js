@@ -127,10 +127,18 @@
           make("strong", {}, order.id), statusBadge(order.status),
           make("span", { class: "amount" }, money(order.total, order.currency)),
         ]),
-        make("div", { class: "muted" }, dayDate(order.placed_at) + (shipping ? " · " + shipping : "")),
+        make("div", { class: "muted", "data-testid": "order-dates" }, orderDates(order) + (shipping ? " · " + shipping : "")),
         order.items.length ? make("div", { class: "items" }, order.items.join(", ")) : null,
       ]);
     });
+  }
+
+  // "Placed Sep 12, 2026 · delivered Sep 17, 2026": the company's calendar days, as
+  // the bot tells them to the customer.
+  function orderDates(order) {
+    var text = "Placed " + dayDate(order.placed_at);
+    if (order.delivered_at) text += " · delivered " + dayDate(order.delivered_at);
+    return text;
   }
 
   function ticketsList(tickets) {
