@@ -3,8 +3,15 @@
 Passwords are stored as scrypt hashes (standard library, memory-hard, one random
 salt each). A session is a random token handed to the browser in a cookie; only its
 SHA-256 is stored, and it stops working when it expires or the agent signs out.
-Five wrong passwords in a row lock the account for a quarter of an hour, so a
-password cannot be guessed through the login form.
+
+Guessing is limited by helpdesk/attempts.py, which records every try before it is
+judged, so a burst of simultaneous tries cannot race the count. Failures count
+per (email, client address): five free, then 15 minutes, doubling with each
+further failure; so a stranger elsewhere cannot lock an agent out. And per client
+address over all emails: twenty free per quarter of an hour, so nobody sprays
+passwords over many accounts. An unknown email goes through exactly the same
+steps (the same limits, a scrypt check against a dummy hash, the same answers),
+so the login form does not tell a stranger who is an agent.
 """
 
 from __future__ import annotations
@@ -15,19 +22,22 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Dict, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from helpdesk.attempts import AttemptLimiter, AttemptPolicy, TooManyAttempts
 from helpdesk.db import Database
 from helpdesk.models import Agent, AgentSession
 from helpdesk.parsing import parse_email
 from helpdesk.sql_records import unit_of_work
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # per (email, client address)
+MAX_FAILED_LOGINS_PER_CLIENT = 20  # per client address, over all emails
 LOCKOUT = timedelta(minutes=15)
+PER_ACCOUNT, PER_CLIENT = "agent_login", "agent_login_client"
 # scrypt cost: ~50 ms and 16 MiB per check on a small server.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
@@ -41,7 +51,8 @@ class LoginFailed(Exception):
 
 
 class LoginLocked(Exception):
-    """Too many wrong passwords; `until` says when the account opens again."""
+    """Too many failed tries from this client (for this email, or for any);
+    `until` says when the next try will be judged."""
 
     def __init__(self, until: datetime) -> None:
         super().__init__(f"locked until {until.isoformat()}")
@@ -103,10 +114,32 @@ def _view(row: Agent) -> AgentView:
     return AgentView(id=row.id, email=row.email, name=row.name)
 
 
+def login_policies() -> Dict[str, AttemptPolicy]:
+    """Per (email, client): 5 free failures, then 15 minutes, 30, 60... up to a day.
+    Per client over all emails: 20 free failures within a quarter of an hour, then
+    15 minutes (the ceiling equals the first delay, so it does not grow: a busy
+    office behind one address is slowed down, never shut out for a day)."""
+    return {
+        PER_ACCOUNT: AttemptPolicy(free_failures=MAX_FAILED_LOGINS, first_delay=LOCKOUT),
+        PER_CLIENT: AttemptPolicy(
+            free_failures=MAX_FAILED_LOGINS_PER_CLIENT, first_delay=LOCKOUT, max_delay=LOCKOUT
+        ),
+    }
+
+
+def _account_key(email: str, client: Optional[str], password_hash: Optional[str]) -> str:
+    """The per-(email, client) key. It includes the agent's current password hash
+    (empty for an unknown email), so a new password set by the admin starts every
+    address's count afresh: the failures against the old one no longer count. The
+    key is stored only as a SHA-256 (helpdesk/attempts.py)."""
+    return "\n".join((email, client or "", password_hash or ""))
+
+
 class AgentAccounts:
     def __init__(self, db: Database, session_hours: float = 10.0) -> None:
         self.db = db
         self.session_length = timedelta(hours=session_hours)
+        self.limiter = AttemptLimiter(db, login_policies())
 
     def create_agent(self, email: str, name: str, password: str) -> AgentView:
         address = parse_email(email or "")
@@ -127,6 +160,8 @@ class AgentAccounts:
             raise AgentError(f"there already is an agent with the email {address}") from error
 
     def set_password(self, email: str, password: str) -> AgentView:
+        """Also lifts the agent's sign-in locks: the failures counted against the
+        old password stop counting (see `_account_key`), from every address."""
         if len(password) < MIN_PASSWORD_LENGTH:
             raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
         with unit_of_work(self.db) as session:
@@ -134,8 +169,6 @@ class AgentAccounts:
             if row is None:
                 raise AgentError(f"there is no agent with the email {email}")
             row.password_hash = hash_password(password)
-            row.failed_logins = 0
-            row.locked_until = None
             # Whoever knew the old password must not stay signed in.
             session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
             return _view(row)
@@ -156,24 +189,44 @@ class AgentAccounts:
             row = self._by_email(session, email)
             return _view(row) if row else None
 
-    def sign_in(self, email: str, password: str, now: datetime) -> SignedIn:
+    def sign_in(
+        self, email: str, password: str, now: datetime, client: Optional[str] = None
+    ) -> SignedIn:
+        """A new session, or `LoginFailed` / `LoginLocked`. `client` is the caller's
+        address (None for tools on this machine: then only the per-email count
+        applies). A locked try checks no password at all, known email or not, so a
+        burst costs at most the free tries' scrypt work."""
+        address = (email or "").strip().lower()
         with unit_of_work(self.db) as session:
-            row = self._by_email(session, email)
-            if row is None or not row.active:
-                verify_password(password, _DUMMY_HASH)  # same time as a real check
-                raise LoginFailed()
-            if row.locked_until is not None and row.locked_until > now:
-                raise LoginLocked(row.locked_until)
-            if not verify_password(password, row.password_hash):
-                row.failed_logins += 1
-                if row.failed_logins >= MAX_FAILED_LOGINS:
-                    row.failed_logins = 0
-                    row.locked_until = now + LOCKOUT
-                # Commit the count, then report the failure.
-                session.commit()
-                raise LoginFailed()
-            row.failed_logins = 0
-            row.locked_until = None
+            row = self._by_email(session, address)
+            agent = _view(row) if row is not None and row.active else None
+            stored = row.password_hash if agent is not None else None
+        try:
+            attempt = self.limiter.begin(
+                {PER_ACCOUNT: _account_key(address, client, stored), PER_CLIENT: client}, now
+            )
+        except TooManyAttempts as locked:
+            raise LoginLocked(locked.until) from None
+        # The dummy hash gives an unknown email the same scrypt work as a real check.
+        matches = verify_password(password, stored or _DUMMY_HASH)
+        signed_in = (
+            self._open_session(agent.id, stored, now) if matches and agent is not None else None
+        )
+        if signed_in is None:
+            self.limiter.failed(attempt)
+            raise LoginFailed()
+        self.limiter.succeeded(attempt)
+        return signed_in
+
+    def _open_session(
+        self, agent_id: int, password_hash: Optional[str], now: datetime
+    ) -> Optional[SignedIn]:
+        """The session, unless the agent was removed or got a new password while
+        the password was being checked."""
+        with unit_of_work(self.db) as session:
+            row = session.get(Agent, agent_id)
+            if row is None or not row.active or row.password_hash != password_hash:
+                return None
             token = secrets.token_urlsafe(32)
             expires = now + self.session_length
             session.add(

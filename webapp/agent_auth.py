@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
 from helpdesk.agents import AgentView
 from helpdesk.records import RecordsUnavailable
-from webapp.api_errors import database_unavailable
+from webapp.api_errors import SESSION_ENDED, database_unavailable, not_signed_in
 from webapp.dependencies import AppState, app_state
 
 SESSION_COOKIE = "kefu_agent_session"
@@ -27,19 +27,11 @@ def session_token(request: Request) -> Optional[str]:
 def current_agent(request: Request, state: AppState = Depends(app_state)) -> AgentView:
     token = session_token(request)
     if token is None:
-        raise HTTPException(
-            status_code=401,
-            detail="Please sign in to the agent console first.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise not_signed_in()
     try:
         agent = state.accounts.agent_for_token(token, state.now())
     except RecordsUnavailable as error:
         raise database_unavailable() from error
     if agent is None:
-        raise HTTPException(
-            status_code=401,
-            detail="Your session has expired or was signed out. Please sign in again.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise not_signed_in(SESSION_ENDED)
     return agent

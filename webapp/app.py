@@ -1,5 +1,7 @@
 """The web app: the demo shop page with the chat widget, the help center, the
 agent console, and the JSON API (documented at /docs, OpenAPI at /openapi.json).
+Every response carries security headers (webapp/security_headers.py); a database
+that is down is a 503 on every route (webapp/error_handlers.py).
 
 `create_app()` builds a fresh app from settings, so tests run it with their own
 database and Rasa address; nothing is built at import time.
@@ -16,7 +18,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from helpdesk.config import Settings
+from webapp.api_docs import install_api_docs
 from webapp.dependencies import AppState
+from webapp.error_handlers import install_error_handlers
 from webapp.routers import (
     agent_session,
     console,
@@ -28,6 +32,7 @@ from webapp.routers import (
     tickets,
     widget,
 )
+from webapp.security_headers import SecurityHeaders
 from webapp.sweeper import run_sweeper
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,9 +47,16 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         "in with `POST /api/agent/login` first; the session cookie or `Authorization: "
         "Bearer <token>` authenticates every other call), the chat widget's history and "
         "the demo sign-in. Every answer is JSON; errors carry a `detail` message.",
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN: /docs is served
+        # from the app instead (webapp/api_docs.py), ReDoc not at all.
+        docs_url=None,
+        redoc_url=None,
     )
     state = AppState.from_settings(settings)
     app.state.kefu = state
+    app.add_middleware(SecurityHeaders, public_rasa_url=settings.public_rasa_url)
+    install_error_handlers(app)
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(help_center.router)

@@ -4,81 +4,16 @@ httpx's MockTransport, which records what the web app asks Rasa to deliver; the
 real servers are exercised in tests/system/test_handoff_loop.py and the browser
 tests."""
 
-import json
 from datetime import timedelta
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from helpdesk.agents import AgentAccounts
 from helpdesk.models import utcnow
 from tests.conftest import OPEN_HOURS, queue_chat, run_async
+from tests.webapp.agents_app import ALEX, sign_in
 from webapp.agent_auth import SESSION_COOKIE
-from webapp.app import create_app
 from webapp.sweeper import sweep_once
-
-ALEX = ("alex@brightwave.example", "Alex Rivera", "alex password 1")
-SAM = ("sam@brightwave.example", "Sam <b>Lee</b>", "sam password 12")
-
-
-class FakeRasa:
-    """Records the web app's calls to Rasa's HTTP API; `down` makes them fail."""
-
-    def __init__(self) -> None:
-        self.calls = []
-        self.down = False
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
-            raise httpx.ConnectError("refused")
-        body = json.loads(request.content) if request.content else None
-        self.calls.append((request.url.path, body))
-        return httpx.Response(200, json={})
-
-    def bot_texts(self):
-        return [
-            event["text"]
-            for _, body in self.calls
-            if isinstance(body, list)
-            for event in body
-            if event["event"] == "bot"
-        ]
-
-
-@pytest.fixture
-def rasa(monkeypatch):
-    fake = FakeRasa()
-    real_client = httpx.AsyncClient
-    transport = httpx.MockTransport(fake)
-    monkeypatch.setattr(httpx, "AsyncClient", lambda **kw: real_client(transport=transport, **kw))
-    return fake
-
-
-@pytest.fixture
-def app(settings, demo_db, rasa):
-    for email, name, password in (ALEX, SAM):
-        AgentAccounts(demo_db).create_agent(email, name, password)
-    return create_app(
-        settings.with_changes(rasa_url="http://rasa.test", rasa_token="t", handoff_sweep_seconds=0)
-    )
-
-
-def sign_in(app, who=ALEX) -> TestClient:
-    client = TestClient(app)
-    response = client.post("/api/agent/login", json={"email": who[0], "password": who[2]})
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture
-def alex(app):
-    return sign_in(app, ALEX)
-
-
-@pytest.fixture
-def sam(app):
-    return sign_in(app, SAM)
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from helpdesk.agents import AgentView, LoginFailed, LoginLocked
 from webapp.agent_auth import SESSION_COOKIE, current_agent, session_token
 from webapp.agent_schemas import AgentOut, LoginOut, LoginRequest
+from webapp.api_errors import login_failed, login_locked
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api/agent", tags=["agent session"])
@@ -18,24 +19,30 @@ router = APIRouter(prefix="/api/agent", tags=["agent session"])
     summary="Sign in with email and password; sets the session cookie",
     responses={
         401: {"description": "Wrong email or password"},
-        429: {"description": "Too many wrong passwords; the account is locked for a while"},
+        429: {"description": "Too many failed sign-ins from this address; try again later"},
+        503: {"description": "The database is not reachable"},
     },
 )
-def login(body: LoginRequest, response: Response, state: AppState = Depends(app_state)) -> LoginOut:
+def login(
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    state: AppState = Depends(app_state),
+) -> LoginOut:
     now = state.now()
+    # Failures are counted per client address. Behind nginx every connection comes
+    # from the proxy: uvicorn replaces request.client with the X-Forwarded-For
+    # address only for connections from a trusted proxy (--forwarded-allow-ips, by
+    # default 127.0.0.1, where production's nginx runs), taking the rightmost
+    # address that is not a trusted proxy, and ignores the header from anyone
+    # else: nobody chooses the address their failures count against.
+    client = request.client.host if request.client else None
     try:
-        signed_in = state.accounts.sign_in(body.email, body.password, now)
+        signed_in = state.accounts.sign_in(body.email, body.password, now, client)
     except LoginFailed:
-        raise HTTPException(
-            status_code=401, detail="That email and password do not match an agent."
-        ) from None
+        raise login_failed() from None
     except LoginLocked as locked:
-        minutes = max(1, round((locked.until - now).total_seconds() / 60))
-        raise HTTPException(
-            status_code=429,
-            detail=f"Too many wrong passwords. Please try again in {minutes} minute"
-            f"{'' if minutes == 1 else 's'}.",
-        ) from None
+        raise login_locked(locked.until, now) from None
     response.set_cookie(
         SESSION_COOKIE,
         signed_in.token,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import List
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from helpdesk.customer_profile import build_profile
 from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CustomerOut, CustomerRecordOut
 from webapp.agent_views import customer_record_out
-from webapp.api_errors import database_unavailable
+from webapp.api_errors import database_unavailable, no_such_customer
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(
@@ -43,7 +43,11 @@ def search(
 @router.get(
     "/{customer_id}",
     response_model=CustomerRecordOut,
-    responses={404: {"description": "No such customer"}, 401: {"description": "Not signed in"}},
+    responses={
+        404: {"description": "No such customer"},
+        401: {"description": "Not signed in"},
+        503: {"description": "The database is not reachable"},
+    },
     summary="A customer with orders, tickets, ratings, lifetime value and churn risk",
 )
 def customer(
@@ -55,7 +59,7 @@ def customer(
     except RecordsUnavailable as error:
         raise database_unavailable() from error
     if profile is None:
-        raise HTTPException(status_code=404, detail=f"There is no customer {customer_id}.")
+        raise no_such_customer()
     record = customer_record_out(profile)
     assert record is not None
     return record

@@ -10,13 +10,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import List
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
 from helpdesk.identity import issue_customer_token
+from webapp.api_errors import no_such_customer
 from webapp.dependencies import AppState, app_state
 from webapp.schemas import DemoCustomer, DemoToken, DemoTokenRequest
 
-router = APIRouter(prefix="/api/demo", tags=["demo"])
+# A database that is down is answered 503 by webapp/error_handlers.py.
+router = APIRouter(
+    prefix="/api/demo",
+    tags=["demo"],
+    responses={503: {"description": "The database is not reachable"}},
+)
 TOKEN_LIFETIME = timedelta(hours=8)
 
 
@@ -37,7 +43,7 @@ def demo_customers(state: AppState = Depends(app_state)) -> List[DemoCustomer]:
 def demo_token(body: DemoTokenRequest, state: AppState = Depends(app_state)) -> DemoToken:
     customer = state.records.get_customer(body.customer_id)
     if customer is None:
-        raise HTTPException(status_code=404, detail="There is no customer with that id.")
+        raise no_such_customer()
     token = issue_customer_token(customer.id, state.settings.customer_token_secret, TOKEN_LIFETIME)
     return DemoToken(
         customer_id=customer.id,

@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import AsyncIterator, List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,7 @@ from webapp.agent_schemas import (
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
 from webapp.api_errors import database_unavailable
+from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
 
@@ -231,8 +232,10 @@ async def convert(
     summary="Events after a cursor (polling alternative to the stream)",
 )
 def events(
-    after: int = Query(0, ge=0, description="The last event id already seen"),
-    handoff_id: Optional[int] = Query(None, ge=1, description="Only this chat's events"),
+    after: int = Query(0, ge=0, le=DB_INT_MAX, description="The last event id already seen"),
+    handoff_id: Optional[int] = Query(
+        None, ge=1, le=DB_INT_MAX, description="Only this chat's events"
+    ),
     state: AppState = Depends(app_state),
 ) -> List[EventOut]:
     try:
@@ -260,13 +263,13 @@ def event_cursor(state: AppState = Depends(app_state)) -> EventCursor:
 )
 async def event_stream(
     request: Request,
-    after: Optional[int] = Query(None, ge=0),
+    after: Optional[int] = Query(None, ge=0, le=DB_INT_MAX),
+    last_event_id: Optional[int] = Header(
+        None, ge=0, le=DB_INT_MAX, description="Sent by a reconnecting EventSource"
+    ),
     state: AppState = Depends(app_state),
 ) -> StreamingResponse:
-    last_seen = request.headers.get("last-event-id")
-    cursor = (
-        after if after is not None else (int(last_seen) if (last_seen or "").isdigit() else None)
-    )
+    cursor = after if after is not None else last_event_id
     if cursor is None:
         cursor = await run_in_threadpool(state.desk.latest_event_id)
     token = session_token(request) or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from helpdesk.agents import AgentView
 from helpdesk.models import TICKET_STATUSES
@@ -13,7 +13,13 @@ from helpdesk.records import RecordsUnavailable, TicketView
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CommentBody, StatusBody, TicketOut
 from webapp.agent_views import ticket_out
-from webapp.api_errors import database_unavailable
+from webapp.api_errors import (
+    database_unavailable,
+    no_such_ticket,
+    not_a_ticket_number,
+    unknown_ticket_status,
+)
+from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"], dependencies=[Depends(current_agent)])
@@ -28,9 +34,7 @@ ERRORS = {
 def _ticket_id(ref: str) -> int:
     ticket_id = parse_ticket_id(ref, allow_bare_number=True)
     if ticket_id is None:
-        raise HTTPException(
-            status_code=404, detail=f"{ref!r} is not a ticket number (like T-00042)."
-        )
+        raise not_a_ticket_number(ref)
     return ticket_id
 
 
@@ -43,13 +47,11 @@ def _ticket_id(ref: str) -> int:
 def list_tickets(
     status: Optional[str] = Query(None, description=f"One of: {', '.join(TICKET_STATUSES)}"),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     state: AppState = Depends(app_state),
 ) -> List[TicketOut]:
     if status is not None and status not in TICKET_STATUSES:
-        raise HTTPException(
-            status_code=422, detail=f"status must be one of {', '.join(TICKET_STATUSES)}"
-        )
+        raise unknown_ticket_status(TICKET_STATUSES)
     try:
         return [ticket_out(t) for t in state.records.find_tickets(status, limit, offset)]
     except RecordsUnavailable as error:
@@ -75,7 +77,7 @@ def update_ticket(
     try:
         return ticket_out(state.records.set_ticket_status(_ticket_id(ref), body.status))
     except KeyError as error:
-        raise HTTPException(status_code=404, detail=f"There is no ticket {ref}.") from error
+        raise no_such_ticket(ref) from error
     except RecordsUnavailable as error:
         raise database_unavailable() from error
 
@@ -100,7 +102,7 @@ def comment(
             )
         )
     except KeyError as error:
-        raise HTTPException(status_code=404, detail=f"There is no ticket {ref}.") from error
+        raise no_such_ticket(ref) from error
     except RecordsUnavailable as error:
         raise database_unavailable() from error
 
@@ -111,5 +113,5 @@ def _load(state: AppState, ticket_id: int) -> TicketView:
     except RecordsUnavailable as error:
         raise database_unavailable() from error
     if ticket is None:
-        raise HTTPException(status_code=404, detail=f"There is no ticket {ticket_id}.")
+        raise no_such_ticket(ticket_id)
     return ticket
