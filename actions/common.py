@@ -25,6 +25,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from helpdesk.attempts import AttemptLimiter
+from helpdesk.chat_metadata import client_of
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
 from helpdesk.conversation_identity import ConversationIdentities, Identity, identify
@@ -285,12 +286,8 @@ def customer_token(tracker: Tracker) -> Optional[Any]:
 
 
 def client_address(tracker: Tracker) -> Optional[str]:
-    """The address the latest message came from, as Kefu's channel recorded it (the
-    channel overwrites whatever a client sends under its `kefu` key)."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    stamp = metadata.get("kefu") if isinstance(metadata, dict) else None
-    address = stamp.get("client") if isinstance(stamp, dict) else None
-    return address if isinstance(address, str) and address else None
+    """The address the latest message came from, as Kefu's channel recorded it."""
+    return client_of((tracker.latest_message or {}).get("metadata"))
 
 
 def resolve_identity(

@@ -26,6 +26,7 @@ from actions.common import (
     resolve_identity,
 )
 from actions.handoff import escalate_conversation
+from helpdesk.chat_metadata import was_too_long
 from helpdesk.parsing import parse_order_id
 from helpdesk.records import RecordsUnavailable
 
@@ -65,6 +66,12 @@ class ActionSessionStart(KefuAction):
             for key, value in tracker.current_slot_values().items()
             if value is not None and key != "requested_slot"
         ]
+        recent = [e for e in tracker.events if e.get("event") != "user_featurization"]
+        last = recent[-1] if recent else {}
+        intent = ((last.get("parse_data") or {}).get("intent") or {}).get("name")
+        if last.get("event") == "user" and intent == "session_start":
+            # The customer typed Rasa's /session_start command: say so, as for /restart.
+            dispatcher.utter_message(response="utter_restart")
         return [
             SessionStarted(),
             *carried,
@@ -115,8 +122,8 @@ class ActionGreet(KefuAction):
 def failed_last_time(tracker: Tracker) -> bool:
     """Whether the bot also failed to understand the customer's previous message."""
     previous = previous_user_event(tracker)
-    if previous is None:
-        return False
+    if previous is None or was_too_long(previous.get("metadata")):
+        return False  # a message too long to read was not misunderstood
     intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
     return intent == "nlu_fallback" or "action_default_fallback" in actions_after(tracker, previous)
 

@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -28,6 +27,7 @@ from helpdesk.agents import AgentAccounts
 from helpdesk.db import Database
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from ops.always_open import always_open_knowledge_base
+from ops.chat_client import RestChat
 from ops.chromium import CHROMIUM_FLAGS, find_chromium
 from ops.paths import DEMO_DATA
 from ops.servers import Stack, StackConfig, free_ports
@@ -82,14 +82,10 @@ class Console:
 def escalate_chats(rasa_url: str, count: int) -> List[str]:
     senders = []
     for _ in range(count):
-        sender = f"bench-{uuid.uuid4().hex}"
+        chat = RestChat(rasa_url, timeout=30)
         for text in ("hi", "I want to talk to a person"):
-            requests.post(
-                f"{rasa_url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": text},
-                timeout=30,
-            )
-        senders.append(sender)
+            chat.post(text)
+        senders.append(chat.sender)
     return senders
 
 

@@ -35,6 +35,7 @@ from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
+from ops.chat_client import SESSION_HEADER, open_session
 from ops.paths import DEMO_DATA, ROOT, tool
 from ops.servers import Stack, StackConfig, free_ports
 
@@ -113,19 +114,36 @@ def rasa_pid(stack_or_process) -> int:
     return stack_or_process.pid
 
 
+@dataclass(frozen=True)
+class Target:
+    """A Rasa server's REST channel; Kefu's issues sessions first (kefu_rasa/rest.py)."""
+
+    rasa_url: str
+    sessions: bool
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+
 async def conversation(
     client: httpx.AsyncClient,
-    url: str,
+    target: Target,
     script: Sequence[str],
     metadata: Callable[[], Dict[str, str]],
     latencies: List[float],
 ) -> int:
-    sender, meta, errors = uuid.uuid4().hex, metadata(), 0
+    sender, meta, errors, headers = uuid.uuid4().hex, metadata(), 0, {}
+    if target.sessions:  # Kefu's channel: a session issued by the server first
+        sender, secret = await open_session(client, target.rasa_url)
+        headers = {SESSION_HEADER: secret}
     for text in script:
         started = time.perf_counter()
         try:
             response = await client.post(
-                url, json={"sender": sender, "message": text, "metadata": meta}
+                target.webhook,
+                json={"sender": sender, "message": text, "metadata": meta},
+                headers=headers,
             )
             if response.status_code != 200 or not response.json():
                 errors += 1
@@ -136,7 +154,7 @@ async def conversation(
 
 
 async def load(
-    url: str,
+    target: Target,
     script: Sequence[str],
     metadata: Callable[[], Dict[str, str]],
     concurrency: int,
@@ -145,12 +163,12 @@ async def load(
     latencies: List[float] = []
     limits = httpx.Limits(max_connections=concurrency + 5)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        await conversation(client, url, script, metadata, [])  # warm-up, not counted
+        await conversation(client, target, script, metadata, [])  # warm-up, not counted
         semaphore = asyncio.Semaphore(concurrency)
 
         async def one() -> int:
             async with semaphore:
-                return await conversation(client, url, script, metadata, latencies)
+                return await conversation(client, target, script, metadata, latencies)
 
         started = time.monotonic()
         errors = sum(await asyncio.gather(*(one() for _ in range(total))))
@@ -159,10 +177,10 @@ async def load(
 
 
 def measure_load(
-    figures: Figures, url: str, script, metadata, conversations_at_1: int, rounds_at_50: int
+    figures: Figures, target: Target, script, metadata, conversations_at_1: int, rounds_at_50: int
 ) -> None:
-    figures.load[1] = asyncio.run(load(url, script, metadata, 1, conversations_at_1))
-    figures.load[50] = asyncio.run(load(url, script, metadata, 50, 50 * rounds_at_50))
+    figures.load[1] = asyncio.run(load(target, script, metadata, 1, conversations_at_1))
+    figures.load[50] = asyncio.run(load(target, script, metadata, 50, 50 * rounds_at_50))
 
 
 def bench_kefu(work: Path, args: argparse.Namespace) -> Figures:
@@ -193,13 +211,13 @@ def bench_kefu(work: Path, args: argparse.Namespace) -> Figures:
         figures.startup_s = time.monotonic() - started
         pid = rasa_pid(stack)
         figures.rss_mb = memory_mb(pid)["VmRSS"]
-        url = f"{config.rasa_url}/webhooks/rest/webhook"
+        target = Target(config.rasa_url, sessions=True)
 
         def signed_in() -> Dict[str, str]:
             return {"customer_token": issue_customer_token(random.choice(customers), secret)}
 
         print("[bench] Kefu: scripted conversations...", flush=True)
-        measure_load(figures, url, KEFU_SCRIPT, signed_in, args.conversations, args.rounds)
+        measure_load(figures, target, KEFU_SCRIPT, signed_in, args.conversations, args.rounds)
         figures.peak_rss_mb = memory_mb(pid)["VmHWM"]
     return figures
 
@@ -236,8 +254,8 @@ def bench_starter(work: Path, args: argparse.Namespace) -> Figures:
             figures.startup_s = time.monotonic() - started
             figures.rss_mb = memory_mb(process.pid)["VmRSS"]
             print("[bench] starter bot: scripted conversations...", flush=True)
-            url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-            measure_load(figures, url, STARTER_SCRIPT, dict, args.conversations, args.rounds)
+            target = Target(f"http://127.0.0.1:{port}", sessions=False)
+            measure_load(figures, target, STARTER_SCRIPT, dict, args.conversations, args.rounds)
             figures.peak_rss_mb = memory_mb(process.pid)["VmHWM"]
         finally:
             process.terminate()

@@ -62,6 +62,9 @@ class Settings:
     db_timeout_seconds: float = 5.0
     # Where the action server listens (loopback: only this machine's Rasa server).
     action_server_host: str = "127.0.0.1"
+    # Where a Rasa server keeps customer messages for agents while the database is
+    # down (kefu_rasa/message_spool.py).
+    spool_path: Path = PROJECT_ROOT / "var" / "spool.db"
     # How long an agent stays signed in to the console.
     agent_session_hours: float = 10.0
     # A chat nobody claims within this time becomes a ticket.
@@ -126,6 +129,7 @@ class Settings:
                 env.get("KEFU_DB_TIMEOUT_SECONDS", defaults.db_timeout_seconds)
             ),
             action_server_host=env.get("KEFU_ACTION_SERVER_HOST", defaults.action_server_host),
+            spool_path=Path(env.get("KEFU_SPOOL_PATH") or defaults.spool_path),
             agent_session_hours=float(
                 env.get("KEFU_AGENT_SESSION_HOURS", defaults.agent_session_hours)
             ),

@@ -94,10 +94,12 @@ def _create_engine(url: str, timeout: float) -> Engine:
         milliseconds = int(timeout * 1000)
         connect_args = {}
         if parsed.get_backend_name() == "postgresql":
+            given = parsed.query.get("options") or ""  # e.g. a search_path of the URL's
+            given = " ".join(given) if isinstance(given, tuple) else given
             connect_args = {
                 "connect_timeout": max(1, round(timeout)),
-                "options": f"-c lock_timeout={milliseconds} "
-                f"-c statement_timeout={milliseconds * 6}",
+                "options": f"{given} -c lock_timeout={milliseconds} "
+                f"-c statement_timeout={milliseconds * 6}".strip(),
             }
         return create_engine(
             url, pool_pre_ping=True, pool_timeout=timeout, future=True, connect_args=connect_args

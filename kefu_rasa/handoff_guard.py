@@ -8,6 +8,10 @@ the tracker without any prediction (the pause is put back if something cleared i
 and written to the handoff's events, which the agent's console streams. Once the
 handoff is over, a pause left behind (say, the web app could not reach Rasa to lift
 it) is lifted before the bot answers.
+
+While the database is down the guard cannot ask it; it goes by Rasa's own pause
+instead, and keeps the messages meant for the agent in a local spool
+(kefu_rasa/message_spool.py) until the database is back.
 """
 
 from __future__ import annotations
@@ -25,17 +29,31 @@ from helpdesk.conversation_records import ConversationRecords, MessageRoute
 from helpdesk.db import Database
 from helpdesk.models import utcnow
 from helpdesk.records import RecordsUnavailable
-from kefu_rasa.silence import running_agent
+from kefu_rasa.message_spool import MessageSpool, SpooledMessage
+from kefu_rasa.silence import is_paused, running_agent
 
 logger = logging.getLogger(__name__)
+SPOOL_RETRY_SECONDS = 5.0
 _records: Optional[ConversationRecords] = None
+_spool: Optional[MessageSpool] = None
+_spool_task: Optional[asyncio.Task] = None
 
 
 def conversation_records() -> ConversationRecords:
     global _records
     if _records is None:
-        _records = ConversationRecords(Database(Settings.from_env().database_url))
+        settings = Settings.from_env()
+        _records = ConversationRecords(
+            Database(settings.database_url, settings.db_timeout_seconds)
+        )
     return _records
+
+
+def message_spool() -> MessageSpool:
+    global _spool
+    if _spool is None:
+        _spool = MessageSpool(Settings.from_env().spool_path)
+    return _spool
 
 
 def shown_text(message: UserMessage) -> str:
@@ -47,7 +65,40 @@ def shown_text(message: UserMessage) -> str:
     return message.text or ""
 
 
+def _write_spooled(message: SpooledMessage) -> None:
+    conversation_records().route_customer_message(
+        message.conversation_id, message.text, message.at
+    )
+
+
+async def deliver_spooled() -> bool:
+    """Writes the messages kept while the database was down; True when none is
+    left waiting."""
+    try:
+        await asyncio.to_thread(message_spool().deliver, _write_spooled)
+        return True
+    except RecordsUnavailable as error:
+        logger.warning("messages for agents still wait for the database: %s", error)
+        return False
+
+
+async def _keep_delivering() -> None:
+    while not await deliver_spooled():
+        await asyncio.sleep(SPOOL_RETRY_SECONDS)
+
+
+async def _spool_for_agent(message: UserMessage) -> None:
+    global _spool_task
+    spooled = SpooledMessage(message.sender_id, shown_text(message), utcnow())
+    await asyncio.to_thread(message_spool().put, spooled)
+    if _spool_task is None or _spool_task.done():
+        _spool_task = asyncio.create_task(_keep_delivering())
+
+
 async def _route(message: UserMessage) -> Optional[MessageRoute]:
+    """Where the message goes, or None when the database cannot say."""
+    if not await deliver_spooled():
+        return None  # earlier messages first: this one must not overtake them
     try:
         return await asyncio.to_thread(
             conversation_records().route_customer_message,
@@ -56,8 +107,6 @@ async def _route(message: UserMessage) -> Optional[MessageRoute]:
             utcnow(),
         )
     except RecordsUnavailable as error:
-        # Without the database the bot cannot know; it answers (and apologises for
-        # what it cannot look up) rather than leave the customer in silence.
         logger.error("could not check for a handoff: %s", error)
         return None
 
@@ -96,10 +145,21 @@ def hold_for_agent(
 
     async def handle(message: UserMessage) -> None:
         route = await _route(message)
-        if route is not None and route.held_by_handoff is not None:
+        if route is None and await is_paused(message.sender_id):
+            # The database is down and Rasa says a person has the chat: the bot
+            # stays silent and the message waits for the database, for the agent.
+            await _log_for_agent(message)
+            await _spool_for_agent(message)
+            return
+        if route is None:
+            # Without the database the bot answers (and apologises for what it
+            # cannot look up) rather than leave the customer in silence.
+            await on_new_message(message)
+            return
+        if route.held_by_handoff is not None:
             await _log_for_agent(message)
             return
-        if route is not None and route.handed_off_before:
+        if route.handed_off_before:
             await _lift_stale_pause(message.sender_id)
         await on_new_message(message)
 

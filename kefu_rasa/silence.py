@@ -49,7 +49,7 @@ def apology_text() -> str:
     )
 
 
-async def _is_paused(sender_id: str) -> bool:
+async def is_paused(sender_id: str) -> bool:
     agent = running_agent()
     if agent is None or agent.tracker_store is None:
         return False
@@ -83,7 +83,7 @@ def never_silent(
             await on_new_message(message)
         except Exception:
             logger.exception("handling a message failed")
-        if counter.sent == 0 and not await _is_paused(message.sender_id):
+        if counter.sent == 0 and not await is_paused(message.sender_id):
             await counter.send_text_message(message.sender_id, apology_text())
 
     return handle

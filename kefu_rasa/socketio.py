@@ -4,12 +4,16 @@ It is Rasa's own socket.io channel with these changes:
 - each bot message goes out whole, in one event, with its metadata: the stock output
   splits texts at blank lines and drops metadata, which the widget needs (for
   example to show who wrote a message);
+- sessions are issued by the server and bound to a secret only the widget holds
+  (helpdesk/chat_sessions.py): a socket joins a conversation's room, and speaks
+  for it, only after presenting that secret; a socket from a page whose origin is
+  not one of the website's is refused;
 - malformed client payloads (not an object, a non-text message, metadata that is
   not an object) are answered as empty or ignored instead of raising;
-- a message that got no reply at all gets an apology (kefu_rasa/silence.py);
-- while a person has the chat, messages go to them and the bot stays silent
-  (kefu_rasa/handoff_guard.py), and the console learns when the customer's chat
-  window closes and comes back.
+- every message goes through kefu_rasa/message_limits.py: stamped with its
+  client's address, too-long messages answered without parsing, the bot silent
+  while a person has the chat, and never silent otherwise; the console learns
+  when the customer's chat window closes and comes back.
 """
 
 from __future__ import annotations
@@ -17,17 +21,19 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from kefu_rasa.handoff_guard import hold_for_agent, note_presence
+from helpdesk.chat_metadata import stamped_metadata
+from helpdesk.chat_sessions import is_valid_session, issue_session
+from kefu_rasa.handoff_guard import note_presence
+from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
-from kefu_rasa.silence import never_silent
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +100,15 @@ def _is_json(value: Any) -> bool:
 
 
 def read_client_message(data: Any, metadata_key: str) -> Optional[Dict[str, Any]]:
-    """`{"message", "session_id", "metadata"}` from a client event, or None when the
-    payload is not an object at all."""
+    """`{"message", "metadata"}` from a client event, or None when the payload is
+    not an object at all. The text is the client's only if it is a string (a number
+    or an object is not a message); whatever session the client names is ignored:
+    a socket speaks for the session it was confirmed for, nothing else."""
     if not isinstance(data, dict):
         return None
     message = data.get("message", "")
     if not isinstance(message, str):
-        message = "" if message is None else str(message)
+        message = ""
     metadata = data.get(metadata_key) or {}
     if isinstance(metadata, str):
         try:
@@ -109,12 +117,32 @@ def read_client_message(data: Any, metadata_key: str) -> Optional[Dict[str, Any]
             metadata = {}
     if not isinstance(metadata, dict):
         metadata = {}
-    session_id = data.get("session_id")
-    return {
-        "message": message,
-        "session_id": session_id if isinstance(session_id, str) and session_id else None,
-        "metadata": metadata,
-    }
+    return {"message": message, "metadata": metadata}
+
+
+def requested_session(data: Any) -> Tuple[Optional[str], Optional[str]]:
+    """The session id and secret a widget asks to continue (None, None: a new one)."""
+    if not isinstance(data, dict):
+        return None, None
+    session_id, secret = data.get("session_id"), data.get("session_secret")
+    return (
+        session_id if isinstance(session_id, str) else None,
+        secret if isinstance(secret, str) else None,
+    )
+
+
+def origin_allowed(environ: Dict[str, Any], allowed: Tuple[str, ...]) -> bool:
+    """Browsers send the page's origin; other clients (no Origin) are judged by
+    their session secret alone."""
+    origin = environ.get("HTTP_ORIGIN")
+    return not origin or origin.rstrip("/") in allowed
+
+
+def client_address(environ: Dict[str, Any]) -> str:
+    request = environ.get("sanic.request")
+    if request is None:
+        return ""
+    return request.remote_addr or request.ip or ""
 
 
 async def _maybe_await(result: Any) -> None:
@@ -123,8 +151,17 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
+@dataclass
+class _Socket:
+    """What the server knows about one connected widget."""
+
+    client: str
+    session_id: Optional[str] = None
+
+
 class KefuSocketIOInput(SocketIOInput):
-    """Rasa's socket.io input with Kefu's output and stricter payload handling."""
+    """Rasa's socket.io input with Kefu's output, server-issued sessions and
+    stricter payload handling."""
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         if self.sio is None:
@@ -133,56 +170,68 @@ class KefuSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         install_cached_action_validation()
-        on_new_message = hold_for_agent(never_silent(on_new_message))
+        on_new_message = kefu_message_handler(on_new_message)
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
-        sessions: Dict[str, str] = {}  # socket id -> chat session id
+        sockets: Dict[str, _Socket] = {}
+
+        def session_in_use(session_id: str) -> bool:
+            return any(s.session_id == session_id for s in sockets.values())
+
+        async def connect(sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
+            if not origin_allowed(environ, settings().website_origins):
+                logger.warning("Refused a socket.io connection from %s", environ.get("HTTP_ORIGIN"))
+                return False
+            sockets[sid] = _Socket(client=client_address(environ))
+            return True
 
         async def session_request(sid: str, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
+            socket = sockets.setdefault(sid, _Socket(client=""))
+            key = settings().session_secret
+            session_id, secret = requested_session(data)
+            if session_id is None or not is_valid_session(key, session_id, secret):
+                # New, or not provably this browser's: a fresh session of its own.
+                issued = issue_session(key)
+                session_id, secret = issued.session_id, issued.session_secret
+            previous = socket.session_id
+            socket.session_id = session_id
             if self.session_persistence:
                 await _maybe_await(sio.enter_room(sid, session_id))
-            previous = sessions.get(sid)
-            sessions[sid] = session_id
-            await sio.emit("session_confirm", session_id, room=sid)
+            await sio.emit(
+                "session_confirm", {"session_id": session_id, "session_secret": secret}, room=sid
+            )
             await note_presence(session_id, present=True)
             if previous and previous != session_id:
                 # The widget started a new conversation (say, the customer signed in):
                 # this socket stops hearing the old one, which may have lost its customer.
                 await _maybe_await(sio.leave_room(sid, previous))
-                if previous not in sessions.values():
+                if not session_in_use(previous):
                     await note_presence(previous, present=False)
 
         async def disconnect(sid: str) -> None:
-            session_id = sessions.pop(sid, None)
-            if session_id and session_id not in sessions.values():
-                await note_presence(session_id, present=False)
+            socket = sockets.pop(sid, None)
+            if socket and socket.session_id and not session_in_use(socket.session_id):
+                await note_presence(socket.session_id, present=False)
 
         async def handle_message(sid: str, data: Any) -> None:
             client = read_client_message(data, self.metadata_key)
-            if client is None:
-                logger.warning("Ignored a socket.io message that is not an object.")
+            socket = sockets.get(sid)
+            if client is None or socket is None or socket.session_id is None:
+                logger.warning("Ignored a socket.io message from a socket without a session.")
                 return
-            if self.session_persistence:
-                if not client["session_id"]:
-                    logger.warning("Ignored a socket.io message without a session_id.")
-                    return
-                sender_id = client["session_id"]
-            else:
-                sender_id = sid
             await on_new_message(
                 UserMessage(
                     client["message"],
                     KefuSocketIOOutput(sio, self.bot_message_evt),
-                    sender_id,
+                    socket.session_id,
                     input_channel=self.name(),
-                    metadata=client["metadata"],
+                    metadata=stamped_metadata(client["metadata"], socket.client, self.name()),
                 )
             )
 
         # Replace the handlers the stock blueprint registered for these events.
+        sio.on("connect", handler=connect, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         sio.on("session_request", handler=session_request, namespace=self.namespace)
         sio.on("disconnect", handler=disconnect, namespace=self.namespace)

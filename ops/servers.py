@@ -90,6 +90,9 @@ class StackConfig:
                 "DATABASE_URL": self.database_url,
                 "KEFU_ACTION_ENDPOINT": f"{self.actions_url}/webhook",
                 "KEFU_TRACKER_DB": str(self.tracker_db),
+                # Messages for agents kept while the database is down, beside the
+                # conversations (kefu_rasa/message_spool.py).
+                "KEFU_SPOOL_PATH": str(self.tracker_db.parent / "spool.db"),
                 "KEFU_RASA_URL": self.rasa_url,
                 "KEFU_RASA_TOKEN": self.rasa_token,
                 "KEFU_ACTION_TOKEN": self.action_token,

@@ -105,7 +105,12 @@ def stack(trained_model, tmp_path_factory):
         log_dir=root / "logs",
         # Support is open around the clock, so a chat handed over at any hour of
         # the test run reaches the agents' queue.
-        extra_env={"KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb"))},
+        extra_env={
+            "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
+            # As behind a proxy: a test can speak from an address of its own
+            # (X-Forwarded-For), so limits per client in one test stay there.
+            "SANIC_PROXIES_COUNT": "1",
+        },
     )
     with Stack(config) as running:
         yield running

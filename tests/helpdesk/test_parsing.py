@@ -1,7 +1,10 @@
+import time
+
 import pytest
 
 from helpdesk.parsing import (
     find_order_ids,
+    mask_identifiers,
     parse_email,
     parse_items,
     parse_order_id,
@@ -99,3 +102,30 @@ def test_items_are_split_with_quantities():
         ("HDMI cable", 2),
     ]
     assert parse_items("Gift card") == [("Gift card", 1)]
+
+
+ADVERSARIAL = {
+    "one long word": "a" * 5000,
+    "dots": "a." * 2500,
+    "t and spaces": "t" + " " * 4999,
+    "bw and spaces": "bw" + " " * 4998,
+    "hashes": "#" * 5000,
+    "digits": "1" * 5000,
+    "at signs": "a@" * 2500,
+    "quantity without item": "a" + " " * 4998 + "x",
+}
+
+
+@pytest.mark.parametrize("text", list(ADVERSARIAL.values()), ids=list(ADVERSARIAL))
+def test_no_message_of_the_allowed_length_makes_the_parsers_backtrack(text):
+    # Linear patterns take milliseconds here; the quadratic and cubic ones they
+    # replaced took from a second to several minutes on these inputs.
+    started = time.perf_counter()
+    parse_ticket_id(text, allow_bare_number=True)
+    find_order_ids(text)
+    mask_identifiers(text)
+    parse_email(text)
+    parse_rating(text)
+    parse_urgency(text)
+    parse_items(text)
+    assert time.perf_counter() - started < 1.0

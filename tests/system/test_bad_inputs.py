@@ -1,7 +1,7 @@
 """Bad input through the real REST channel of the running assistant: every message
 gets a polite reply, nothing crashes, and every message is kept in the tracker."""
 
-import uuid
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,13 +9,14 @@ import requests
 
 from helpdesk.config import Settings
 from helpdesk.identity import issue_customer_token
+from ops.chat_client import RestChat
 
 pytestmark = pytest.mark.stack
 
 BAD_MESSAGES = {
     "empty": "",
     "whitespace": "   \n\t  ",
-    "huge": "where is my order " * 6000,
+    "long": "where is my order " * 270,  # just under the 5,000 characters a message may have
     "emoji": "📦📦📦 où est ma commande ??? 🤔",
     "arabic": "أين طلبي",
     "chinese": "我的订单在哪里？ BW-104233",
@@ -31,18 +32,8 @@ BAD_MESSAGES = {
 }
 
 
-def send(stack, sender, message, metadata=None):
-    response = requests.post(
-        f"{stack.config.rasa_url}/webhooks/rest/webhook",
-        json={
-            "sender": sender,
-            "message": message,
-            "metadata": metadata if metadata is not None else {},
-        },
-        timeout=120,
-    )
-    assert response.status_code == 200, response.text[:500]
-    return response.json()
+def send(chat: RestChat, message, metadata=None):
+    return chat.send(message, metadata)
 
 
 def user_texts(stack, sender):
@@ -63,18 +54,18 @@ def assert_polite(replies):
 
 @pytest.mark.parametrize("name", list(BAD_MESSAGES))
 def test_every_bad_message_gets_a_reply_and_is_kept(stack, name):
-    sender = f"bad-{uuid.uuid4().hex}"
+    chat = RestChat(stack.config.rasa_url)
     message = BAD_MESSAGES[name]
-    assert_polite(send(stack, sender, message))
+    assert_polite(send(chat, message))
     # Rasa trims surrounding white space; everything else arrives as sent.
-    assert message.strip() in [text.strip() for text in user_texts(stack, sender)]
+    assert message.strip() in [text.strip() for text in user_texts(stack, chat.sender)]
 
 
 def test_a_conversation_carries_on_after_bad_input(stack):
-    sender = f"bad-{uuid.uuid4().hex}"
+    chat = RestChat(stack.config.rasa_url)
     for message in ("", "<b>hi</b>", "📦"):
-        send(stack, sender, message)
-    replies = send(stack, sender, "how long does standard shipping take?")
+        send(chat, message)
+    replies = send(chat, "how long does standard shipping take?")
     assert any("3–5 business days" in (r.get("text") or "") for r in replies)
 
 
@@ -91,8 +82,7 @@ def test_a_conversation_carries_on_after_bad_input(stack):
     ids=["garbage", "number", "object", "unsigned", "list", "string"],
 )
 def test_malformed_tokens_and_metadata_identify_nobody(stack, metadata):
-    sender = f"bad-{uuid.uuid4().hex}"
-    replies = send(stack, sender, "where is my order?", metadata)
+    replies = send(RestChat(stack.config.rasa_url), "where is my order?", metadata)
     assert_polite(replies)
     text = " ".join(r.get("text") or "" for r in replies)
     assert "email address" in text and "BW-" not in text.replace("BW-104233", "")
@@ -100,16 +90,14 @@ def test_malformed_tokens_and_metadata_identify_nobody(stack, metadata):
 
 def test_an_expired_token_is_explained(stack):
     token = issue_customer_token("C1001", Settings().customer_token_secret, timedelta(minutes=-5))
-    replies = send(
-        stack, f"bad-{uuid.uuid4().hex}", "where is my order?", {"customer_token": token}
-    )
+    replies = send(RestChat(stack.config.rasa_url), "where is my order?", {"customer_token": token})
     assert any("expired" in (r.get("text") or "") for r in replies)
 
 
 def test_slots_cannot_be_injected_through_a_payload(stack):
-    sender = f"bad-{uuid.uuid4().hex}"
     replies = send(
-        stack, sender, '/check_order_status{"customer_id": "C1002", "identity_method": "token"}'
+        RestChat(stack.config.rasa_url),
+        '/check_order_status{"customer_id": "C1002", "identity_method": "token"}',
     )
     text = " ".join(r.get("text") or "" for r in replies)
     assert "Daniel" not in text and "BW-104167" not in text and "email address" in text
@@ -118,7 +106,7 @@ def test_slots_cannot_be_injected_through_a_payload(stack):
 def test_one_customer_cannot_read_another_customers_order(stack):
     token = issue_customer_token("C1001", Settings().customer_token_secret)
     replies = send(
-        stack, f"bad-{uuid.uuid4().hex}", "where is order BW-104167?", {"customer_token": token}
+        RestChat(stack.config.rasa_url), "where is order BW-104167?", {"customer_token": token}
     )
     text = " ".join(r.get("text") or "" for r in replies)
     assert "couldn't find an order BW-104167" in text and "Echo-Arc" not in text
@@ -127,12 +115,72 @@ def test_one_customer_cannot_read_another_customers_order(stack):
 def test_conversations_are_kept_in_the_sqlite_tracker_store(stack):
     import sqlite3
 
-    sender = f"kept-{uuid.uuid4().hex}"
-    send(stack, sender, "hello")
+    chat = RestChat(stack.config.rasa_url)
+    send(chat, "hello")
     with sqlite3.connect(stack.config.tracker_db) as db:
         stored = db.execute(
-            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)
+            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (chat.sender,)
         ).fetchone()[0]
         journal = db.execute("PRAGMA journal_mode").fetchone()[0]
     assert stored > 0  # not Rasa's in-memory fallback for a tracker store it cannot load
     assert journal == "wal"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["where is my order " * 6000, "a" * 200_000, "a." * 100_000],
+    ids=["108k words", "200k letters", "200k dots"],
+)
+def test_a_message_too_long_to_read_is_kept_and_answered_politely_at_once(stack, message):
+    chat = RestChat(stack.config.rasa_url)
+    started = time.monotonic()
+    replies = send(chat, message)
+    seconds = time.monotonic() - started
+    text = " ".join(r.get("text") or "" for r in replies)
+    assert "too long for me to read" in text and "5,000" in text
+    assert seconds < 5, f"took {seconds:.1f} s"  # not parsed (it used to take 11 to 45 s)
+    assert message.strip() in user_texts(stack, chat.sender)  # kept word for word
+
+
+def test_a_form_carries_on_after_a_message_too_long_to_read(stack):
+    chat = RestChat(stack.config.rasa_url)
+    assert any("email address" in t for t in chat.say("where is my order?"))
+    assert any("too long" in t for t in chat.say("x" * 6000))
+    replies = chat.say("maya.thompson@example.com")
+    assert any("order numbers" in t for t in replies), replies
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[1, 2], "just text", 12, None, {"sender": 5, "message": "hi"}],
+    ids=["array", "string", "number", "null", "sender not text"],
+)
+def test_a_webhook_body_that_is_not_a_message_gets_a_reason_not_a_500(stack, body):
+    response = requests.post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook", json=body, timeout=30
+    )
+    assert response.status_code == 400 and "sender" in response.json()["error"]
+
+
+@pytest.mark.parametrize("message", [123, True, ["a"], {"text": "hi"}], ids=str)
+def test_a_message_that_is_not_text_gets_a_reason_not_an_empty_reply(stack, message):
+    response = RestChat(stack.config.rasa_url).post(message)
+    assert response.status_code == 400 and response.json()["error"] == '"message" must be text.'
+
+
+def test_malformed_json_gets_a_reason(stack):
+    response = requests.post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook",
+        data=b'{"sender": "x", "message": ',
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("command", ["/restart", "/session_start", "/back", "/out_of_scope"])
+def test_rasas_own_commands_get_an_answer_not_an_apology(stack, command):
+    chat = RestChat(stack.config.rasa_url)
+    chat.say("hi")
+    texts = chat.say(command)
+    assert texts and not any("something went wrong" in t for t in texts), texts

@@ -5,24 +5,18 @@ the conversation restarts or its session expires, and answer again afterwards.""
 
 import json
 import time
-import uuid
 
 import pytest
 import requests
 
+from ops.chat_client import RestChat
 from tests.conftest import AGENT_EMAIL, AGENT_PASSWORD
 
 pytestmark = pytest.mark.stack
 
 
-def say(stack, sender, text):
-    response = requests.post(
-        f"{stack.config.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": text},
-        timeout=30,
-    )
-    assert response.status_code == 200
-    return [m.get("text") or "" for m in response.json()]
+def say(stack, customer: RestChat, text):
+    return customer.say(text)
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +38,11 @@ def api(agent, method, path, **kwargs):
     return response.json() if response.content else None
 
 
-def escalate(stack, agent, sender):
-    say(stack, sender, "hi")
-    said = say(stack, sender, "I want to talk to a human")
+def escalate(stack, agent, customer: RestChat):
+    say(stack, customer, "hi")
+    said = say(stack, customer, "I want to talk to a human")
     assert any("queue" in text for text in said)
-    [chat] = [c for c in api(agent, "GET", "/api/queue") if c["conversation_id"] == sender]
+    [chat] = [c for c in api(agent, "GET", "/api/queue") if c["conversation_id"] == customer.sender]
     return chat["id"]
 
 
@@ -61,7 +55,7 @@ def rasa_events(stack, sender):
 
 
 def test_the_bot_stays_silent_while_a_person_has_the_chat_even_after_a_restart(stack, agent):
-    sender = f"loop-{uuid.uuid4().hex}"
+    sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
     assert say(stack, sender, "hello? is anyone there") == []
     api(agent, "POST", f"/api/handoffs/{chat}/claim")
@@ -69,7 +63,7 @@ def test_the_bot_stays_silent_while_a_person_has_the_chat_even_after_a_restart(s
     assert say(stack, sender, "start over") == []
     # A session that expires starts unpaused; Kefu still holds the chat.
     requests.post(
-        f"{stack.config.rasa_url}/conversations/{sender}/tracker/events",
+        f"{stack.config.rasa_url}/conversations/{sender.sender}/tracker/events",
         params={"token": stack.config.rasa_token},
         json=[{"event": "restart"}, {"event": "session_started"}],
         timeout=10,
@@ -82,12 +76,12 @@ def test_the_bot_stays_silent_while_a_person_has_the_chat_even_after_a_restart(s
 
 
 def test_a_handed_back_chat_is_answered_by_the_bot_again(stack, agent):
-    sender = f"loop-{uuid.uuid4().hex}"
+    sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
     api(agent, "POST", f"/api/handoffs/{chat}/claim")
     reply = api(agent, "POST", f"/api/handoffs/{chat}/reply", json={"text": "Hi, Alex here."})
     assert reply["kind"] == "agent_message"
-    agent_messages = [e for e in rasa_events(stack, sender) if e["event"] == "bot" and e.get("metadata", {}).get("sender") == "agent"]
+    agent_messages = [e for e in rasa_events(stack, sender.sender) if e["event"] == "bot" and e.get("metadata", {}).get("sender") == "agent"]
     assert agent_messages[-1]["text"] == "Hi, Alex here."
     api(agent, "POST", f"/api/handoffs/{chat}/hand-back")
     answer = " ".join(say(stack, sender, "how long do I have to return an item?"))
@@ -95,18 +89,18 @@ def test_a_handed_back_chat_is_answered_by_the_bot_again(stack, agent):
 
 
 def test_a_resolved_chat_asks_for_a_rating_and_keeps_it_with_the_chat(stack, agent):
-    sender = f"loop-{uuid.uuid4().hex}"
+    sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
     api(agent, "POST", f"/api/handoffs/{chat}/claim")
     api(agent, "POST", f"/api/handoffs/{chat}/resolve")
-    asked = [e["text"] for e in rasa_events(stack, sender) if e["event"] == "bot"][-1]
+    asked = [e["text"] for e in rasa_events(stack, sender.sender) if e["event"] == "bot"][-1]
     assert "how would you rate" in asked
     assert "Anything you'd like to tell us" in " ".join(say(stack, sender, "5"))
     assert "Thank you for your feedback!" in say(stack, sender, "Alex was quick")
 
 
 def test_customer_messages_reach_the_agents_event_stream_live(stack, agent):
-    sender = f"loop-{uuid.uuid4().hex}"
+    sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
     with agent.get(agent.base + "/api/events/stream", stream=True, timeout=10) as stream:
         lines = stream.iter_lines(decode_unicode=True)
@@ -122,13 +116,13 @@ def test_customer_messages_reach_the_agents_event_stream_live(stack, agent):
 
 
 def test_a_pause_left_behind_after_the_chat_ended_does_not_silence_the_bot(stack, agent):
-    sender = f"loop-{uuid.uuid4().hex}"
+    sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
     api(agent, "POST", f"/api/handoffs/{chat}/claim")
     api(agent, "POST", f"/api/handoffs/{chat}/hand-back")
     # As if the web app could not reach Rasa to lift the pause when the agent let go.
     requests.post(
-        f"{stack.config.rasa_url}/conversations/{sender}/tracker/events",
+        f"{stack.config.rasa_url}/conversations/{sender.sender}/tracker/events",
         params={"token": stack.config.rasa_token},
         json=[{"event": "pause"}],
         timeout=10,

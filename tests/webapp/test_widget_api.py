@@ -5,6 +5,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from helpdesk.chat_sessions import session_secret_for
 from webapp.app import create_app
 from webapp.transcripts import chat_messages
 
@@ -68,23 +69,48 @@ def client(settings, monkeypatch):
         yield test_client
 
 
+def history(client, session_id: str, secret=None):
+    """GET the history as the widget does, with the session's own secret unless
+    another is given."""
+    if secret is None:
+        secret = session_secret_for(client.app.state.kefu.settings.session_secret, session_id)
+    return client.get(
+        f"/api/widget/history/{session_id}", headers={"X-Kefu-Session-Secret": secret}
+    )
+
+
 def test_history_is_read_from_rasa_with_the_token(client):
-    response = client.get("/api/widget/history/0123456789abcdef0123456789abcdef")
+    response = history(client, "0123456789abcdef0123456789abcdef")
     assert response.status_code == 200
     assert len(response.json()["messages"]) == 5
     assert client.calls[0].url.params["token"] == "secret-token"
 
 
 def test_history_of_an_unknown_session_is_empty(client):
-    assert client.get("/api/widget/history/unknown0123456789abcdef").json()["messages"] == []
+    assert history(client, "unknown0123456789abcdef0123456789").json()["messages"] == []
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "0" * 64, "not even hex", "x" * 5000], ids=["empty", "zeros", "text", "huge"]
+)
+def test_history_needs_the_secret_issued_with_the_session(client, secret):
+    session_id = "0123456789abcdef0123456789abcdef"
+    response = history(client, session_id, secret)
+    assert response.status_code == 403 and client.calls == []
+    assert client.get(f"/api/widget/history/{session_id}").status_code == 403
+
+
+def test_one_sessions_secret_does_not_open_another_session(client):
+    mine = session_secret_for(client.app.state.kefu.settings.session_secret, "a" * 32)
+    assert history(client, "b" * 32, mine).status_code == 403
 
 
 @pytest.mark.parametrize("session_id", ["short", "has%20space", "x" * 200, "..%2F..%2Fetc"])
 def test_history_refuses_what_is_not_a_session_id(client, session_id):
-    assert client.get(f"/api/widget/history/{session_id}").status_code in (400, 404)
+    assert history(client, session_id).status_code in (400, 404)
     assert client.calls == []
 
 
 def test_history_says_when_rasa_is_down(client):
-    response = client.get("/api/widget/history/down0123456789abcdef0123")
+    response = history(client, "down0123456789abcdef0123456789ab")
     assert response.status_code == 503 and "not reachable" in response.json()["detail"]

@@ -1,22 +1,21 @@
 """What the chat widget needs besides its socket.io connection to Rasa: the
-conversation so far, to show after a page reload."""
+conversation so far, to show after a page reload. Only the browser holding the
+session's secret (issued with the session id, see helpdesk/chat_sessions.py) may
+read it: a session id alone opens nothing."""
 
 from __future__ import annotations
 
-import re
+from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, Header, HTTPException, Path
 
+from helpdesk.chat_sessions import SESSION_ID_PATTERN, is_valid_session
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
 from webapp.schemas import ChatHistory
 from webapp.transcripts import chat_messages
 
 router = APIRouter(prefix="/api/widget", tags=["widget"])
-
-# The widget's session ids are random (socket.io channel: 32 hex digits); anything
-# else is refused before it reaches Rasa.
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 
 @router.get(
@@ -25,15 +24,23 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
     summary="The messages of a chat session, oldest first",
     responses={
         400: {"description": "Not a session id"},
+        403: {"description": "The session secret is missing or wrong"},
         503: {"description": "Rasa is not reachable"},
     },
 )
 async def history(
     session_id: str = Path(..., description="The session id the widget got from session_confirm"),
+    session_secret: Optional[str] = Header(
+        None,
+        alias="X-Kefu-Session-Secret",
+        description="The secret that came with the session id in session_confirm",
+    ),
     state: AppState = Depends(app_state),
 ) -> ChatHistory:
-    if not SESSION_ID.match(session_id):
+    if not SESSION_ID_PATTERN.match(session_id):
         raise HTTPException(status_code=400, detail="That is not a chat session id.")
+    if not is_valid_session(state.settings.session_secret, session_id, session_secret):
+        raise HTTPException(status_code=403, detail="This chat belongs to another browser.")
     try:
         tracker = await state.rasa.tracker(session_id)
     except RasaUnavailable as error:

@@ -26,13 +26,16 @@
     title: script.dataset.title || "Chat with us",
     token: script.dataset.customerToken || null,
   };
-  var STORE = { session: "kefu:session", identity: "kefu:identity", open: "kefu:open" };
+  // The session id names the conversation; the secret the server issued with it is
+  // what proves this browser may read and continue it (never sent anywhere else).
+  var STORE = { session: "kefu:session", secret: "kefu:session-secret", identity: "kefu:identity", open: "kefu:open" };
   var MAX_CHARS = 5000;
   var SLOW_REPLY_MS = 15000;
 
   var state = {
     socket: null,
     sessionId: localStorage.getItem(STORE.session),
+    sessionSecret: localStorage.getItem(STORE.secret),
     connected: false,
     waitingTimer: null,
     greeted: false,
@@ -215,9 +218,7 @@
     if (!state.connected || !state.sessionId) return;
     while (state.outbox.length) {
       var item = state.outbox.shift();
-      state.socket.emit("user_uttered", {
-        message: item.message, session_id: state.sessionId, metadata: metadata(item.extra),
-      });
+      state.socket.emit("user_uttered", { message: item.message, metadata: metadata(item.extra) });
       if (state.handoff) continue;  // a person answers when they answer
       setTyping(true);
       clearTimeout(state.waitingTimer);
@@ -242,7 +243,9 @@
   }
 
   function loadHistory() {
-    return fetch(config.api + "/api/widget/history/" + encodeURIComponent(state.sessionId), { credentials: "omit" })
+    return fetch(config.api + "/api/widget/history/" + encodeURIComponent(state.sessionId), {
+      credentials: "omit", headers: { "X-Kefu-Session-Secret": state.sessionSecret || "" },
+    })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (history) {
         if (!history) return;
@@ -272,12 +275,18 @@
     if (typeof window.io !== "function") return;
     state.socket = window.io(config.server, { transports: ["websocket", "polling"], reconnection: true });
     state.socket.on("connect", function () {
-      state.socket.emit("session_request", { session_id: state.sessionId });
+      state.socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret });
     });
-    state.socket.on("session_confirm", function (sessionId) {
-      var id = typeof sessionId === "string" ? sessionId : (sessionId && sessionId.session_id);
-      state.sessionId = id;
-      localStorage.setItem(STORE.session, id);
+    state.socket.on("session_confirm", function (session) {
+      if (!session || typeof session.session_id !== "string") return;
+      if (session.session_id !== state.sessionId) {  // a new conversation: nothing to show yet
+        el.log.textContent = "";
+        state.greeted = false;
+      }
+      state.sessionId = session.session_id;
+      state.sessionSecret = session.session_secret;
+      localStorage.setItem(STORE.session, state.sessionId);
+      localStorage.setItem(STORE.secret, state.sessionSecret);
       setConnected(true);
       loadHistory().then(function () { greetOnce(); flush(); });
     });
@@ -288,12 +297,14 @@
 
   function newSession() {
     localStorage.removeItem(STORE.session);
+    localStorage.removeItem(STORE.secret);
     state.sessionId = null;
+    state.sessionSecret = null;
     state.greeted = false;
     state.historyLoaded = false;
     trackHandoff({ handoff: { status: "none" } });
     el.log.textContent = "";
-    if (state.socket && state.socket.connected) state.socket.emit("session_request", { session_id: null });
+    if (state.socket && state.socket.connected) state.socket.emit("session_request", { session_id: null, session_secret: null });
   }
 
   // ---- building the widget -------------------------------------------------------
