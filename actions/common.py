@@ -49,7 +49,6 @@ TASK_SLOTS = (
     "ticket_description",
     "ticket_urgency",
     "ticket_confirmed",
-    "ticket_request_key",
     "ticket_id",
     "ticket_comment",
     "verification_email",
@@ -166,16 +165,34 @@ def optional_lookup(fetch: Callable[[], T], default: T) -> T:
         return default
 
 
-def apologise_for_backend(dispatcher: CollectingDispatcher, facts: Optional[CompanyFacts]) -> None:
+BACKEND_APOLOGY = "utter_backend_unavailable"
+
+
+def already_said(tracker: Tracker, response: str) -> bool:
+    """Whether the bot said `response` since the customer's latest message (an
+    earlier step of the same turn): one failure is apologised for once."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
+def apologise_for_backend(
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: Optional[CompanyFacts]
+) -> None:
     """What the customer reads when our systems fail: an apology, a way to reach a
-    person, never a stack trace."""
-    contact = (
-        f" You can also email {facts.support_email} or call {facts.support_phone}." if facts else ""
-    )
+    person, never a stack trace, and never the same apology twice in one turn."""
+    if already_said(tracker, BACKEND_APOLOGY) or already_said(tracker, BACKEND_APOLOGY + "_plain"):
+        return
+    if facts is None:  # the facts file itself may be what is broken
+        dispatcher.utter_message(response=BACKEND_APOLOGY + "_plain")
+        return
     dispatcher.utter_message(
-        text="I'm sorry, I can't reach our customer systems right now, so I can't do "
-        f"that at the moment. Please try again in a few minutes.{contact}",
-        buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+        response=BACKEND_APOLOGY,
+        support_email=facts.support_email,
+        support_phone=facts.support_phone,
     )
 
 
@@ -218,16 +235,30 @@ class KefuAction(ServicesMixin, Action, ABC):
             return await self.act(dispatcher, tracker, domain)
         except RecordsUnavailable as error:
             logger.error("%s: customer records unavailable: %s", self.name(), error)
+            return self.when_records_unavailable(dispatcher, tracker)
         except Exception:
             logger.exception("%s failed", self.name())
-        apologise_for_backend(dispatcher, _facts_or_none(self))
+        apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
+        return []
+
+    def when_records_unavailable(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
+        """What the action does when the database (or CRM) cannot be reached: by
+        default an apology; an action that must not lose the customer's work keeps
+        it for a retry instead."""
+        apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
         return []
 
 
 class KefuFormValidation(ServicesMixin, FormValidationAction, ABC):
-    """A form validator with the same safety net as `KefuAction`. On failure the
-    form is ended (so the customer is not asked the same question forever) and the
-    customer is offered a person."""
+    """A form validator with the same safety net as `KefuAction`.
+
+    When the records cannot be reached, the answers collected so far are kept and
+    the form stays where it was: the customer hears one apology, then the same
+    question, and can carry on once the database is back. (The answer in hand is
+    not kept: it could not be checked.) Any other failure ends the form, so the
+    customer is not asked the same question forever, and offers a person."""
 
     @abstractmethod
     def name(self) -> str: ...
@@ -256,14 +287,22 @@ class KefuFormValidation(ServicesMixin, FormValidationAction, ABC):
     async def _run_safely(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        unchecked = list(tracker.slots_to_validate())
         try:
             events = await self.prepare(dispatcher, tracker, domain)
             return events + await super().run(dispatcher, tracker, domain)
         except RecordsUnavailable as error:
             logger.error("%s: customer records unavailable: %s", self.name(), error)
+            apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
+            if requested is None:  # only starting: nothing to keep, the form ends
+                return [SlotSet("requested_slot", None)]
+            return [SlotSet(slot, None) for slot in unchecked] + [
+                SlotSet("requested_slot", requested)
+            ]
         except Exception:
             logger.exception("%s failed", self.name())
-        apologise_for_backend(dispatcher, _facts_or_none(self))
+        apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
         return [SlotSet("requested_slot", None)]
 
 

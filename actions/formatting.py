@@ -26,6 +26,14 @@ TICKET_STATUS_WORDS = {
 }
 
 
+def quoted(text: Optional[str]) -> str:
+    """Text someone else wrote (a customer's description, a ticket subject made
+    from it), as a literal span the widget shows as written: never as a link, bold
+    or a list, so "[Reset your password](https://evil.example)" stays those words."""
+    flat = " ".join(str(text or "").replace("`", "'").split())
+    return f"`{flat}`" if flat else ""
+
+
 def money(amount: Decimal, currency: str) -> str:
     sign = _CURRENCY_SIGNS.get(currency.upper())
     return f"{sign}{amount:,.2f}" if sign else f"{amount:,.2f} {currency.upper()}"
@@ -81,13 +89,14 @@ def ticket_summary(facts: CompanyFacts, ticket: TicketView) -> str:
     category = facts.ticket_categories.get(ticket.category)
     label = category.label if category else ticket.category
     lines = [
-        f"Ticket {ticket.ref} — {ticket.subject}",
+        f"Ticket {ticket.ref} — {quoted(ticket.subject)}",
         f"Status: {TICKET_STATUS_WORDS.get(ticket.status, ticket.status)}. "
         f"Opened {day(facts, ticket.created_at)}, last updated {day(facts, ticket.updated_at)}. Category: {label}.",
     ]
     replies = [c for c in ticket.comments if c.author_type == "agent" and not c.internal]
     if replies:
         latest = replies[-1]
+        # An agent's words keep their links (a return label, say); customers' do not.
         lines.append(f'Latest reply from {latest.author_name or "our team"}: "{latest.body}"')
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from helpdesk.escalation import EscalationRequest, escalate
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
 from helpdesk.sentiment import conversation_negativity
+from helpdesk.ticket_replies import where_the_answer_comes
 
 logger = logging.getLogger(__name__)
 
@@ -133,12 +134,7 @@ def escalate_conversation(
     hours = facts.hours
     when = hours.describe_moment(opened.due, services.now())
     reopen = hours.describe_moment(outcome.next_opening, services.now())
-    contact = (
-        "We'll reply by email and here in this chat."
-        if opened.ticket.customer_id or tracker.get_slot("verification_email")
-        else "A person will reply here in this chat; if you'd rather get an email, "
-        f"write to {facts.support_email} and quote the ticket number."
-    )
+    contact = where_the_answer_comes(facts, opened.ticket.ref)
     recorded = (
         f"I've added our conversation to your ticket {opened.ticket.ref}"
         if outcome.kind == "ticket_updated"

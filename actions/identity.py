@@ -29,7 +29,7 @@ from actions.common import (
     resolve_identity,
     token_problem_note,
 )
-from actions.formatting import day
+from actions.formatting import day, quoted
 from helpdesk.conversation_identity import Identity
 from helpdesk.identity import VerificationClaim
 from helpdesk.parsing import parse_email, parse_order_id
@@ -266,7 +266,7 @@ class ActionShowAccount(KefuAction):
             + (f"; the latest is {orders[0].id} ({orders[0].status})" if orders else ""),
             f"- {len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}"
             + (
-                ": " + ", ".join(f"{t.ref} ({t.subject})" for t in open_tickets[:3])
+                ": " + ", ".join(f"{t.ref} ({quoted(t.subject)})" for t in open_tickets[:3])
                 if open_tickets
                 else ""
             ),

@@ -232,12 +232,20 @@ class ActionCancelOrder(KefuAction):
         if tracker.get_slot("cancel_confirmed") is False:
             dispatcher.utter_message(text=f"Okay, I've left order {order_id} as it is.")
             return done
-        self._cancel(dispatcher, identity, order_id)
+        self._cancel(dispatcher, identity, order_id, tracker.sender_id)
         offer_to_resume_ticket(dispatcher, tracker)
         return done
 
-    def _cancel(self, dispatcher: CollectingDispatcher, identity: Identity, order_id: str) -> None:
-        result = cancel_customer_order(self.services.records, identity.customer.id, order_id)
+    def _cancel(
+        self,
+        dispatcher: CollectingDispatcher,
+        identity: Identity,
+        order_id: str,
+        conversation_id: str,
+    ) -> None:
+        result = cancel_customer_order(
+            self.services.records, identity.customer.id, order_id, conversation_id
+        )
         if result.outcome == "cancelled":
             dispatcher.utter_message(text=f"Done: order {order_id} is cancelled.")
             return

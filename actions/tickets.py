@@ -3,10 +3,11 @@ tier's first-response target, checking on tickets and adding information to one.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -18,7 +19,7 @@ from actions.common import (
     transcript,
     verified_customer_id,
 )
-from actions.formatting import bullet_list, order_button, ticket_summary
+from actions.formatting import bullet_list, order_button, quoted, ticket_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
 from helpdesk.conversation_identity import Identity
@@ -262,7 +263,7 @@ class ActionAskTicketConfirmed(KefuAction):
             f"Category: {category.label if category else '—'}",
             f"Order: {mentioned_order(tracker) or 'none'}",
             f"Urgency: {urgency}",
-            f'Your description: "{tracker.get_slot("ticket_description")}"',
+            f"Your description: {quoted(tracker.get_slot('ticket_description'))}",
         ]
         dispatcher.utter_message(
             text="Here's the ticket I'll open:\n" + bullet_list(lines) + "\n\nShall I open it?",
@@ -285,8 +286,10 @@ class ActionOpenTicket(KefuAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         done = [SlotSet(slot, None) for slot in TICKET_TASK_SLOTS]
+        if tracker.get_slot("ticket_confirmed") is not True:
+            return done  # the form ended without a "yes" (and said why)
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
-        if identity is None or tracker.get_slot("ticket_confirmed") is not True:
+        if identity is None:
             return done
         facts = self.services.facts
         now = self.services.now()
@@ -301,6 +304,7 @@ class ActionOpenTicket(KefuAction):
                 order_id=mentioned_order(tracker),
                 conversation_id=tracker.sender_id,
                 context={"transcript": transcript(tracker), "identity_method": identity.method},
+                request_key=ticket_request_key(tracker, identity.customer.id),
             ),
             now,
         )
@@ -313,6 +317,33 @@ class ActionOpenTicket(KefuAction):
             ticket=opened.ticket.ref,
         )
         return done
+
+
+    def when_records_unavailable(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
+        """The customer said "yes" and the ticket could not be stored: nothing they
+        told us is dropped. The form is back at its last question, so the next
+        "yes" opens the ticket (and, by its request key, only one)."""
+        if tracker.get_slot("ticket_confirmed") is not True:
+            return super().when_records_unavailable(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_ticket_not_saved_yet")
+        return [
+            ActiveLoop("ticket_form"),
+            SlotSet("ticket_confirmed", None),
+            SlotSet("requested_slot", "ticket_confirmed"),
+        ]
+
+
+def ticket_request_key(tracker: Tracker, customer_id: str) -> str:
+    """The same conversation confirming the same details is the same request: a
+    retry (after a crash, a timeout, a double click) finds the ticket it opened."""
+    details = [
+        tracker.sender_id,
+        customer_id,
+        *(str(tracker.get_slot(slot) or "") for slot in TICKET_TASK_SLOTS[:-1]),
+    ]
+    return hashlib.sha256("\0".join(details).encode()).hexdigest()[:40]
 
 
 class ValidateTicketStatusForm(IdentityFormValidation):
@@ -356,7 +387,7 @@ class ActionShowTicketStatus(KefuAction):
         elif not open_tickets:
             latest = tickets[0]
             dispatcher.utter_message(
-                text=f"You have no open tickets. Your latest was {latest.ref} ({latest.subject}), "
+                text=f"You have no open tickets. Your latest was {latest.ref} ({quoted(latest.subject)}), "
                 f"which is {latest.status}.",
                 buttons=[{"title": "Report a new problem", "payload": "/report_problem"}],
             )

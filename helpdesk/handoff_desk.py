@@ -33,11 +33,15 @@ from helpdesk.handoff_events import (
 )
 from helpdesk.handoff_reasons import REASONS
 from helpdesk.models import Agent, Customer, Handoff, HandoffEvent
+from helpdesk.notices import Notice
 from helpdesk.records import CustomerRecords
 from helpdesk.sql_records import unit_of_work
+from helpdesk.ticket_replies import where_the_answer_comes
 from helpdesk.tickets import OpenedTicket, TicketRequest, open_ticket
 
 MAX_MESSAGE_LENGTH = 4000
+# A conversion whose ticket is still missing after this long was interrupted.
+INTERRUPTED_AFTER = timedelta(minutes=1)
 MAX_NOTE_LENGTH = 8000
 # Kinds of event the customer saw or wrote (the rest are for agents only).
 CHAT_KINDS = ("customer_message", "agent_message")
@@ -54,16 +58,6 @@ class HandoffConflict(Exception):
 
 class NotYourChat(Exception):
     """Only the agent holding a chat may write to it or close it."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something to say in the customer's chat, and what to do with the bot."""
-
-    text: str
-    metadata: Dict[str, Any]
-    resume_bot: bool = False
-    ask_rating: bool = False
 
 
 @dataclass(frozen=True)
@@ -317,7 +311,32 @@ class HandoffDesk:
                 ).rowcount
             if moved:  # another web process may have converted it first
                 outcomes.append(self._open_ticket_for(handoff_id, now, None, why=why))
-        return outcomes
+        return outcomes + self._finish_interrupted_conversions(now)
+
+    def _finish_interrupted_conversions(self, now: datetime) -> List[Outcome]:
+        """Chats marked converted whose ticket was never written (the process died
+        between the two steps): their ticket is opened now, once (by its key)."""
+        with unit_of_work(self.db) as session:
+            stranded = session.execute(
+                select(Handoff.id, Handoff.agent_id).where(
+                    Handoff.status == "converted",
+                    Handoff.ticket_id.is_(None),
+                    Handoff.closed_at < now - INTERRUPTED_AFTER,
+                )
+            ).all()
+            names = {
+                row.id: row.name
+                for row in session.execute(select(Agent.id, Agent.name)).all()
+            }
+        return [
+            self._open_ticket_for(
+                handoff_id,
+                now,
+                names.get(agent_id),
+                why="The chat was turned into a ticket; the ticket is opened now.",
+            )
+            for handoff_id, agent_id in stranded
+        ]
 
     # ----- internals -------------------------------------------------------------
 
@@ -347,6 +366,8 @@ class HandoffDesk:
                 conversation_id=entry.conversation_id,
                 source="handoff",
                 subject_hint=f"chat: {entry.reason_text.lower()}",
+                # One chat, one ticket: a conversion repeated after a crash finds it.
+                request_key=f"handoff:{entry.id}",
                 context={
                     "handoff_id": entry.id,
                     "reason": entry.reason,
@@ -380,12 +401,7 @@ class HandoffDesk:
             )
             entry = self._entry(row)
         when = self.facts.hours.describe_moment(opened.due, now)
-        contact = (
-            "We'll reply by email and here in this chat."
-            if customer is not None
-            else f"A person will reply here in this chat; to get an email instead, write to "
-            f"{self.facts.support_email} quoting the ticket number."
-        )
+        contact = where_the_answer_comes(self.facts, opened.ticket.ref)
         opening = (
             f"{agent_name} has turned our chat into ticket {opened.ticket.ref}"
             if agent_name

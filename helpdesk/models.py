@@ -104,8 +104,8 @@ class Order(Base):
     items = Column(Text, nullable=False, default="")  # 'Aurora 55" TV x1; HDMI cable x2'
     delivered_at = Column(UtcDateTime)
     updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
-    # Which confirmation cancelled it, so a retried "yes" is told "cancelled" again.
-    cancel_request_key = Column(String(64))
+    # The conversation that cancelled it, so a retried "yes" is told "cancelled".
+    cancel_request_key = Column(String(128))
 
     customer = relationship("Customer", back_populates="orders")
 

@@ -26,13 +26,16 @@ class CancellationResult:
 
 
 def cancel_customer_order(
-    records: CustomerRecords, customer_id: str, order_id: str
+    records: CustomerRecords,
+    customer_id: str,
+    order_id: str,
+    conversation_id: Optional[str] = None,
 ) -> CancellationResult:
     order = customer_order(records, customer_id, order_id)
     if order is None:
         return CancellationResult("not_found")
     try:
-        return CancellationResult("cancelled", records.cancel_order(order.id))
+        return CancellationResult("cancelled", records.cancel_order(order.id, conversation_id))
     except OrderNotCancellable:
         # Re-read: the status may have moved on since the first look-up.
         return CancellationResult("not_cancellable", records.get_order(order.id) or order)

@@ -65,6 +65,10 @@ class CommentView:
     body: str
     internal: bool
     created_at: datetime
+    id: int = 0
+    # A public reply also said in the customer's chat: "pending" until it is there,
+    # then "delivered"; None when there is nothing to deliver.
+    chat_delivery: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class TicketView:
     updated_at: datetime
     first_response_due: Optional[datetime]
     comments: Tuple[CommentView, ...] = ()
+    conversation_id: Optional[str] = None  # the chat it came from, if any
 
     @property
     def ref(self) -> str:
@@ -90,6 +95,15 @@ class TicketView:
     @property
     def is_open(self) -> bool:
         return self.status in ("open", "pending")
+
+
+@dataclass(frozen=True)
+class PendingChatReply:
+    comment_id: int
+    ticket_ref: str
+    conversation_id: str
+    author_name: Optional[str]
+    body: str
 
 
 @dataclass
@@ -108,6 +122,9 @@ class NewTicket:
     contact_email: Optional[str] = None
     first_response_due: Optional[datetime] = None
     context: Dict[str, Any] = field(default_factory=dict)
+    # The same request (a retried confirmation, say) opens no second ticket: the
+    # ticket opened under this key is returned instead.
+    request_key: Optional[str] = None
 
 
 class CustomerRecords(ABC):
@@ -131,8 +148,10 @@ class CustomerRecords(ABC):
         """The customer's orders, most recent first."""
 
     @abstractmethod
-    def cancel_order(self, order_id: str) -> OrderView:
-        """Cancels a processing order; raises `OrderNotCancellable` otherwise."""
+    def cancel_order(self, order_id: str, conversation_id: Optional[str] = None) -> OrderView:
+        """Cancels a processing order; raises `OrderNotCancellable` otherwise. An
+        order this same conversation cancelled already counts as cancelled again
+        (a retried "yes" after a crash is told the truth, not "nothing to cancel")."""
 
     @abstractmethod
     def list_tickets(self, customer_id: str, open_only: bool = False) -> List[TicketView]:
@@ -146,7 +165,9 @@ class CustomerRecords(ABC):
         """Open tickets that a chat conversation created, newest first."""
 
     @abstractmethod
-    def create_ticket(self, ticket: NewTicket) -> TicketView: ...
+    def create_ticket(self, ticket: NewTicket) -> TicketView:
+        """Opens the ticket, or returns the one already opened under its
+        `request_key`."""
 
     @abstractmethod
     def add_ticket_comment(
@@ -156,7 +177,17 @@ class CustomerRecords(ABC):
         author_name: Optional[str],
         body: str,
         internal: bool = False,
-    ) -> TicketView: ...
+        to_chat: bool = False,
+    ) -> TicketView:
+        """`to_chat`: a public reply the customer should also get in the chat the
+        ticket came from (its comment waits as "pending" until delivered)."""
+
+    @abstractmethod
+    def pending_chat_replies(self, limit: int = 50) -> List[PendingChatReply]:
+        """Public replies not yet delivered to their ticket's chat, oldest first."""
+
+    @abstractmethod
+    def mark_chat_reply_delivered(self, comment_id: int) -> None: ...
 
     @abstractmethod
     def find_tickets(

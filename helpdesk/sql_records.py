@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, List, Optional
 
-from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.db import Database
@@ -19,7 +19,7 @@ from helpdesk.models import (
     TicketComment,
     utcnow,
 )
-from helpdesk.parsing import parse_items
+from helpdesk.parsing import format_ticket_ref, parse_items
 from helpdesk.records import (
     CommentView,
     CustomerRecords,
@@ -27,6 +27,7 @@ from helpdesk.records import (
     NewTicket,
     OrderNotCancellable,
     OrderView,
+    PendingChatReply,
     RecordsUnavailable,
     TicketView,
 )
@@ -90,9 +91,12 @@ def ticket_view(row: Ticket) -> TicketView:
                 body=c.body,
                 internal=c.internal,
                 created_at=c.created_at,
+                id=c.id,
+                chat_delivery=c.chat_delivery,
             )
             for c in row.comments
         ),
+        conversation_id=row.conversation_id,
     )
 
 
@@ -141,14 +145,18 @@ class SqlCustomerRecords(CustomerRecords):
             ).scalars()
             return [order_view(row) for row in rows]
 
-    def cancel_order(self, order_id: str) -> OrderView:
+    def cancel_order(self, order_id: str, conversation_id: Optional[str] = None) -> OrderView:
         with unit_of_work(self.db) as session:
             row = session.get(Order, order_id, with_for_update=True)
             if row is None:
                 raise KeyError(order_id)
+            again = conversation_id is not None and row.cancel_request_key == conversation_id
+            if row.status == "cancelled" and again:
+                return order_view(row)
             if row.status != "processing":
                 raise OrderNotCancellable(row.status)
             row.status = "cancelled"
+            row.cancel_request_key = conversation_id
             session.flush()
             return order_view(row)
 
@@ -183,6 +191,30 @@ class SqlCustomerRecords(CustomerRecords):
             return [ticket_view(row) for row in rows]
 
     def create_ticket(self, ticket: NewTicket) -> TicketView:
+        try:
+            return self._create_ticket(ticket)
+        except IntegrityError:
+            # The same request, a moment earlier, from another process: that ticket.
+            existing = self._ticket_by_request_key(ticket.request_key)
+            if existing is None:
+                raise
+            return existing
+
+    def _ticket_by_request_key(self, request_key: Optional[str]) -> Optional[TicketView]:
+        if not request_key:
+            return None
+        with unit_of_work(self.db) as session:
+            row = session.execute(
+                select(Ticket)
+                .options(selectinload(Ticket.comments))
+                .where(Ticket.request_key == request_key)
+            ).scalar_one_or_none()
+            return ticket_view(row) if row else None
+
+    def _create_ticket(self, ticket: NewTicket) -> TicketView:
+        existing = self._ticket_by_request_key(ticket.request_key)
+        if existing is not None:
+            return existing
         with unit_of_work(self.db) as session:
             row = Ticket(
                 customer_id=ticket.customer_id,
@@ -198,6 +230,7 @@ class SqlCustomerRecords(CustomerRecords):
                 contact_email=ticket.contact_email,
                 context=ticket.context,
                 first_response_due=ticket.first_response_due,
+                request_key=ticket.request_key,
             )
             session.add(row)
             session.flush()
@@ -211,11 +244,13 @@ class SqlCustomerRecords(CustomerRecords):
         author_name: Optional[str],
         body: str,
         internal: bool = False,
+        to_chat: bool = False,
     ) -> TicketView:
         with unit_of_work(self.db) as session:
             row = session.get(Ticket, ticket_id)
             if row is None:
                 raise KeyError(ticket_id)
+            deliver = to_chat and not internal and bool(row.conversation_id)
             session.add(
                 TicketComment(
                     ticket_id=ticket_id,
@@ -223,6 +258,7 @@ class SqlCustomerRecords(CustomerRecords):
                     author_name=author_name,
                     body=body,
                     internal=internal,
+                    chat_delivery="pending" if deliver else None,
                 )
             )
             if row.status == "solved" and author_type == "customer":
@@ -231,6 +267,34 @@ class SqlCustomerRecords(CustomerRecords):
             session.flush()
             session.expire(row, ["comments"])
             return ticket_view(row)
+
+    def pending_chat_replies(self, limit: int = 50) -> List[PendingChatReply]:
+        with unit_of_work(self.db) as session:
+            rows = session.execute(
+                select(TicketComment, Ticket.conversation_id)
+                .join(Ticket, Ticket.id == TicketComment.ticket_id)
+                .where(TicketComment.chat_delivery == "pending")
+                .order_by(TicketComment.id)
+                .limit(limit)
+            ).all()
+            return [
+                PendingChatReply(
+                    comment_id=comment.id,
+                    ticket_ref=format_ticket_ref(comment.ticket_id),
+                    conversation_id=conversation_id,
+                    author_name=comment.author_name,
+                    body=comment.body,
+                )
+                for comment, conversation_id in rows
+            ]
+
+    def mark_chat_reply_delivered(self, comment_id: int) -> None:
+        with unit_of_work(self.db) as session:
+            session.execute(
+                update(TicketComment)
+                .where(TicketComment.id == comment_id)
+                .values(chat_delivery="delivered")
+            )
 
     def find_tickets(
         self, status: Optional[str] = None, limit: int = 50, offset: int = 0

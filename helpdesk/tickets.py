@@ -25,6 +25,7 @@ class TicketRequest:
     source: str = "chat"
     subject_hint: Optional[str] = None
     context: Dict[str, Any] = field(default_factory=dict)
+    request_key: Optional[str] = None  # see NewTicket
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def open_ticket(
             or (request.customer.email if request.customer else None),
             first_response_due=due,
             context=request.context,
+            request_key=request.request_key,
         )
     )
+    # A retried request gets the ticket opened the first time, with its own target.
+    due = ticket.first_response_due or due
     return OpenedTicket(ticket=ticket, target=facts.tier(tier_key).describe_target(), due=due)

@@ -33,7 +33,7 @@ from kefu_rasa.message_spool import MessageSpool, SpooledMessage
 from kefu_rasa.silence import is_paused, running_agent
 
 logger = logging.getLogger(__name__)
-SPOOL_RETRY_SECONDS = 5.0
+SPOOL_RETRY_SECONDS = 2.0
 _records: Optional[ConversationRecords] = None
 _spool: Optional[MessageSpool] = None
 _spool_task: Optional[asyncio.Task] = None
@@ -83,6 +83,7 @@ async def deliver_spooled() -> bool:
 
 
 async def _keep_delivering() -> None:
+    """One task per Rasa process delivers the spool, so messages go in order."""
     while not await deliver_spooled():
         await asyncio.sleep(SPOOL_RETRY_SECONDS)
 
@@ -97,8 +98,6 @@ async def _spool_for_agent(message: UserMessage) -> None:
 
 async def _route(message: UserMessage) -> Optional[MessageRoute]:
     """Where the message goes, or None when the database cannot say."""
-    if not await deliver_spooled():
-        return None  # earlier messages first: this one must not overtake them
     try:
         return await asyncio.to_thread(
             conversation_records().route_customer_message,
@@ -144,6 +143,12 @@ def hold_for_agent(
     the person, the rest to the bot."""
 
     async def handle(message: UserMessage) -> None:
+        if message_spool().is_waiting(message.sender_id) and await is_paused(message.sender_id):
+            # Earlier messages of this chat still wait for the database: this one
+            # queues behind them, so the agent reads them in the order they came.
+            await _log_for_agent(message)
+            await _spool_for_agent(message)
+            return
         route = await _route(message)
         if route is None and await is_paused(message.sender_id):
             # The database is down and Rasa says a person has the chat: the bot

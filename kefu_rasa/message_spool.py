@@ -34,6 +34,7 @@ class MessageSpool:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._known_empty = False
+        self._waiting: set = set()  # conversations with messages in this process's spool
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +52,12 @@ class MessageSpool:
                 (message.conversation_id, message.text, message.at.isoformat()),
             )
             self._known_empty = False
+            self._waiting.add(message.conversation_id)
+
+    def is_waiting(self, conversation_id: str) -> bool:
+        """Whether messages of this conversation wait here (checked in memory: it is
+        asked for every message)."""
+        return conversation_id in self._waiting
 
     def __len__(self) -> int:
         if not self.path.exists():
@@ -68,7 +75,6 @@ class MessageSpool:
         while True:
             taken = self._take(batch)
             if not taken:
-                self._known_empty = True
                 return delivered
             for index, (_, message) in enumerate(taken):
                 try:
@@ -89,6 +95,9 @@ class MessageSpool:
                     f"DELETE FROM messages WHERE id IN ({','.join('?' * len(rows))})",
                     [row[0] for row in rows],
                 )
+            else:  # under the lock: a message put meanwhile is not forgotten
+                self._known_empty = True
+                self._waiting.clear()
             connection.execute("COMMIT")
         return [(row[0], SpooledMessage(row[1], row[2], _parse_time(row[3]))) for row in rows]
 

@@ -195,7 +195,12 @@ def cmd_start(args: argparse.Namespace) -> int:
             return 1
     if demo:
         agent_commands.ensure_demo_agent(db)
-    model = ensure_model()
+    (VAR / "logs").mkdir(parents=True, exist_ok=True)
+    try:
+        model = ensure_model(log=VAR / "logs" / "train.log")  # Rasa's output: in the log
+    except RuntimeError as error:
+        print(f"[kefu] error: {error}", file=sys.stderr)
+        return 1
     config = StackConfig(
         model=model,
         database_url=settings.database_url,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -120,8 +121,20 @@ class _Process:
     pump: Optional[threading.Thread] = None
 
 
+# What of the servers' output reaches the admin's terminal: errors. Everything else
+# (start-up chatter, the dependencies' deprecation warnings, progress bars) is in
+# the servers' log files.
+_WORTH_SHOWING = re.compile(r"\b(ERROR|CRITICAL)\b|\[(ERROR|CRITICAL)\]|^(ERROR|CRITICAL):")
+
+
+def worth_showing(line: str) -> bool:
+    """Whether a line of a server's output belongs on the admin's terminal."""
+    return bool(_WORTH_SHOWING.search(line))
+
+
 class Stack:
-    """The running servers; use as a context manager so they always stop."""
+    """The running servers; use as a context manager so they always stop. With an
+    `echo`, the servers' errors are also written there (all output is in the logs)."""
 
     def __init__(self, config: StackConfig, echo: Optional[IO[str]] = None) -> None:
         self.config = config
@@ -168,6 +181,7 @@ class Stack:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         env = self.config.environment()
         for name, command in self.commands().items():
+            (self.config.log_dir / f"{name}.log").write_text("")  # a restart appends
             self._spawn(name, command, env)
         self.wait_ready(timeout)
         return self
@@ -192,15 +206,30 @@ class Stack:
 
     def _pump(self, process: _Process) -> None:
         assert process.popen.stdout is not None
-        with open(process.log_path, "w", encoding="utf-8") as log:
+        with open(process.log_path, "a", encoding="utf-8") as log:
             for line in process.popen.stdout:
                 log.write(line)
                 log.flush()
-                if self.echo is not None:
+                if self.echo is not None and worth_showing(line):
                     self.echo.write(f"[{process.name}] {line}")
                     self.echo.flush()
 
-    def wait_ready(self, timeout: float) -> None:
+    def kill(self, name: str) -> None:
+        """Kills one server at once (SIGKILL, no clean-up), as a crash would."""
+        for process in [p for p in self.processes if p.name == name]:
+            _signal_group(process.popen, signal.SIGKILL)
+            process.popen.wait(10)
+            if process.pump is not None:
+                process.pump.join(timeout=2)
+            self.processes.remove(process)
+
+    def restart(self, name: str, timeout: float = 180.0) -> None:
+        """Starts one server again (after `kill`, say) and waits until it is ready."""
+        self.kill(name)
+        self._spawn(name, self.commands()[name], self.config.environment())
+        self.wait_ready(timeout, only=(name,))
+
+    def wait_ready(self, timeout: float, only: Optional[tuple] = None) -> None:
         c = self.config
         checks = {
             "actions": lambda: requests.get(f"{c.actions_url}/health", timeout=2).ok,
@@ -212,7 +241,7 @@ class Stack:
             "web": lambda: requests.get(f"{c.web_url}/healthz", timeout=2).ok,
         }
         deadline = time.monotonic() + timeout
-        pending = dict(checks)
+        pending = {name: check for name, check in checks.items() if only is None or name in only}
         while pending:
             for process in self.processes:
                 if process.popen.poll() is not None:

@@ -76,7 +76,10 @@ def ensure_model(log: Optional[Path] = None) -> Path:
         subprocess.run(command, cwd=ROOT, check=True)
     else:
         with open(log, "w") as output:
-            subprocess.run(command, cwd=ROOT, check=True, stdout=output, stderr=subprocess.STDOUT)
+            result = subprocess.run(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        if result.returncode != 0:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise RuntimeError(f"training failed; the whole output is in {log}:\n{tail}")
     print(
         f"[kefu] trained {target.relative_to(ROOT)} in {time.monotonic() - started:.0f} s",
         flush=True,

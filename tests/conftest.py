@@ -4,9 +4,11 @@ data imported through the same importer the admin uses."""
 from __future__ import annotations
 
 import asyncio
+import io
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import pytest
 
@@ -86,9 +88,16 @@ def trained_model() -> Path:
 def stack(trained_model, tmp_path_factory):
     """Action server, Rasa server and web app as real processes on free ports, with
     their own SQLite databases holding the demo data."""
+    with running_stack(trained_model, tmp_path_factory.mktemp("stack")) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(trained_model: Path, root: Path) -> Iterator:
+    """A stack of the three servers of its own in `root` (tests that crash a
+    server use one, so the shared `stack` is never disturbed)."""
     from ops.servers import Stack, StackConfig, free_ports
 
-    root = tmp_path_factory.mktemp("stack")
     db = Database(f"sqlite:///{root / 'kefu.db'}")
     import_demo(db)
     AgentAccounts(db).create_agent(AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD)
@@ -112,7 +121,8 @@ def stack(trained_model, tmp_path_factory):
             "SANIC_PROXIES_COUNT": "1",
         },
     )
-    with Stack(config) as running:
+    # What the admin's terminal would show, for tests/ops/test_servers.py.
+    with Stack(config, echo=io.StringIO()) as running:
         yield running
 
 

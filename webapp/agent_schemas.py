@@ -136,11 +136,18 @@ class CommentOut(BaseModel):
     body: str
     internal: bool
     created_at: datetime
+    id: int = 0
+    chat_delivery: Optional[str] = Field(
+        None,
+        description='For a public reply on a ticket from a chat: "pending" until it is '
+        'in the customer\'s chat, then "delivered"',
+    )
 
 
 class TicketOut(BaseModel):
     id: int
     ref: str
+    conversation_id: Optional[str] = None
     customer_id: Optional[str]
     order_id: Optional[str]
     category: str

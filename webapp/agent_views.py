@@ -60,6 +60,7 @@ def ticket_out(ticket: TicketView, include_internal: bool = True) -> TicketOut:
     return TicketOut(
         id=ticket.id,
         ref=ticket.ref,
+        conversation_id=ticket.conversation_id,
         customer_id=ticket.customer_id,
         order_id=ticket.order_id,
         category=ticket.category,

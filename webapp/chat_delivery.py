@@ -15,7 +15,10 @@ from typing import Iterable
 
 from starlette.concurrency import run_in_threadpool
 
-from helpdesk.handoff_desk import HandoffDesk, Notice
+from helpdesk.handoff_desk import HandoffDesk
+from helpdesk.notices import Notice
+from helpdesk.records import CustomerRecords
+from helpdesk.ticket_replies import ticket_reply_notice
 from webapp.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,20 @@ class ChatDelivery:
         if head is not None:
             conversation_id, notice = head
             await self.send_all(conversation_id, [notice])
+
+    async def deliver_ticket_replies(self, records: CustomerRecords) -> int:
+        """Says agents' public ticket replies in the chats the tickets came from;
+        one that cannot be delivered now stays pending for the next round."""
+        delivered = 0
+        for reply in await run_in_threadpool(records.pending_chat_replies):
+            try:
+                await self.send(reply.conversation_id, ticket_reply_notice(reply))
+            except RasaUnavailable as error:
+                logger.warning("ticket reply %s waits for Rasa: %s", reply.ticket_ref, error)
+                break
+            await run_in_threadpool(records.mark_chat_reply_delivered, reply.comment_id)
+            delivered += 1
+        return delivered
 
     async def send_all(self, conversation_id: str, notices: Iterable[Notice]) -> bool:
         """Best effort for notices that follow a change already made (claimed,

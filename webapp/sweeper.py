@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 
 async def sweep_once(state: AppState) -> int:
-    """Converts what is due now; returns how many chats became tickets."""
+    """Converts what is due now; returns how many chats became tickets. Also says
+    the ticket replies that could not reach their chat before."""
+    await state.delivery.deliver_ticket_replies(state.records)
     outcomes = await run_in_threadpool(state.desk.sweep, state.now())
     for outcome in outcomes:
         await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)

@@ -4,6 +4,7 @@ on a real SQLite database with the demo data."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Dict, List, Optional
@@ -102,10 +103,25 @@ def make_tracker(
 class Result:
     events: List[Dict[str, Any]]
     messages: List[Dict[str, Any]]
+    domain: Dict[str, Any]
+
+    def rendered(self, message: Dict[str, Any]) -> Dict[str, Any]:
+        """A message as Rasa sends it: a domain response filled in with the values
+        the action gave it."""
+        name = message.get("response")
+        if not name:
+            return message
+        [variant, *_] = self.domain["responses"][name]
+        values = {k: v for k, v in message.items() if v is not None}
+        return {
+            **message,
+            "text": variant.get("text", "").format_map(defaultdict(str, values)),
+            "buttons": (message.get("buttons") or []) + variant.get("buttons", []),
+        }
 
     @property
     def texts(self) -> List[str]:
-        return [m.get("text") or "" for m in self.messages]
+        return [self.rendered(m).get("text") or "" for m in self.messages]
 
     @property
     def text(self) -> str:
@@ -113,7 +129,7 @@ class Result:
 
     @property
     def buttons(self) -> List[str]:
-        return [b["title"] for m in self.messages for b in (m.get("buttons") or [])]
+        return [b["title"] for m in self.messages for b in (self.rendered(m).get("buttons") or [])]
 
     @property
     def kinds(self) -> List[str]:
@@ -133,7 +149,7 @@ class Result:
 def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
     dispatcher = CollectingDispatcher()
     events = run_async(action.run(dispatcher, tracker, domain))
-    return Result(events, dispatcher.messages)
+    return Result(events, dispatcher.messages, domain)
 
 
 def answer(

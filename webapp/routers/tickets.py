@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from fastapi import APIRouter, Depends, Path, Query
+from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
 from helpdesk.models import TICKET_STATUSES
@@ -89,18 +90,28 @@ def update_ticket(
     responses=ERRORS,
     summary="Comment on a ticket (optionally internal)",
 )
-def comment(
+async def comment(
     body: CommentBody,
     ref: str = TICKET_REF,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> TicketOut:
+    """A public comment on a ticket opened in a chat is also said in that chat
+    (its `chat_delivery` says whether it is there yet: the sweeper retries)."""
     try:
-        return ticket_out(
-            state.records.add_ticket_comment(
-                _ticket_id(ref), "agent", agent.name, body.text, internal=body.internal
-            )
+        ticket = await run_in_threadpool(
+            state.records.add_ticket_comment,
+            _ticket_id(ref),
+            "agent",
+            agent.name,
+            body.text,
+            body.internal,
+            True,
         )
+        if any(c.chat_delivery == "pending" for c in ticket.comments):
+            await state.delivery.deliver_ticket_replies(state.records)
+            ticket = await run_in_threadpool(state.records.get_ticket, ticket.id) or ticket
+        return ticket_out(ticket)
     except KeyError as error:
         raise no_such_ticket(ref) from error
     except RecordsUnavailable as error:

@@ -28,7 +28,10 @@
   };
   // The session id names the conversation; the secret the server issued with it is
   // what proves this browser may read and continue it (never sent anywhere else).
-  var STORE = { session: "kefu:session", secret: "kefu:session-secret", identity: "kefu:identity", open: "kefu:open" };
+  var STORE = {
+    session: "kefu:session", secret: "kefu:session-secret", identity: "kefu:identity", open: "kefu:open",
+    seen: "kefu:seen",  // when the customer last had the chat open (seconds)
+  };
   var MAX_CHARS = 5000;
   var SLOW_REPLY_MS = 15000;
 
@@ -36,6 +39,8 @@
     socket: null,
     sessionId: localStorage.getItem(STORE.session),
     sessionSecret: localStorage.getItem(STORE.secret),
+    // When the customer last had the chat open, as it was when this page loaded.
+    seenBefore: Number(localStorage.getItem(STORE.seen) || 0),
     connected: false,
     waitingTimer: null,
     greeted: false,
@@ -62,7 +67,22 @@
 
   var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]+\]\(https?:\/\/[^)\s]+\)|https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
 
+  // `...` marks words someone else wrote (a customer's description quoted back):
+  // shown exactly as written, never turned into a link or bold.
+  var LITERAL = /`([^`\n]*)`/g;
+
   function appendInline(parent, line) {
+    var last = 0;
+    line.replace(LITERAL, function (match, words, offset) {
+      if (offset > last) appendFormatted(parent, line.slice(last, offset));
+      parent.appendChild(make("span", { class: "kefu-quoted" }, words));
+      last = offset + match.length;
+      return match;
+    });
+    if (last < line.length) appendFormatted(parent, line.slice(last));
+  }
+
+  function appendFormatted(parent, line) {
     var last = 0;
     line.replace(INLINE, function (match, _group, offset) {
       if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
@@ -121,7 +141,8 @@
     var row = make("div", { class: "kefu-msg kefu-" + sender });
     var meta = message.metadata || {};
     if (sender === "agent") {
-      row.appendChild(make("div", { class: "kefu-author" }, (meta.agent_name || "Support agent") + " · Support team"));
+      var about = meta.ticket ? " · about ticket " + meta.ticket : "";
+      row.appendChild(make("div", { class: "kefu-author" }, (meta.agent_name || "Support agent") + " · Support team" + about));
     }
     var bubble = make("div", { class: "kefu-bubble" });
     if (sender === "customer") bubble.textContent = message.text;  // always text, never HTML
@@ -240,6 +261,7 @@
       metadata: message.metadata || {},
     });
     if (!el.root.classList.contains("kefu-open")) el.launcher.classList.add("kefu-unread");
+    markSeen();
   }
 
   function loadHistory() {
@@ -250,7 +272,19 @@
       .then(function (history) {
         if (!history) return;
         el.log.textContent = "";
-        history.messages.forEach(addMessage);
+        // Replies from our team that came while the customer was away (an answer on
+        // their ticket, say) are announced, not slipped in unnoticed.
+        var seen = state.seenBefore;
+        var announced = false;
+        history.messages.forEach(function (message) {
+          if (!announced && seen && message.sender === "agent" && (message.timestamp || 0) > seen) {
+            announced = true;
+            addNotice("New from our support team since you were last here:");
+            if (!el.root.classList.contains("kefu-open")) el.launcher.classList.add("kefu-unread");
+          }
+          addMessage(message);
+        });
+        markSeen();
         state.outbox.forEach(function (item) {  // typed, not yet sent
           if (item.shown) addMessage({ sender: "customer", text: item.shown });
         });
@@ -263,6 +297,10 @@
       })
       .then(function () { state.historyLoaded = true; })
       .catch(function () { /* history is a convenience; the chat works without it */ });
+  }
+
+  function markSeen() {
+    if (el.root.classList.contains("kefu-open")) localStorage.setItem(STORE.seen, String(Date.now() / 1000));
   }
 
   function greetOnce() {
@@ -402,6 +440,7 @@
     el.launcher.classList.remove("kefu-unread");
     sessionStorage.setItem(STORE.open, isOpen ? "1" : "");
     if (isOpen) {
+      markSeen();
       el.input.focus();
       scrollDown();
       greetOnce();
