@@ -31,6 +31,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation_identity import ConversationIdentities, Identity, identify
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
+from helpdesk.deferred_writes import DeferredWrites
 from helpdesk.faq_matcher import FaqMatcher
 from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
 from helpdesk.records import CustomerRecords, RecordsUnavailable
@@ -68,6 +69,8 @@ class Services:
     conversations: ConversationRecords
     identities: ConversationIdentities
     verifier: Verifier
+    # Feedback and ratings: thanked for at once, stored in the background.
+    deferred: DeferredWrites = field(default_factory=DeferredWrites)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     _faq_cache: Tuple[Any, Optional[FaqMatcher]] = field(default=(None, None), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -120,8 +120,12 @@ class ActionRecordFaqFeedback(KefuAction):
         topic_id = tracker.get_slot("faq_topic")
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
         if topic_id:
-            self.services.conversations.record_faq_feedback(
-                tracker.sender_id, topic_id, question_answered(tracker), helpful
+            question = question_answered(tracker)
+            self.services.deferred.submit(
+                f"FAQ feedback on {topic_id} in {tracker.sender_id}",
+                lambda: self.services.conversations.record_faq_feedback(
+                    tracker.sender_id, topic_id, question, helpful
+                ),
             )
         if helpful:
             dispatcher.utter_message(

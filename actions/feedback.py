@@ -105,11 +105,15 @@ class ActionStoreRating(KefuAction):
         rating = tracker.get_slot("csat_rating")
         if rating and rating.isdigit():
             comment = tracker.get_slot("csat_comment")
-            self.services.conversations.record_rating(
-                tracker.sender_id,
-                int(rating),
-                None if comment in (None, NO_COMMENT) else comment,
-                verified_customer_id(tracker, self.services),
+            customer_id = verified_customer_id(tracker, self.services)
+            self.services.deferred.submit(
+                f"a rating of {rating} in {tracker.sender_id}",
+                lambda: self.services.conversations.record_rating(
+                    tracker.sender_id,
+                    int(rating),
+                    None if comment in (None, NO_COMMENT) else comment,
+                    customer_id,
+                ),
             )
             dispatcher.utter_message(text="Thank you for your feedback!")
         return []

@@ -285,8 +285,10 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """`./kefu bench` compares Kefu with Rasa's starter bot; `./kefu bench handoff`
-    times agents' replies into the widget and the agents' API."""
+    times agents' replies into the widget and the agents' API; `./kefu bench
+    disturbance` times unrelated conversations while the database is locked or huge
+    messages arrive."""
     module, rest = "bench.run", list(args.bench_args)
-    if rest[:1] == ["handoff"]:
-        module, rest = "bench.handoff", rest[1:]
+    if rest[:1] in (["handoff"], ["disturbance"]):
+        module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode

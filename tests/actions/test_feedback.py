@@ -45,6 +45,7 @@ def test_the_rating_and_comment_are_stored_with_the_conversation(services, domai
         domain,
     )
     assert "Thank you for your feedback" in result.text
+    assert services.deferred.wait_until_written()
     assert conversations.has_rating("conv-rated")
     again = run(
         ValidateCsatForm(services),
@@ -52,3 +53,27 @@ def test_the_rating_and_comment_are_stored_with_the_conversation(services, domai
         domain,
     )
     assert again.slot("requested_slot") is None  # asked once per conversation
+
+
+def test_a_rating_given_while_the_database_is_locked_is_thanked_at_once_and_kept(
+    services, domain, conversations, demo_db
+):
+    import sqlite3
+    import threading
+    import time
+
+    holder = sqlite3.connect(
+        demo_db.url.split("sqlite:///", 1)[1], isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    threading.Timer(2.0, holder.close).start()
+    started = time.monotonic()
+    result = run(
+        ActionStoreRating(services),
+        make_tracker("4", "inform", slots={"csat_rating": "4"}, sender_id="conv-locked"),
+        domain,
+    )
+    assert "Thank you for your feedback" in result.text
+    assert time.monotonic() - started < 1.0  # not waiting for the lock
+    assert services.deferred.wait_until_written(timeout=60)
+    assert conversations.has_rating("conv-locked")

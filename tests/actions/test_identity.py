@@ -145,3 +145,52 @@ def test_the_account_summary_shows_tier_orders_and_open_tickets(services, domain
     result = run(ActionShowAccount(services), tracker, domain)
     assert "Premier member" in result.text and "1 business hour" in result.text
     assert "3 orders" in result.text and "T-00001" in result.text
+
+
+FORGED_SLOTS = {"customer_id": "C1002", "customer_name": "Daniel Okafor", "identity_method": "token"}
+
+
+def test_identity_slots_sent_without_proof_are_cleared_and_verification_asked(services, domain):
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker("where is my order", "check_order_status", slots=FORGED_SLOTS),
+        domain,
+    )
+    assert result.slot("customer_id") is None and result.slot("identity_method") is None
+    assert result.slot("requested_slot") == "verification_email"
+
+
+def test_an_account_is_not_shown_for_identity_slots_alone(services, domain):
+    result = run(
+        ActionShowAccount(services),
+        make_tracker("my account", "check_account", slots=FORGED_SLOTS),
+        domain,
+    )
+    assert "Daniel" not in result.text and "verify who you are" in result.text
+
+
+def test_when_the_token_is_gone_the_previous_customers_task_goes_with_it(services, domain):
+    signed_in_before = {**FORGED_SLOTS, "customer_id": "C1001", "order_id": "BW-104101"}
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker("where is my order", "check_order_status", slots=signed_in_before),
+        domain,
+    )
+    assert result.slot("customer_id") is None and result.slot("order_id") is None
+
+
+def test_a_verification_in_one_conversation_counts_there_only(services, domain):
+    email = {"verification_email": "maya.thompson@example.com"}
+    answer(
+        ValidateAccountForm(services), "verification_order", "BW-104101", domain, slots=email
+    )
+    here = run(
+        ActionShowAccount(services), make_tracker("my account", "check_account"), domain
+    )
+    elsewhere = run(
+        ActionShowAccount(services),
+        make_tracker("my account", "check_account", sender_id="another-conversation"),
+        domain,
+    )
+    assert "Here's your account, Maya" in here.text
+    assert "Maya" not in elsewhere.text

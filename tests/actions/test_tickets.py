@@ -235,3 +235,80 @@ def test_information_is_added_to_the_customers_own_ticket(services, domain, reco
     assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
     other = answer(form, "ticket_id", "2", domain, slots=MAYA, metadata=MAYA_TOKEN)
     assert other.slot("ticket_id") is None
+
+
+CONFIRMED = {
+    **MAYA,
+    "ticket_category": "damaged_item",
+    "order_id": "BW-104101",
+    "ticket_description": "The box arrived crushed and the kettle is dented",
+    "ticket_urgency": "normal",
+    "ticket_confirmed": True,
+}
+
+
+def test_the_same_confirmation_twice_opens_one_ticket(services, domain, records):
+    """A retried "yes" (the reply was lost when Rasa crashed) finds the ticket."""
+    first = run(
+        ActionOpenTicket(services),
+        make_tracker("yes", "affirm", slots=CONFIRMED, metadata=MAYA_TOKEN),
+        domain,
+    )
+    again = run(
+        ActionOpenTicket(services),
+        make_tracker("yes", "affirm", slots=CONFIRMED, metadata=MAYA_TOKEN),
+        domain,
+    )
+    [ticket] = [t for t in records.list_tickets("C1001") if t.conversation_id == "conv-test"]
+    assert ticket.ref in first.text and ticket.ref in again.text
+
+
+def test_a_link_in_the_customers_description_is_quoted_back_as_words(services, domain):
+    slots = {**CONFIRMED, "ticket_description": "[Reset your password](https://evil.example) now"}
+    result = run(
+        ActionAskTicketConfirmed(services),
+        make_tracker("normal", "inform", slots=slots, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert "`[Reset your password](https://evil.example) now`" in result.text
+
+
+def broken_services(services):
+    from dataclasses import replace
+
+    from actions.common import Services
+
+    down = Services.from_settings(
+        services.settings.with_changes(database_url="postgresql://kefu@127.0.0.1:9/nowhere")
+    )
+    return replace(down, clock=services.clock)
+
+
+def test_a_confirmation_the_database_cannot_store_is_kept_for_a_retry(services, domain):
+    result = run(
+        ActionOpenTicket(broken_services(services)),
+        make_tracker("yes", "affirm", slots=CONFIRMED, metadata=MAYA_TOKEN, active_loop=None),
+        domain,
+    )
+    assert "couldn't save your ticket" in result.text and len(result.messages) == 1
+    assert result.slot("requested_slot") == "ticket_confirmed"
+    assert {"event": "active_loop", "name": "ticket_form"}.items() <= next(
+        e for e in result.events if e["event"] == "active_loop"
+    ).items()
+    assert result.slot("ticket_description", "kept") == "kept"  # nothing cleared
+
+
+def test_a_form_answer_the_database_cannot_check_keeps_the_form_where_it_was(services, domain):
+    slots = {**MAYA, "ticket_category": "damaged_item"}
+    result = answer(
+        ValidateTicketForm(broken_services(services)),
+        "order_id",
+        "BW-104101",
+        domain,
+        slots=slots,
+        metadata=MAYA_TOKEN,
+    )
+    assert result.text.count("can't reach our customer systems") == 1
+    assert result.slot("requested_slot") == "order_id"  # asked again, form still on
+    assert result.slot("order_id") is None  # not kept unchecked
+    assert not result.ended_form

@@ -228,3 +228,21 @@ def test_the_customer_who_moves_to_the_head_of_the_queue_is_told_once(desk, conv
     conversation_id, notice = desk.announce_next_in_line(NOW)
     assert conversation_id == "second" and "you're next in the queue" in notice.text
     assert desk.announce_next_in_line(NOW) is None
+
+
+def test_a_conversion_interrupted_before_its_ticket_is_finished_by_the_sweeper_once(
+    desk, chat, demo_db, records
+):
+    from sqlalchemy import update
+
+    from helpdesk.models import Handoff
+
+    with demo_db.session() as session:  # as if the process died between the two steps
+        session.execute(
+            update(Handoff).where(Handoff.id == chat).values(status="converted", closed_at=NOW)
+        )
+    assert desk.sweep(NOW + timedelta(seconds=10)) == []  # give the converter a moment
+    [outcome] = desk.sweep(NOW + timedelta(minutes=2))
+    assert outcome.ticket is not None and outcome.entry.ticket_id == outcome.ticket.ticket.id
+    assert desk.sweep(NOW + timedelta(minutes=3)) == []
+    assert len([t for t in records.list_tickets("C1001") if t.conversation_id == "chat-maya"]) == 1

@@ -286,14 +286,16 @@ async def _stream(request: Request, state: AppState, cursor: int, token: str) ->
     yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
     while not await request.is_disconnected():
         now = loop.time()
-        if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
-            last_session_check = now
-            if await run_in_threadpool(state.accounts.agent_for_token, token, state.now()) is None:
-                yield "event: signed_out\ndata: {}\n\n"
-                return
         try:
+            if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
+                last_session_check = now
+                agent = await run_in_threadpool(state.accounts.agent_for_token, token, state.now())
+                if agent is None:
+                    yield "event: signed_out\ndata: {}\n\n"
+                    return
             new = await run_in_threadpool(state.desk.events_after, cursor)
         except RecordsUnavailable:
+            last_session_check = 0.0  # the session is checked again once it is back
             new = []
             yield "event: unavailable\ndata: {}\n\n"
             await asyncio.sleep(2)
