@@ -33,13 +33,11 @@ from typing import Callable, List, Optional
 import httpx
 
 from helpdesk.config import Settings
-from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
-from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
 from ops.chat_client import SESSION_HEADER, open_session
-from ops.paths import DEMO_DATA
-from ops.servers import Stack, StackConfig, free_ports
+from ops.scratch_stack import demo_database, scratch_config
+from ops.servers import Stack
 from ops.training import ensure_model
 
 SCRIPT = [
@@ -68,6 +66,7 @@ class Run:
     name: str
     samples: List[Sample] = field(default_factory=list)
     disturbing_ms: List[float] = field(default_factory=list)  # the disturber's own replies
+    probe_writes: List[bool] = field(default_factory=list)  # writes tried during the lock
 
     def window(self) -> List[Sample]:
         return [s for s in self.samples if WARM_UP_S <= s.started < WARM_UP_S + DISTURBANCE_S]
@@ -109,14 +108,27 @@ async def customer(
                 await asyncio.sleep(random.uniform(think * 2 / 3, think * 4 / 3))
 
 
-def hold_the_write_lock(database: Path, start_at: float) -> threading.Thread:
-    """Another writer holding the database for DISTURBANCE_S seconds."""
+def hold_the_write_lock(database: Path, start_at: float, run: Run) -> threading.Thread:
+    """Another writer holding the database for DISTURBANCE_S seconds; meanwhile a
+    third connection tries to write once a second, to show the lock bites."""
 
     def hold() -> None:
         time.sleep(max(0.0, start_at - time.monotonic()))
         connection = sqlite3.connect(database, isolation_level=None, timeout=30)
         connection.execute("BEGIN IMMEDIATE")
-        time.sleep(DISTURBANCE_S)
+        stop = time.monotonic() + DISTURBANCE_S
+        while time.monotonic() < stop - 1:
+            probe = sqlite3.connect(database, timeout=0.5, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")  # what any write starts with
+                probe.execute("ROLLBACK")
+                run.probe_writes.append(True)
+            except sqlite3.OperationalError:
+                run.probe_writes.append(False)
+            finally:
+                probe.close()
+            time.sleep(0.5)
+        time.sleep(max(0.0, stop - time.monotonic()))
         connection.execute("ROLLBACK")
         connection.close()
 
@@ -160,7 +172,7 @@ async def one_run(
         ]
         lock: Optional[threading.Thread] = None
         if name == "database write lock held 10 s":
-            lock = hold_the_write_lock(database, t0 + WARM_UP_S)
+            lock = hold_the_write_lock(database, t0 + WARM_UP_S, run)
         if name == "200,000-character messages":
             tasks.append(send_long_messages(client, rasa_url, run, t0 + WARM_UP_S))
         await asyncio.gather(*tasks)
@@ -179,6 +191,11 @@ def print_table(runs: List[Run]) -> None:
             f"{run.percentile(0.95):8.0f} {slowest:8.0f} {sum(not s.ok for s in window):6d}"
         )
     for run in runs:
+        if run.probe_writes:
+            print(
+                f"\nwrites by another connection during the lock: "
+                f"{run.probe_writes.count(False)} of {len(run.probe_writes)} refused"
+            )
         if run.disturbing_ms:
             print(
                 f"\nthe 200,000-character messages themselves: {len(run.disturbing_ms)} answered, "
@@ -196,22 +213,10 @@ def main(argv: Optional[list] = None) -> int:
     model = ensure_model()
     with tempfile.TemporaryDirectory(prefix="kefu-bench-") as scratch:
         work = Path(scratch)
-        db = Database(f"sqlite:///{work / 'kefu.db'}")
-        db.create_schema()
-        for kind in IMPORT_ORDER:
-            IMPORTERS[kind](db, DEMO_DATA / f"{kind}.csv")
+        db = demo_database(work / "kefu.db")
         customers = [c.id for c in SqlCustomerRecords(db).search_customers(limit=100)]
         db.dispose()
-        web, rasa_port, actions = free_ports(3)
-        config = StackConfig(
-            model=model,
-            database_url=db.url,
-            tracker_db=work / "tracker.db",
-            web_port=web,
-            rasa_port=rasa_port,
-            actions_port=actions,
-            log_dir=work / "logs",
-        )
+        config = scratch_config(work, model, db.url)
         secret = Settings().customer_token_secret
 
         def token() -> str:

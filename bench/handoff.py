@@ -24,13 +24,11 @@ from typing import Callable, Dict, List, Optional
 import requests
 
 from helpdesk.agents import AgentAccounts
-from helpdesk.db import Database
-from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from ops.always_open import always_open_knowledge_base
 from ops.chat_client import RestChat
 from ops.chromium import CHROMIUM_FLAGS, find_chromium
-from ops.paths import DEMO_DATA
-from ops.servers import Stack, StackConfig, free_ports
+from ops.scratch_stack import demo_database, scratch_config
+from ops.servers import Stack
 from ops.training import ensure_model
 
 AGENT = ("bench.agent@brightwave.example", "Robin Bench", "bench password 1")
@@ -143,21 +141,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kefu-bench-handoff-") as tmp:
         work = Path(tmp)
-        db = Database(f"sqlite:///{work / 'kefu.db'}")
-        db.create_schema()
-        for kind in IMPORT_ORDER:
-            IMPORTERS[kind](db, DEMO_DATA / f"{kind}.csv")
+        db = demo_database(work / "kefu.db")
         AgentAccounts(db).create_agent(*AGENT)
         db.dispose()
-        web, rasa_port, actions = free_ports(3)
-        config = StackConfig(
-            model=ensure_model(),
-            database_url=db.url,
-            tracker_db=work / "tracker.db",
-            web_port=web,
-            rasa_port=rasa_port,
-            actions_port=actions,
-            log_dir=work / "logs",
+        config = scratch_config(
+            work,
+            ensure_model(),
+            db.url,
             extra_env={"KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(work / "kb"))},
         )
         with Stack(config), sync_playwright() as playwright:

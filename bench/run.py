@@ -31,13 +31,12 @@ import httpx
 import rasa
 
 from helpdesk.config import Settings
-from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
-from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
 from ops.chat_client import SESSION_HEADER, open_session
-from ops.paths import DEMO_DATA, ROOT, tool
-from ops.servers import Stack, StackConfig, free_ports
+from ops.paths import ROOT, tool
+from ops.scratch_stack import demo_database, scratch_config
+from ops.servers import Stack, free_ports
 
 STARTER_TEMPLATE = Path(rasa.__file__).parent / "cli" / "initial_project"
 STARTER_SCRIPT = ["hi", "I am sad", "yes", "are you a bot?", "great, thanks", "bye"]
@@ -188,22 +187,10 @@ def bench_kefu(work: Path, args: argparse.Namespace) -> Figures:
     models = work / "kefu-models"
     print("[bench] Kefu: training from scratch...", flush=True)
     figures.training_s = train_from_scratch(ROOT, models, ["--domain", "domain"], work)
-    db = Database(f"sqlite:///{work / 'kefu.db'}")
-    db.create_schema()
-    for kind in IMPORT_ORDER:
-        IMPORTERS[kind](db, DEMO_DATA / f"{kind}.csv")
+    db = demo_database(work / "kefu.db")
     customers = [c.id for c in SqlCustomerRecords(db).search_customers(limit=100)]
     db.dispose()
-    web, rasa_port, actions = free_ports(3)
-    config = StackConfig(
-        model=models / "bench.tar.gz",
-        database_url=db.url,
-        tracker_db=work / "tracker.db",
-        web_port=web,
-        rasa_port=rasa_port,
-        actions_port=actions,
-        log_dir=work / "kefu-logs",
-    )
+    config = scratch_config(work, models / "bench.tar.gz", db.url)
     secret = Settings().customer_token_secret
     print("[bench] Kefu: starting...", flush=True)
     started = time.monotonic()

@@ -96,22 +96,17 @@ def stack(trained_model, tmp_path_factory):
 def running_stack(trained_model: Path, root: Path) -> Iterator:
     """A stack of the three servers of its own in `root` (tests that crash a
     server use one, so the shared `stack` is never disturbed)."""
-    from ops.servers import Stack, StackConfig, free_ports
+    from ops.scratch_stack import demo_database, scratch_config
+    from ops.servers import Stack
 
-    db = Database(f"sqlite:///{root / 'kefu.db'}")
-    import_demo(db)
+    db = demo_database(root / "kefu.db")
     AgentAccounts(db).create_agent(AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD)
     db.dispose()
-    web_port, rasa_port, actions_port = free_ports(3)
-    config = StackConfig(
-        model=trained_model,
-        database_url=db.url,
-        tracker_db=root / "tracker.db",
-        web_port=web_port,
-        rasa_port=rasa_port,
-        actions_port=actions_port,
+    config = scratch_config(
+        root,
+        trained_model,
+        db.url,
         demo_mode=True,
-        log_dir=root / "logs",
         # Support is open around the clock, so a chat handed over at any hour of
         # the test run reaches the agents' queue.
         extra_env={
