@@ -1,5 +1,7 @@
-"""What every Kefu action shares: the services it talks to, who the customer is,
-and a safety net so that a broken backend gets an apology instead of silence.
+"""What every Kefu action shares: the services it talks to, a worker thread off the
+action server's event loop, and a safety net so that a broken backend gets an
+apology instead of silence. (Who the customer is: actions/customer_identity.py;
+the conversation so far: actions/conversation.py.)
 
 The action server instantiates every non-abstract `Action` subclass with no
 arguments, so the base classes here are abstract and services are built lazily on
@@ -19,16 +21,15 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from helpdesk.attempts import AttemptLimiter
-from helpdesk.chat_metadata import client_of
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
-from helpdesk.conversation_identity import ConversationIdentities, Identity, identify
+from helpdesk.conversation_identity import ConversationIdentities
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.deferred_writes import DeferredWrites
@@ -39,26 +40,6 @@ from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.verification import Verifier, verification_policies
 
 logger = logging.getLogger(__name__)
-
-IDENTITY_SLOTS = ("customer_id", "customer_name", "customer_tier", "identity_method")
-# Slots that hold the details of a task in progress; "start over" and "never mind"
-# clear them, and so does a change of customer, while who the customer is stays.
-TASK_SLOTS = (
-    "order_id",
-    "cancel_confirmed",
-    "ticket_category",
-    "ticket_description",
-    "ticket_urgency",
-    "ticket_confirmed",
-    "ticket_id",
-    "ticket_comment",
-    "verification_email",
-    "verification_order",
-    "csat_rating",
-    "csat_comment",
-    "faq_topic",
-)
-
 
 @dataclass
 class Services:
@@ -314,176 +295,6 @@ def _facts_or_none(owner: ServicesMixin) -> Optional[CompanyFacts]:
         return owner.services.facts
     except Exception:  # the facts file itself may be what is broken
         return None
-
-
-# --- who the customer is -------------------------------------------------------------
-
-
-def customer_token(tracker: Tracker) -> Optional[Any]:
-    """The `customer_token` the website sent with the latest message, if any."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    if isinstance(metadata, dict) and "customer_token" in metadata:
-        return metadata.get("customer_token")
-    return None
-
-
-def client_address(tracker: Tracker) -> Optional[str]:
-    """The address the latest message came from, as Kefu's channel recorded it."""
-    return client_of((tracker.latest_message or {}).get("metadata"))
-
-
-def resolve_identity(
-    tracker: Tracker, services: Services
-) -> Tuple[Optional[Identity], Optional[str]]:
-    """The customer the latest message proves to come from (never the slots), and a
-    problem with the website token ("expired" or "invalid") worth telling them."""
-    return identify(
-        tracker.sender_id,
-        customer_token(tracker),
-        services.records,
-        services.identities,
-        services.settings.customer_token_secret,
-        services.now(),
-    )
-
-
-def verified_customer_id(tracker: Tracker, services: Services) -> Optional[str]:
-    identity, _ = resolve_identity(tracker, services)
-    return identity.customer.id if identity else None
-
-
-def identity_slot_events(tracker: Tracker, identity: Optional[Identity]) -> List[EventType]:
-    """SlotSets that make the conversation's identity slots say `identity` (or
-    nobody). When the customer changes, or is no longer proved, nothing of the
-    previous customer's task carries over."""
-    values: Dict[str, Any] = (
-        {
-            "customer_id": identity.customer.id,
-            "customer_name": identity.customer.name,
-            "customer_tier": identity.customer.tier,
-            "identity_method": identity.method,
-        }
-        if identity
-        else dict.fromkeys(IDENTITY_SLOTS)
-    )
-    if all(tracker.get_slot(key) == value for key, value in values.items()):
-        return []
-    events: List[EventType] = [SlotSet(key, value) for key, value in values.items()]
-    previous = tracker.get_slot("customer_id")
-    if previous and previous != values["customer_id"]:
-        events += [SlotSet(slot, None) for slot in TASK_SLOTS if tracker.get_slot(slot) is not None]
-    return events
-
-
-def token_problem_note(problem: Optional[str]) -> Optional[str]:
-    if problem == "expired":
-        return "Your website sign-in has expired, so I can't see your account from it. Sign in again, or I can verify you here."
-    if problem == "invalid":
-        return "I couldn't read your website sign-in, so I'll verify you here instead."
-    return None
-
-
-# --- the conversation so far ---------------------------------------------------------
-
-
-def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
-    """Customer and bot messages in order, with what the bot understood of each
-    customer message; the agent reads this instead of asking again."""
-    turns: List[Dict[str, Any]] = []
-    for event in tracker.events:
-        kind = event.get("event")
-        if kind == "user":
-            metadata = event.get("metadata") or {}
-            if metadata.get("silent"):
-                continue  # the widget's own greeting request, not something typed
-            parse = event.get("parse_data") or {}
-            intent = parse.get("intent") or {}
-            shown = metadata.get("display_text")
-            turns.append(
-                {
-                    "role": "customer",
-                    # A button click reads as the button's title, as the customer saw it.
-                    "text": shown
-                    if isinstance(shown, str) and shown.strip()
-                    else event.get("text") or "",
-                    "timestamp": event.get("timestamp"),
-                    "intent": intent.get("name"),
-                    "confidence": round(float(intent.get("confidence") or 0.0), 3),
-                }
-            )
-        elif kind == "bot":
-            data = event.get("data") or {}
-            buttons = data.get("buttons") or data.get("quick_replies") or []
-            turns.append(
-                {
-                    "role": "bot",
-                    "text": event.get("text") or "",
-                    "timestamp": event.get("timestamp"),
-                    "buttons": [b.get("title") for b in buttons if isinstance(b, dict)],
-                }
-            )
-    return turns
-
-
-def customer_messages(tracker: Tracker) -> List[str]:
-    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-
-
-_NOT_DETAILS = {"company_name", "requested_slot", "session_started_metadata", *IDENTITY_SLOTS}
-
-
-def collected_details(tracker: Tracker) -> Dict[str, Any]:
-    """Every slot the bot filled during the conversation, for the agent."""
-    return {
-        key: value
-        for key, value in tracker.current_slot_values().items()
-        if value not in (None, "", [], {}) and key not in _NOT_DETAILS
-    }
-
-
-def previous_user_event(tracker: Tracker) -> Optional[Dict[str, Any]]:
-    """The customer message before the latest one."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return users[-2] if len(users) >= 2 else None
-
-
-def actions_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[str]:
-    """Names of the actions the bot ran in answer to `user_event`."""
-    names: List[str] = []
-    seen = False
-    for event in tracker.events:
-        if event is user_event:
-            seen = True
-            continue
-        if not seen:
-            continue
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            names.append(event.get("name"))
-    return names
-
-
-def deactivate_form_events(tracker: Tracker) -> List[EventType]:
-    """Events that end the active form, if one is active."""
-    if (tracker.active_loop or {}).get("name"):
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
-    return []
-
-
-def offer_to_resume_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """After a detour (an order look-up in the middle of a ticket, say), offer to
-    pick the unfinished ticket up where it was left; its answers are still kept."""
-    if (tracker.active_loop or {}).get("name"):
-        return
-    if tracker.get_slot("ticket_category") or tracker.get_slot("ticket_description"):
-        dispatcher.utter_message(
-            text="By the way, we hadn't finished your ticket. Shall we carry on with it?",
-            buttons=[
-                {"title": "Continue the ticket", "payload": "/report_problem"},
-                {"title": "Drop it", "payload": "/nevermind"},
-            ],
-        )
 
 
 class AskQuestion(KefuAction, ABC):

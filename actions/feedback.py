@@ -14,7 +14,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import AskQuestion, KefuAction, KefuFormValidation, verified_customer_id
+from actions.common import AskQuestion, KefuAction, KefuFormValidation
+from actions.customer_identity import verified_customer_id
 from helpdesk.parsing import parse_rating
 
 SKIPPED = "skipped"

@@ -16,15 +16,9 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    TASK_SLOTS,
-    KefuAction,
-    actions_after,
-    deactivate_form_events,
-    identity_slot_events,
-    previous_user_event,
-    resolve_identity,
-)
+from actions.common import KefuAction
+from actions.conversation import actions_after, deactivate_form_events, previous_user_event
+from actions.customer_identity import TASK_SLOTS, identity_slot_events, resolve_identity
 from actions.handoff import escalate_conversation
 from helpdesk.chat_metadata import was_too_long
 from helpdesk.parsing import parse_order_id

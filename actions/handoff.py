@@ -17,16 +17,14 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    KefuAction,
-    Services,
+from actions.common import KefuAction, Services
+from actions.conversation import (
     collected_details,
     customer_messages,
     deactivate_form_events,
-    identity_slot_events,
-    resolve_identity,
     transcript,
 )
+from actions.customer_identity import identity_slot_events, resolve_identity
 from helpdesk.escalation import EscalationRequest, escalate
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable

@@ -18,14 +18,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    AskQuestion,
-    KefuAction,
-    KefuFormValidation,
-    Services,
+from actions.common import AskQuestion, KefuAction, KefuFormValidation, Services
+from actions.conversation import offer_to_resume_ticket
+from actions.customer_identity import (
     client_address,
     identity_slot_events,
-    offer_to_resume_ticket,
     resolve_identity,
     token_problem_note,
 )

@@ -10,13 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    KefuAction,
-    Services,
-    offer_to_resume_ticket,
-    optional_lookup,
-    verified_customer_id,
-)
+from actions.common import KefuAction, Services, optional_lookup
+from actions.conversation import offer_to_resume_ticket
+from actions.customer_identity import verified_customer_id
 from actions.formatting import items_line, money, order_button, order_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from helpdesk.conversation_identity import Identity

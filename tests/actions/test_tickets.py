@@ -1,9 +1,6 @@
 from actions.tickets import (
-    ActionAddTicketComment,
     ActionAskTicketConfirmed,
     ActionOpenTicket,
-    ActionShowTicketStatus,
-    ValidateTicketCommentForm,
     ValidateTicketForm,
 )
 from tests.actions.conftest import answer, make_tracker, run, signed_in
@@ -187,54 +184,6 @@ def test_a_standard_customer_is_promised_one_business_day(services, domain, reco
     result = run(ActionOpenTicket(services), make_tracker("yes", "affirm", slots=slots), domain)
     assert "within 1 business day" in result.text and "Standard" in result.text
     assert records.list_tickets("C1003")[0].order_id is None
-
-
-def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
-    mine = run(
-        ActionShowTicketStatus(services),
-        make_tracker(
-            "any news on my ticket", "check_ticket_status", slots=MAYA, metadata=MAYA_TOKEN
-        ),
-        domain,
-    )
-    assert "T-00001" in mine.text and "Charged twice" in mine.text
-    theirs = run(
-        ActionShowTicketStatus(services),
-        make_tracker(
-            "T-00002?",
-            "check_ticket_status",
-            slots={**MAYA, "ticket_id": "T-00002"},
-            metadata=MAYA_TOKEN,
-        ),
-        domain,
-    )
-    assert "couldn't find that ticket" in theirs.text and "Earbuds" not in theirs.text
-
-
-def test_information_is_added_to_the_customers_own_ticket(services, domain, records):
-    form = ValidateTicketCommentForm(services)
-    chosen = answer(form, "ticket_id", "T-00001", domain, slots=MAYA, metadata=MAYA_TOKEN)
-    assert (
-        chosen.slot("ticket_id") == "T-00001" and chosen.slot("requested_slot") == "ticket_comment"
-    )
-    result = run(
-        ActionAddTicketComment(services),
-        make_tracker(
-            "the second charge was on Nov 3",
-            "inform",
-            slots={
-                **MAYA,
-                "ticket_id": "T-00001",
-                "ticket_comment": "the second charge was on Nov 3",
-            },
-            metadata=MAYA_TOKEN,
-        ),
-        domain,
-    )
-    assert "added that to ticket T-00001" in result.text
-    assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
-    other = answer(form, "ticket_id", "2", domain, slots=MAYA, metadata=MAYA_TOKEN)
-    assert other.slot("ticket_id") is None
 
 
 CONFIRMED = {

@@ -1,0 +1,168 @@
+"""Chats that become tickets: turned into one by an agent, or because nobody could
+take them (unclaimed in time, the customer gone, support closed). Part of the
+handoff desk (`HandoffDesk` mixes this in), kept apart because it is its own step:
+a ticket with the whole chat, opened once per chat (by its request key), and a
+chat marked converted whose ticket went missing repaired by the next sweep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import List, Optional
+
+from sqlalchemy import select, update
+
+from helpdesk.handoff_events import add_event
+from helpdesk.handoff_views import Outcome
+from helpdesk.models import Agent, Handoff
+from helpdesk.notices import Notice
+from helpdesk.sql_records import unit_of_work
+from helpdesk.ticket_replies import where_the_answer_comes
+from helpdesk.tickets import TicketRequest, open_ticket
+
+# A conversion whose ticket is still missing after this long was interrupted.
+INTERRUPTED_AFTER = timedelta(minutes=1)
+
+
+class ChatsBecomeTickets:
+    """Needs the desk's `db`, `records`, `facts`, `claim_timeout`, `left_grace`,
+    `detail()`, `_get()` and `_entry()`."""
+
+    def sweep(self, now: datetime) -> List[Outcome]:
+        """Turns waiting chats nobody can take into tickets: unclaimed for too long,
+        the customer gone for good, or support has closed."""
+        closed = not self.facts.hours.is_open(now)
+        with unit_of_work(self.db) as session:
+            waiting = (
+                session.execute(select(Handoff).where(Handoff.status == "waiting")).scalars().all()
+            )
+            due = []
+            for row in waiting:
+                if closed:
+                    why = "Support closed before anyone could pick the chat up."
+                elif row.created_at + self.claim_timeout <= now:
+                    why = "Nobody picked the chat up in time."
+                elif (
+                    row.customer_left_at is not None
+                    and row.customer_left_at + self.left_grace <= now
+                ):
+                    why = "The customer left before anyone picked the chat up."
+                else:
+                    continue
+                due.append((row.id, why))
+        outcomes = []
+        for handoff_id, why in due:
+            with unit_of_work(self.db) as session:
+                moved = session.execute(
+                    update(Handoff)
+                    .where(Handoff.id == handoff_id, Handoff.status == "waiting")
+                    .values(status="converted", closed_at=now)
+                ).rowcount
+            if moved:  # another web process may have converted it first
+                outcomes.append(self._open_ticket_for(handoff_id, now, None, why=why))
+        return outcomes + self._finish_interrupted_conversions(now)
+
+    def _finish_interrupted_conversions(self, now: datetime) -> List[Outcome]:
+        """Chats marked converted whose ticket was never written (the process died
+        between the two steps): their ticket is opened now, once (by its key)."""
+        with unit_of_work(self.db) as session:
+            stranded = session.execute(
+                select(Handoff.id, Handoff.agent_id).where(
+                    Handoff.status == "converted",
+                    Handoff.ticket_id.is_(None),
+                    Handoff.closed_at < now - INTERRUPTED_AFTER,
+                )
+            ).all()
+            names = {
+                row.id: row.name
+                for row in session.execute(select(Agent.id, Agent.name)).all()
+            }
+        return [
+            self._open_ticket_for(
+                handoff_id,
+                now,
+                names.get(agent_id),
+                why="The chat was turned into a ticket; the ticket is opened now.",
+            )
+            for handoff_id, agent_id in stranded
+        ]
+
+    def _open_ticket_for(
+        self, handoff_id: int, now: datetime, agent_name: Optional[str], why: str
+    ) -> Outcome:
+        detail = self.detail(handoff_id)
+        entry = detail.entry
+        customer = self.records.get_customer(entry.customer_id) if entry.customer_id else None
+        said = [t["text"] for t in detail.transcript if t.get("role") == "customer"]
+        said += [e.body for e in detail.events if e.kind == "customer_message"]
+        lines = [f"Chat handed to a person: {entry.reason_text}.", why]
+        if detail.collected.get("ticket_description"):
+            lines.append(f"Problem: {detail.collected['ticket_description']}")
+        if said:
+            lines.append("The customer wrote:")
+            lines.extend(f"- {text}" for text in said[-12:])
+        opened = open_ticket(
+            self.records,
+            self.facts,
+            TicketRequest(
+                category=detail.collected.get("ticket_category") or "other",
+                description="\n".join(lines),
+                urgency=detail.collected.get("ticket_urgency") or "normal",
+                customer=customer,
+                order_id=detail.collected.get("order_id"),
+                conversation_id=entry.conversation_id,
+                source="handoff",
+                subject_hint=f"chat: {entry.reason_text.lower()}",
+                # One chat, one ticket: a conversion repeated after a crash finds it.
+                request_key=f"handoff:{entry.id}",
+                context={
+                    "handoff_id": entry.id,
+                    "reason": entry.reason,
+                    "reason_detail": entry.reason_text,
+                    "identity_method": entry.identity_method,
+                    "collected": detail.collected,
+                    "transcript": detail.transcript,
+                    "live_chat": [
+                        {
+                            "kind": e.kind,
+                            "author": e.author_name,
+                            "text": e.body,
+                            "at": e.created_at.isoformat(),
+                        }
+                        for e in detail.events
+                    ],
+                },
+            ),
+            now,
+        )
+        with unit_of_work(self.db) as session:
+            row = self._get(session, handoff_id)
+            row.ticket_id = opened.ticket.id
+            event = add_event(
+                session,
+                row.id,
+                "converted",
+                now,
+                agent_name,
+                f"{why} Ticket {opened.ticket.ref} opened.",
+            )
+            entry = self._entry(row)
+        when = self.facts.hours.describe_moment(opened.due, now)
+        contact = where_the_answer_comes(self.facts, opened.ticket.ref)
+        opening = (
+            f"{agent_name} has turned our chat into ticket {opened.ticket.ref}"
+            if agent_name
+            else f"Sorry, nobody from our team could pick this chat up right now, so I've "
+            f"opened ticket {opened.ticket.ref}"
+        )
+        notice = Notice(
+            text=f"{opening}, with everything you've told us, and a person will answer by "
+            f"{when}. {contact} Meanwhile I'm here if you need anything else.",
+            metadata={
+                "sender": "system",
+                "handoff": {"status": "converted"},
+                "ticket": opened.ticket.ref,
+            },
+            resume_bot=True,
+        )
+        return Outcome(entry, [notice], event, opened)

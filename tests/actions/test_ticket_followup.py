@@ -1,0 +1,60 @@
+"""Following up a ticket: its status, and information added to it, only ever the
+customer's own."""
+
+from actions.ticket_followup import (
+    ActionAddTicketComment,
+    ActionShowTicketStatus,
+    ValidateTicketCommentForm,
+)
+from tests.actions.conftest import answer, make_tracker, run, signed_in
+
+MAYA = {"customer_id": "C1001", "identity_method": "token"}
+MAYA_TOKEN = signed_in("C1001")
+
+
+def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):
+    mine = run(
+        ActionShowTicketStatus(services),
+        make_tracker(
+            "any news on my ticket", "check_ticket_status", slots=MAYA, metadata=MAYA_TOKEN
+        ),
+        domain,
+    )
+    assert "T-00001" in mine.text and "Charged twice" in mine.text
+    theirs = run(
+        ActionShowTicketStatus(services),
+        make_tracker(
+            "T-00002?",
+            "check_ticket_status",
+            slots={**MAYA, "ticket_id": "T-00002"},
+            metadata=MAYA_TOKEN,
+        ),
+        domain,
+    )
+    assert "couldn't find that ticket" in theirs.text and "Earbuds" not in theirs.text
+
+
+def test_information_is_added_to_the_customers_own_ticket(services, domain, records):
+    form = ValidateTicketCommentForm(services)
+    chosen = answer(form, "ticket_id", "T-00001", domain, slots=MAYA, metadata=MAYA_TOKEN)
+    assert (
+        chosen.slot("ticket_id") == "T-00001" and chosen.slot("requested_slot") == "ticket_comment"
+    )
+    result = run(
+        ActionAddTicketComment(services),
+        make_tracker(
+            "the second charge was on Nov 3",
+            "inform",
+            slots={
+                **MAYA,
+                "ticket_id": "T-00001",
+                "ticket_comment": "the second charge was on Nov 3",
+            },
+            metadata=MAYA_TOKEN,
+        ),
+        domain,
+    )
+    assert "added that to ticket T-00001" in result.text
+    assert records.get_ticket(1).comments[-1].body == "the second charge was on Nov 3"
+    other = answer(form, "ticket_id", "2", domain, slots=MAYA, metadata=MAYA_TOKEN)
+    assert other.slot("ticket_id") is None
