@@ -67,12 +67,6 @@ class ConversationIdentities:
             else:
                 row.customer_id, row.method, row.verified_at = customer_id, method, now
 
-    def forget(self, conversation_id: str) -> None:
-        with unit_of_work(self.db) as session:
-            row = session.get(ConversationIdentity, conversation_id)
-            if row is not None:
-                session.delete(row)
-
 
 def identify(
     conversation_id: str,

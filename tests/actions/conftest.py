@@ -37,6 +37,12 @@ def signed_in(customer_id: str) -> Dict[str, Any]:
     return {"customer_token": issue_customer_token(customer_id, Settings().customer_token_secret)}
 
 
+# Maya signed in on the website: the slots an earlier turn recorded, and the token
+# that proves it on the message.
+MAYA = {"customer_id": "C1001", "identity_method": "token"}
+MAYA_TOKEN = signed_in("C1001")
+
+
 @pytest.fixture
 def token_for(settings):
     def make(customer_id: str, ttl: timedelta = timedelta(hours=1)) -> str:

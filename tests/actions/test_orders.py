@@ -4,10 +4,14 @@ from actions.orders import (
     ActionShowOrderStatus,
     ValidateCancellationForm,
 )
-from tests.actions.conftest import answer, make_tracker, run, signed_in, user_event
-
-MAYA = {"customer_id": "C1001", "identity_method": "token"}
-MAYA_TOKEN = signed_in("C1001")
+from tests.actions.conftest import (
+    MAYA,
+    MAYA_TOKEN,
+    answer,
+    make_tracker,
+    run,
+    user_event,
+)
 
 
 def test_order_status_shows_status_carrier_tracking_and_items(services, domain):

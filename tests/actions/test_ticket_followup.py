@@ -6,10 +6,7 @@ from actions.ticket_followup import (
     ActionShowTicketStatus,
     ValidateTicketCommentForm,
 )
-from tests.actions.conftest import answer, make_tracker, run, signed_in
-
-MAYA = {"customer_id": "C1001", "identity_method": "token"}
-MAYA_TOKEN = signed_in("C1001")
+from tests.actions.conftest import MAYA, MAYA_TOKEN, answer, make_tracker, run
 
 
 def test_ticket_status_lists_open_tickets_and_never_anothers(services, domain):

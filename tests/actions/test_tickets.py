@@ -3,11 +3,8 @@ from actions.tickets import (
     ActionOpenTicket,
     ValidateTicketForm,
 )
-from tests.actions.conftest import answer, make_tracker, run, signed_in
+from tests.actions.conftest import MAYA, MAYA_TOKEN, answer, make_tracker, run
 from tests.conftest import OPEN_HOURS
-
-MAYA = {"customer_id": "C1001", "identity_method": "token"}
-MAYA_TOKEN = signed_in("C1001")
 
 
 def test_the_customers_first_words_become_category_and_description(services, domain):
