@@ -289,6 +289,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     disturbance` times unrelated conversations while the database is locked or huge
     messages arrive."""
     module, rest = "bench.run", list(args.bench_args)
-    if rest[:1] in (["handoff"], ["disturbance"]):
+    if rest[:1] in (["handoff"], ["disturbance"], ["questions"]):
         module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode
