@@ -32,6 +32,7 @@ from typing import Callable, List, Optional
 
 import httpx
 
+from bench.run import KEFU_SCRIPT
 from helpdesk.config import Settings
 from helpdesk.identity import issue_customer_token
 from helpdesk.sql_records import SqlCustomerRecords
@@ -40,14 +41,7 @@ from ops.scratch_stack import demo_database, scratch_config
 from ops.servers import Stack
 from ops.training import ensure_model
 
-SCRIPT = [
-    "hi",
-    "how long does standard shipping take?",
-    "yes",
-    "where is my order?",
-    "thanks",
-    "bye",
-]
+SCRIPT = KEFU_SCRIPT  # the same conversation as `./kefu bench`
 WARM_UP_S = 6.0
 DISTURBANCE_S = 10.0
 COOL_DOWN_S = 2.0
