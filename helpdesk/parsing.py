@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 # Customers write BW-104233 as "bw104233", "BW 104233", "#104233" or just "104233".
 _ORDER_RE = re.compile(r"(?<![\w-])(?:bw[\s\-_#:.]*|#\s*)?(\d{6})(?!\d)", re.IGNORECASE)
@@ -129,18 +129,24 @@ def parse_urgency(text: str) -> Optional[str]:
     return None
 
 
-_MASKS = (
-    (_EMAIL_RE, " emailaddress "),
-    (_ORDER_RE, " ordernumber "),
-    (re.compile(r"(?<![\w-])t-?\d{3,7}(?!\d)", re.IGNORECASE), " ticketnumber "),
+_IDENTIFIER_PATTERNS = (
+    ("email", _EMAIL_RE),
+    ("order", _ORDER_RE),
+    ("ticket", re.compile(r"(?<![\w-])t-?\d{3,7}(?!\d)", re.IGNORECASE)),
 )
+PLACEHOLDER_WORDS = {"email": "emailaddress", "order": "ordernumber", "ticket": "ticketnumber"}
+
+
+def replace_identifiers(text: str, words: Dict[str, str]) -> str:
+    """Emails, order numbers and ticket numbers replaced by `words[kind]`."""
+    masked = normalize_text(text)
+    for kind, pattern in _IDENTIFIER_PATTERNS:
+        masked = pattern.sub(f" {words[kind]} ", masked)
+    return re.sub(r"\s+", " ", masked).strip()
 
 
 def mask_identifiers(text: str) -> str:
     """Replaces emails, order numbers and ticket numbers with placeholder words, so
     a classifier learns "a message with an order number" rather than the numbers
     that happened to be in its examples."""
-    masked = normalize_text(text)
-    for pattern, word in _MASKS:
-        masked = pattern.sub(word, masked)
-    return re.sub(r"\s+", " ", masked).strip().lower()
+    return replace_identifiers(text, PLACEHOLDER_WORDS).lower()

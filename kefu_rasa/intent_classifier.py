@@ -1,15 +1,18 @@
 """Kefu's intent classifier, a Rasa graph component around `helpdesk.text_classifier`.
 
-It reads the raw message text itself (emails, order and ticket numbers masked to
-placeholder words), so it needs no featurizer before it. See config.yml for why it
-replaces Rasa's LogisticRegressionClassifier.
+It builds its sparse features from the raw message text itself (emails, order and
+ticket numbers masked to placeholder words) and takes the dense sentence embedding
+that a featurizer before it (`KefuSentenceFeaturizer`) put on the message. Without
+such a featurizer it classifies on the sparse features alone. See config.yml for
+why it replaces Rasa's LogisticRegressionClassifier.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,7 +35,7 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"c": 10.0, "ranking_length": 10}
+        return {"c": 10.0, "dense_weight": 1.0, "ranking_length": 10}
 
     def __init__(
         self,
@@ -58,9 +61,10 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
-        classifier = TextClassifier(c=float(self.config["c"]), prepare=mask_identifiers)
-        self.classifier = classifier.fit(
-            [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples]
+        self.classifier = self._new_classifier(self.config).fit(
+            [m.get(TEXT) for m in examples],
+            [m.get(INTENT) for m in examples],
+            dense=sentence_features(examples),
         )
         self._persist()
         return self._resource
@@ -68,7 +72,8 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None:
             return messages
-        rankings = self.classifier.rank([m.get(TEXT) or "" for m in messages])
+        dense = sentence_features(messages) if self.classifier.uses_dense else None
+        rankings = self.classifier.rank([m.get(TEXT) or "" for m in messages], dense)
         length = int(self.config["ranking_length"])
         for message, ranking in zip(messages, rankings, strict=True):
             entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
@@ -91,6 +96,7 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
                     "words": self.classifier.words,
                     "chars": self.classifier.chars,
                     "model": self.classifier.model,
+                    "uses_dense": self.classifier.uses_dense,
                 },
                 model_dir / "intent_classifier.skops",
             )
@@ -117,7 +123,32 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
         except ValueError as error:
             logger.warning("Could not load the intent classifier (%s); untrained.", error)
             return cls(config, model_storage, resource)
-        classifier = TextClassifier(c=float(config["c"]), prepare=mask_identifiers)
+        classifier = cls._new_classifier(config)
         classifier.words, classifier.chars = parts["words"], parts["chars"]
         classifier.model = parts["model"]
+        classifier.uses_dense = bool(parts.get("uses_dense", False))
         return cls(config, model_storage, resource, classifier)
+
+    @staticmethod
+    def _new_classifier(config: Dict[str, Any]) -> TextClassifier:
+        return TextClassifier(
+            c=float(config["c"]),
+            prepare=mask_identifiers,
+            dense_weight=float(config["dense_weight"]),
+        )
+
+
+def sentence_features(messages: List[Message]) -> Optional[np.ndarray]:
+    """The dense sentence embedding of each message, or None when no message has
+    one (no dense featurizer in the pipeline). A message without one (an empty
+    text) gets zeros: it is classified on its sparse features alone."""
+    rows: List[Optional[np.ndarray]] = []
+    for message in messages:
+        _, sentence = message.get_dense_features(TEXT)
+        rows.append(
+            None if sentence is None else np.asarray(sentence.features, np.float32).reshape(-1)
+        )
+    width = next((len(row) for row in rows if row is not None), None)
+    if width is None:
+        return None
+    return np.vstack([np.zeros(width, np.float32) if row is None else row for row in rows])
