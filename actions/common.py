@@ -41,6 +41,7 @@ from helpdesk.verification import Verifier, verification_policies
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class Services:
     """Everything an action reaches outside Rasa, built once per process."""
@@ -90,14 +91,20 @@ class Services:
     def faq_matcher(self) -> FaqMatcher:
         """The matcher for the articles as they are now; an edited article is
         picked up on the next question, without restarting anything."""
-        articles = Path(self.settings.knowledge_base_dir) / "articles"
-        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in articles.glob("*.md")))
+        kb_dir = Path(self.settings.knowledge_base_dir)
+        stamp = (
+            str(kb_dir.resolve()),
+            tuple(
+                sorted((p.name, p.stat().st_mtime_ns) for p in (kb_dir / "articles").glob("*.md"))
+            ),
+        )
         with self._lock:
             cached_stamp, matcher = self._faq_cache
             if matcher is None or cached_stamp != stamp:
                 facts = self.facts
-                matcher = FaqMatcher(
-                    load_knowledge_base(self.settings.knowledge_base_dir),
+                matcher = _shared_matcher(
+                    stamp,
+                    kb_dir,
                     min_confidence=facts.faq_min_confidence,
                     min_similarity=facts.faq_min_similarity,
                 )
@@ -109,6 +116,28 @@ class Services:
 
 
 _default_services: Optional[Services] = None
+_matchers: Dict[Any, FaqMatcher] = {}
+_matchers_lock = threading.Lock()
+
+
+def _shared_matcher(
+    stamp: Any, kb_dir: Path, min_confidence: float, min_similarity: float
+) -> FaqMatcher:
+    """One matcher per version of the articles in this process: training one
+    takes seconds, and every Services on the same knowledge base can share it."""
+    key = (stamp, min_confidence, min_similarity)
+    with _matchers_lock:
+        if key not in _matchers:
+            while len(_matchers) >= 4:  # older versions of the articles are done with
+                _matchers.pop(next(iter(_matchers)))
+            _matchers[key] = FaqMatcher(
+                load_knowledge_base(kb_dir),
+                min_confidence=min_confidence,
+                min_similarity=min_similarity,
+            )
+        return _matchers[key]
+
+
 _default_lock = threading.Lock()
 
 
@@ -158,7 +187,10 @@ def already_said(tracker: Tracker, response: str) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == response
+        ):
             return True
     return False
 

@@ -73,9 +73,9 @@ def previous_user_event(tracker: Tracker) -> Optional[Dict[str, Any]]:
     return users[-2] if len(users) >= 2 else None
 
 
-def actions_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[str]:
-    """Names of the actions the bot ran in answer to `user_event`."""
-    names: List[str] = []
+def events_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The events of the bot's answer to `user_event`, up to the next message."""
+    found: List[Dict[str, Any]] = []
     seen = False
     for event in tracker.events:
         if event is user_event:
@@ -85,9 +85,26 @@ def actions_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[str]:
             continue
         if event.get("event") == "user":
             break
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            names.append(event.get("name"))
-    return names
+        found.append(event)
+    return found
+
+
+def actions_after(tracker: Tracker, user_event: Dict[str, Any]) -> List[str]:
+    """Names of the actions the bot ran in answer to `user_event`."""
+    return [
+        e.get("name")
+        for e in events_after(tracker, user_event)
+        if e.get("event") == "action" and e.get("name") != "action_listen"
+    ]
+
+
+def answered_from_articles(tracker: Tracker, user_event: Dict[str, Any]) -> bool:
+    """Whether the bot quoted an article in answer to `user_event` (it sets the
+    `faq_topic` slot when it does), even one Rasa's NLU did not understand."""
+    return any(
+        e.get("event") == "slot" and e.get("name") == "faq_topic" and e.get("value")
+        for e in events_after(tracker, user_event)
+    )
 
 
 def deactivate_form_events(tracker: Tracker) -> List[EventType]:

@@ -52,21 +52,13 @@ class ActionAnswerFaq(KefuAction):
     ) -> List[EventType]:
         matcher = self.services.faq_matcher()
         chosen = matcher.kb.topic(requested_topic(tracker) or "")
-        if chosen is None:
-            match = matcher.match(tracker.latest_message.get("text") or "")
-            if not match.confident:
-                return self._not_sure(dispatcher, [s.topic for s in match.ranked])
-            chosen = match.best.topic
-        dispatcher.utter_message(
-            text=f"{fill_placeholders(chosen.answer, self.services.facts)}\n\n"
-            f"More in our help center: {article_link(self.services, chosen)}",
-            faq_topic=chosen.id,
-        )
-        # Inside a form the form asks its next question right after this, so a
-        # feedback question would be mistaken for an answer to the form.
-        if not (tracker.active_loop or {}).get("name"):
-            dispatcher.utter_message(text="Did that answer your question?", buttons=HELPFUL_BUTTONS)
-        return [SlotSet("faq_topic", chosen.id)]
+        if chosen is not None:
+            return quote_answers(self.services, dispatcher, tracker, [chosen])
+        matches = matcher.match_each(tracker.latest_message.get("text") or "")
+        sure = [m.best.topic for m in matches if m.confident]
+        if not sure:
+            return self._not_sure(dispatcher, [s.topic for s in matches[0].ranked])
+        return quote_answers(self.services, dispatcher, tracker, sure)
 
     def _not_sure(self, dispatcher: CollectingDispatcher, closest: List[Topic]) -> List[EventType]:
         limit = self.services.facts.faq_suggestions
@@ -76,6 +68,58 @@ class ActionAnswerFaq(KefuAction):
             + [{"title": "None of these — talk to a person", "payload": "/request_human"}],
         )
         return [SlotSet("faq_topic", None)]
+
+
+# A message may ask two things; more than this many answers at once is a wall of text.
+MAX_ANSWERS = 2
+
+
+def quote_answers(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, topics: List[Topic]
+) -> List[EventType]:
+    """Each topic's section with a link to its article, then "did that answer your
+    question?" with an offer to act on it where the topic has one (a return after
+    the return rules)."""
+    topics = topics[:MAX_ANSWERS]
+    for topic in topics:
+        dispatcher.utter_message(
+            text=f"{fill_placeholders(topic.answer, services.facts)}\n\n"
+            f"More in our help center: {article_link(services, topic)}",
+            faq_topic=topic.id,
+        )
+    # Inside a form the form asks its next question right after this, so a
+    # feedback question would be mistaken for an answer to the form.
+    if not (tracker.active_loop or {}).get("name"):
+        dispatcher.utter_message(
+            text="Did that answer your question?",
+            buttons=HELPFUL_BUTTONS + follow_up_buttons(services, topics),
+        )
+    return [SlotSet("faq_topic", topics[-1].id)]
+
+
+def follow_up_buttons(services: Services, topics: List[Topic]) -> List[Dict[str, str]]:
+    offers = [services.facts.faq_follow_ups.get(t.id) for t in topics]
+    buttons: List[Dict[str, str]] = []
+    for offer in offers:
+        if offer and all(b["payload"] != f"/{offer[1]}" for b in buttons):
+            buttons.append({"title": offer[0], "payload": f"/{offer[1]}"})
+    return buttons
+
+
+def answer_if_sure(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> Optional[List[EventType]]:
+    """When Rasa did not understand a message, it may still be a question an
+    article answers in words unlike any example; quote it only when the match is
+    surer than usual. None when nothing is that sure."""
+    facts = services.facts
+    sure = [
+        m.best.topic
+        for m in services.faq_matcher().match_each(text)
+        if m.best.probability >= facts.faq_fallback_min_confidence
+        and m.best.similarity >= facts.faq_fallback_min_similarity
+    ]
+    return quote_answers(services, dispatcher, tracker, sure) if sure else None
 
 
 def question_answered(tracker: Tracker) -> Optional[str]:

@@ -17,8 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction
-from actions.conversation import actions_after, deactivate_form_events, previous_user_event
+from actions.conversation import (
+    actions_after,
+    answered_from_articles,
+    deactivate_form_events,
+    previous_user_event,
+)
 from actions.customer_identity import TASK_SLOTS, identity_slot_events, resolve_identity
+from actions.faq import answer_if_sure
 from actions.handoff import escalate_conversation
 from helpdesk.chat_metadata import was_too_long
 from helpdesk.parsing import parse_order_id
@@ -118,6 +124,8 @@ def failed_last_time(tracker: Tracker) -> bool:
     previous = previous_user_event(tracker)
     if previous is None or was_too_long(previous.get("metadata")):
         return False  # a message too long to read was not misunderstood
+    if answered_from_articles(tracker, previous):
+        return False
     intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
     return intent == "nlu_fallback" or "action_default_fallback" in actions_after(tracker, previous)
 
@@ -132,10 +140,14 @@ class ActionHandleFallback(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if failed_last_time(tracker):
-            return escalate_conversation(dispatcher, tracker, self.services, "not_understood")
         text = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "inform" and 0 < len(text) <= LONG_MESSAGE_CHARS:
+            answered = answer_if_sure(self.services, dispatcher, tracker, text)
+            if answered is not None:
+                return answered
+        if failed_last_time(tracker):
+            return escalate_conversation(dispatcher, tracker, self.services, "not_understood")
         if intent == "inform":
             self._unexpected_information(dispatcher, text)
         elif not text:

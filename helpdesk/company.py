@@ -61,6 +61,10 @@ class CompanyFacts:
     faq_min_confidence: float
     faq_min_similarity: float
     faq_suggestions: int
+    faq_fallback_min_confidence: float = 0.55
+    faq_fallback_min_similarity: float = 0.4
+    # topic id -> (button title, intent that acts on it)
+    faq_follow_ups: Dict[str, Tuple[str, str]] = field(default_factory=dict)
     carrier_tracking_urls: Dict[str, str] = field(default_factory=dict)
     weekly_hours_text: List[str] = field(default_factory=list)
 
@@ -150,6 +154,12 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
         faq_min_confidence=float(faq.get("min_confidence", 0.45)),
         faq_min_similarity=float(faq.get("min_similarity", 0.2)),
         faq_suggestions=int(faq.get("suggestions", 3)),
+        faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.55)),
+        faq_fallback_min_similarity=float(faq.get("fallback_min_similarity", 0.4)),
+        faq_follow_ups={
+            topic: (str(offer["title"]), str(offer["intent"]))
+            for topic, offer in (faq.get("follow_ups") or {}).items()
+        },
         carrier_tracking_urls=dict(raw.get("carriers") or {}),
         weekly_hours_text=hours.describe_week(),
     )

@@ -1,13 +1,21 @@
 """Which knowledge-base topic a question is about, and how sure we are.
 
 Rasa decides that a message is an FAQ question (intent `ask_faq`); this module picks
-the topic. It learns from the example questions in the articles themselves, in
-milliseconds, so an edited article is picked up on reload without retraining Rasa.
+the topic. It learns from the articles themselves (their example questions and
+headings), in well under a second, so an edited article is picked up on reload
+without retraining Rasa.
+
+It is a hybrid of two views of a question. The sparse one (word and character
+n-grams) is exact about the words customers share with our examples and forgiving
+of typos; the dense one (helpdesk.sentence_encoder) knows that "what number do I
+ring" and "what is your phone number" ask the same. Both feed the classifier, and
+both measure how close the question comes to each topic's examples and answer.
 
 Two signals guard against a confident wrong answer: the classifier's probability
-for the best topic, and how close the question is to that topic's own examples. An
-out-of-scope question ("do you sell cars?") can win the probability contest while
-resembling nothing we wrote, and the similarity catches it.
+for the best topic, and that similarity. An out-of-scope question ("do you sell
+cars?") can win the probability contest while resembling nothing we wrote, and the
+similarity catches it. Between "sure" and "no idea" lies a band where the bot offers
+the closest topics instead of answering.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import List
 
 import numpy as np
 
+from helpdesk import sentence_encoder
 from helpdesk.knowledge import KnowledgeBase, Topic
 from helpdesk.parsing import normalize_text
 from helpdesk.text_classifier import TextClassifier
@@ -70,14 +79,32 @@ class FaqMatch:
         return self.ranked[0]
 
 
+# A clause must have this many words to be asked on its own ("and is it free?" is
+# not a question about anything by itself).
+_MIN_CLAUSE_WORDS = 3
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[?.!;])\s+|\s+(?:and also|also|plus|oh and|and)\s+(?=(?:how|what|when|where|which|who|why|do|does|did|can|could|is|are|will|would|should)\b)",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str) -> List[str]:
+    """The message cut where a second question may begin: after a question mark or
+    full stop, and before "and how…", "also what…"."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text or "") if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= _MIN_CLAUSE_WORDS]
+
+
 class FaqMatcher:
-    """Trained once per knowledge base; `match()` is a few sparse products."""
+    """Trained once per knowledge base; `match()` embeds the question once and
+    takes a few sparse and dense products."""
 
     def __init__(
         self,
         kb: KnowledgeBase,
         min_confidence: float = 0.45,
         min_similarity: float = 0.2,
+        dense_weight: float = 1.0,
     ) -> None:
         self.kb = kb
         self.topics = kb.topics
@@ -89,26 +116,55 @@ class FaqMatcher:
         for topic in self.topics:
             texts.extend(topic.examples)
             labels.extend([topic.id] * len(topic.examples))
-        self._classifier = TextClassifier(c=20.0, prepare=prepare).fit(texts, labels)
-        self._examples = self._classifier.vectors(texts)
-        self._example_labels = np.array(labels)
+        dense = sentence_encoder.encode(texts)
+        self._classifier = TextClassifier(c=20.0, prepare=prepare, dense_weight=dense_weight)
+        self._classifier.fit(texts, labels, dense=dense)
+        self._sparse_examples = self._classifier.vectors(texts)
+        self._dense_examples = dense
+        # Examples are grouped by topic, so a topic's best similarity is a reduceat.
+        self._topic_ids = [topic.id for topic in self.topics]
+        self._starts = np.cumsum([0] + [len(t.examples) for t in self.topics[:-1]])
         self._by_id = {topic.id: topic for topic in self.topics}
 
     def match(self, question: str, limit: int = 3) -> FaqMatch:
-        vector = self._classifier.vectors([question])
-        similarities = (self._examples @ vector.T).toarray().ravel()
-        ranked = []
-        for topic_id, probability in self._classifier.rank([question])[0][: max(limit, 1)]:
-            mask = self._example_labels == topic_id
-            ranked.append(
+        return self._match_all([question], limit)[0]
+
+    def match_each(self, text: str, limit: int = 3) -> List[FaqMatch]:
+        """The whole message's match first, then each clause's that is confident
+        and names a topic of its own: "how long is shipping and can I pay with
+        PayPal?" asks two things."""
+        parts = clauses(text)
+        found = self._match_all([text] + (parts if len(parts) > 1 else []), limit)
+        matches = found[:1]
+        for match in found[1:]:
+            seen = {m.best.topic.id for m in matches if m.confident}
+            if match.confident and match.best.topic.id not in seen:
+                matches.append(match)
+        return matches
+
+    def _match_all(self, questions: List[str], limit: int) -> List[FaqMatch]:
+        dense = sentence_encoder.encode(questions)
+        sparse = self._classifier.vectors(questions)
+        lexical = (self._sparse_examples @ sparse.T).toarray()  # examples x questions
+        semantic = self._dense_examples @ dense.T
+        closeness = (
+            np.maximum.reduceat(lexical, self._starts, axis=0)
+            + np.maximum.reduceat(semantic, self._starts, axis=0)
+        ) / 2  # topics x questions, in self.topics order
+        row = {topic_id: i for i, topic_id in enumerate(self._topic_ids)}
+        matches = []
+        for column, ranking in enumerate(self._classifier.rank(questions, dense)):
+            ranked = [
                 TopicScore(
                     topic=self._by_id[topic_id],
                     probability=probability,
-                    similarity=float(similarities[mask].max()),
+                    similarity=float(closeness[row[topic_id], column]),
                 )
+                for topic_id, probability in ranking[: max(limit, 1)]
+            ]
+            best = ranked[0]
+            confident = (
+                best.probability >= self.min_confidence and best.similarity >= self.min_similarity
             )
-        best = ranked[0]
-        confident = (
-            best.probability >= self.min_confidence and best.similarity >= self.min_similarity
-        )
-        return FaqMatch(ranked=ranked, confident=confident)
+            matches.append(FaqMatch(ranked=ranked, confident=confident))
+        return matches

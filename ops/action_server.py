@@ -52,6 +52,17 @@ def create_app(settings: Settings, actions_package: str = ACTIONS_PACKAGE) -> Sa
     return app
 
 
+async def warm_up(app: Sanic, loop: object) -> None:
+    """Builds the FAQ matcher (and loads the sentence encoder) before the first
+    customer's question has to wait for it."""
+    from actions.common import default_services
+
+    try:
+        default_services().faq_matcher()
+    except Exception:  # the first question will report it properly
+        logger.exception("could not prepare the knowledge base at start-up")
+
+
 def main(argv: Optional[list] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=5055)
@@ -61,6 +72,7 @@ def main(argv: Optional[list] = None) -> None:
     )
     settings = Settings.from_env().check()
     app = create_app(settings)
+    app.before_server_start(warm_up)
     logger.info(
         "Kefu's action server on http://%s:%d (calls need the action token)",
         settings.action_server_host,

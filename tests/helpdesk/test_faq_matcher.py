@@ -56,3 +56,18 @@ def test_an_edited_article_changes_the_answer_without_retraining(tmp_path, facts
     article.write_text(article.read_text().replace("14 days", "21 days"))
     topic = FaqMatcher(load_knowledge_base(kb_dir)).match("do you price match?").best.topic
     assert "21 days" in topic.answer and "14 days" not in topic.answer
+
+
+def test_a_message_with_two_questions_is_matched_clause_by_clause(facts):
+    matches = matcher(facts).match_each(
+        "How long does standard shipping take? Also, can I pay with Apple Pay?"
+    )
+    assert [m.best.topic.id for m in matches if m.confident] == [
+        "shipping-options",
+        "payment-methods",
+    ]
+
+
+def test_one_question_is_not_cut_into_two(facts):
+    matches = matcher(facts).match_each("how long do I have to return a blender I hate")
+    assert [m.best.topic.id for m in matches if m.confident] == ["return-window"]

@@ -1,0 +1,102 @@
+"""The rule first, then the offer to act: a Rasa component that sends policy
+questions told as a customer's own story to the knowledge base.
+
+"I got a kettle two weeks ago and hate it, can it go back?" reads like a return
+request (its words are those of `request_return`) but asks what the rule is. Sent
+to the return flow, the customer is asked to prove who they are before hearing
+whether the kettle can go back at all. When such a message asks rather than tells
+(it is phrased as a question), names no order, email or ticket, and the classifier
+also gave `ask_faq` a real share of its belief, this component makes `ask_faq` the
+intent; the FAQ answer then offers to start the return (company.yml `follow_ups`).
+A plain request ("I want to return my kettle") is left alone.
+
+It sits after the intent classifier and the entity extractor and before the
+FallbackClassifier, and changes only the ranking's order, so what it did is visible
+in the parse data (`intent_ranking`) and in `rasa test nlu`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+_QUESTION = re.compile(
+    r"\?|^\s*(how|what|whats|what's|when|where|which|who|why|is|are|am|do|does|did|can|"
+    r"could|will|would|should|shall|may|might)\b|\b(can|could|will|would|do|does|is|are|"
+    r"should)\s+(i|it|they|you|we|that|this|he|she)\b|\b(wonder|wondering|not sure)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    return bool(_QUESTION.search(text or ""))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class KefuQuestionRouter(GraphComponent):
+    """Puts `faq_intent` first for question-shaped messages of `task_intents`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "faq_intent": "ask_faq",
+            "task_intents": [
+                "request_return",
+                "check_order_status",
+                "cancel_order",
+                "report_problem",
+                "check_account",
+            ],
+            # ask_faq's confidence relative to the top intent's, at least.
+            "min_faq_share": 0.25,
+            "identifying_entities": ["order_id", "email", "ticket_id"],
+        }
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> KefuQuestionRouter:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._route(message)
+        return messages
+
+    def _route(self, message: Message) -> None:
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
+        if len(ranking) < 2 or ranking[0]["name"] not in self.config["task_intents"]:
+            return
+        faq = next((r for r in ranking if r["name"] == self.config["faq_intent"]), None)
+        if faq is None or faq["confidence"] < ranking[0]["confidence"] * float(
+            self.config["min_faq_share"]
+        ):
+            return
+        names = {e.get("entity") for e in message.get(ENTITIES) or []}
+        if names & set(self.config["identifying_entities"]):
+            return
+        if not asks_a_question(message.get(TEXT) or ""):
+            return
+        top = ranking[0]
+        # ask_faq takes the task's confidence and the task ask_faq's, so the
+        # FallbackClassifier judges the message as surely as before.
+        reordered = [
+            {"name": faq["name"], "confidence": top["confidence"]},
+            {"name": top["name"], "confidence": faq["confidence"]},
+        ] + [r for r in ranking[1:] if r["name"] != faq["name"]]
+        message.set(INTENT, reordered[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, reordered, add_to_output=True)

@@ -1,0 +1,75 @@
+"""Answers from the knowledge base as the customer reads them: by meaning, both
+questions of a two-question message, an offer to act after a policy answer, and a
+question Rasa's NLU did not understand still answered when an article surely does."""
+
+from actions.faq import ActionAnswerFaq
+from actions.general import ActionHandleFallback
+from tests.actions.conftest import make_tracker, run, user_event
+
+
+def test_a_question_in_words_unlike_any_example_gets_the_article(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("what number do I ring to reach a human at your place", "ask_faq"),
+        domain,
+    )
+    assert "1-800-555-0199" in result.text
+    assert "/help/contact#contact-details" in result.text
+
+
+def test_a_message_with_two_questions_gets_both_answers(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("How long does standard shipping take? And do you take PayPal?", "ask_faq"),
+        domain,
+    )
+    assert "3–5 business days" in result.text
+    assert "PayPal" in result.text
+    assert result.text.count("More in our help center") == 2
+
+
+def test_a_return_rule_answer_offers_to_start_the_return(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("I got a kettle two weeks ago and hate it, can it go back?", "ask_faq"),
+        domain,
+    )
+    assert "30 days of delivery" in result.text
+    assert "Start a return" in result.buttons
+    assert "Yes, thanks" in result.buttons
+
+
+def test_nonsense_gets_no_confident_article(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("do you sell second-hand cars or boats", "ask_faq"),
+        domain,
+    )
+    assert "/help/" not in result.text
+    assert "not sure" in result.text
+
+
+def test_a_question_the_nlu_did_not_understand_is_answered_when_an_article_surely_does(
+    services, domain
+):
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("whats the phone number for support", "nlu_fallback", confidence=0.2),
+        domain,
+    )
+    assert "1-800-555-0199" in result.text and "didn't quite get" not in result.text
+
+
+def test_an_answered_fallback_does_not_count_as_a_misunderstanding(services, domain):
+    answered = [
+        user_event("whats the phone number for support", "nlu_fallback", 0.2),
+        {"event": "action", "name": "action_handle_fallback"},
+        {"event": "slot", "name": "faq_topic", "value": "contact-details"},
+    ]
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("blorp zzz", "nlu_fallback", history=answered, confidence=0.1),
+        domain,
+    )
+    assert "pause" not in result.kinds
+    assert "didn't quite get that" in result.text
