@@ -51,6 +51,15 @@ _OPENING_LINES = {
     "privacy_deletion": "A person from our team handles data deletion requests, so I'll pass this on.",
     "not_understood": "Sorry, I'm not getting this right. Let me bring in a member of our support team.",
 }
+# When nobody can join now, the opening must not promise that somebody will.
+_OPENING_LINES_NOBODY_NOW = {
+    "customer_request": "I'll make sure a person from our support team gets this.",
+    "customer_upset": "I'm really sorry about this, and I'll make sure a person from our support team sorts it out.",
+    "fraud": "That needs a person from our team, who can look into it securely.",
+    "legal": "That's something a person from our team needs to handle.",
+    "privacy_deletion": "A person from our team handles data deletion requests, so I'll pass this on.",
+    "not_understood": "Sorry, I'm not getting this right, so I'll pass this to a person from our support team.",
+}
 
 
 def escalate_conversation(
@@ -85,7 +94,7 @@ def escalate_conversation(
     except RecordsUnavailable as error:
         logger.error("escalation could not be recorded: %s", error)
         dispatcher.utter_message(
-            text=f"{opening} Unfortunately I can't reach our support systems right now. "
+            text="I'd like to bring in a person from our support team, but unfortunately I can't reach our support systems right now. "
             f"Please email {facts.support_email} or call {facts.support_phone} "
             f"({facts.support_hours_text}), "
             "and mention that the chat assistant sent you."
@@ -138,6 +147,7 @@ def escalate_conversation(
         if outcome.kind == "ticket_updated"
         else f"I've opened ticket {opened.ticket.ref} with everything we've discussed"
     )
+    opening = _OPENING_LINES_NOBODY_NOW.get(reason, _OPENING_LINES_NOBODY_NOW["customer_request"])
     dispatcher.utter_message(
         text=f"{opening} Our support team is offline right now (we're open "
         f"{facts.support_hours_text}, except public holidays) and back {reopen}. "

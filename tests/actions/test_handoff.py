@@ -78,6 +78,8 @@ def test_outside_hours_the_customer_gets_a_ticket_and_the_time_a_person_answers(
     ticket = records.list_tickets("C1003")[0]
     assert ticket.ref in result.text
     assert "offline right now" in result.text and "back tomorrow at 8:00 am Eastern" in result.text
+    # nobody is promised to join now when nobody can
+    assert "bring in" not in result.text and "Of course" not in result.text
     assert (
         "answer by tomorrow at 8:00 am Eastern" not in result.text
     )  # standard: one business day later
