@@ -3,7 +3,7 @@ what the bot does when it does not understand (twice in a row: a person)."""
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import (
@@ -130,6 +130,29 @@ def failed_last_time(tracker: Tracker) -> bool:
     return intent == "nlu_fallback" or "action_default_fallback" in actions_after(tracker, previous)
 
 
+# Wanting a person and being upset are one wish told two ways; together they are
+# never "not understood", however the classifier split its belief between them.
+ESCALATION_INTENTS = ("request_human", "express_frustration")
+ESCALATION_SHARE = 0.4
+
+
+def wants_a_person(tracker: Tracker) -> Optional[str]:
+    """The escalation reason when the classifier's two best guesses (behind the
+    fallback) are about wanting a person or being upset, and together sure enough."""
+    ranking = [
+        r
+        for r in tracker.latest_message.get("intent_ranking") or []
+        if r.get("name") != "nlu_fallback"
+    ][:2]
+    if not ranking or ranking[0].get("name") not in ESCALATION_INTENTS:
+        return None
+    share = sum(r.get("confidence", 0.0) for r in ranking if r.get("name") in ESCALATION_INTENTS)
+    if share < ESCALATION_SHARE:
+        return None
+    upset = any(r.get("name") == "express_frustration" for r in ranking)
+    return "customer_upset" if upset else "customer_request"
+
+
 class ActionHandleFallback(KefuAction):
     """The bot did not understand: ask again with suggestions, and bring in a
     person when it happens twice in a row."""
@@ -142,6 +165,9 @@ class ActionHandleFallback(KefuAction):
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = wants_a_person(tracker)
+        if reason is not None:
+            return escalate_conversation(dispatcher, tracker, self.services, reason)
         if intent != "inform" and 0 < len(text) <= LONG_MESSAGE_CHARS:
             answered = answer_if_sure(self.services, dispatcher, tracker, text)
             if answered is not None:

@@ -114,3 +114,27 @@ def test_a_broken_backend_gets_an_apology_not_a_stack_trace(settings, domain):
     assert (
         "can't reach our customer systems" in result.text and "Talk to a person" in result.buttons
     )
+
+
+def test_an_angry_demand_for_a_person_escalates_even_when_the_nlu_fell_back(services, domain):
+    tracker = make_tracker("this is useless, get me a human now", "nlu_fallback", confidence=0.3)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "express_frustration", "confidence": 0.36},
+        {"name": "request_human", "confidence": 0.25},
+        {"name": "ask_faq", "confidence": 0.1},
+    ]
+    result = run(ActionHandleFallback(services), tracker, domain)
+    assert "pause" in result.kinds
+    assert "I'm really sorry" in result.text and "didn't quite get" not in result.text
+
+
+def test_a_weak_guess_of_wanting_a_person_is_not_taken_for_one(services, domain):
+    tracker = make_tracker("blorp zzz", "nlu_fallback", confidence=0.2)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "request_human", "confidence": 0.2},
+        {"name": "ask_faq", "confidence": 0.15},
+    ]
+    result = run(ActionHandleFallback(services), tracker, domain)
+    assert "pause" not in result.kinds
