@@ -6,7 +6,6 @@ code: the actions and pages only ever read `CompanyFacts`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from helpdesk.support_hours import SupportHours
+from helpdesk.ticket_categories import CategoryClassifier
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -43,7 +43,8 @@ class TicketCategory:
     key: str
     label: str
     needs_order: bool
-    keywords: Tuple[str, ...]
+    # how customers describe this kind of problem (trains helpdesk.ticket_categories)
+    examples: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class CompanyFacts:
     faq_min_confidence: float
     faq_min_similarity: float
     faq_suggestions: int
+    ticket_category_min_confidence: float = 0.45
     faq_fallback_min_confidence: float = 0.55
     faq_fallback_min_similarity: float = 0.4
     # topic id -> (button title, intent that acts on it)
@@ -85,16 +87,25 @@ class CompanyFacts:
         return template.format(tracking_number=tracking_number) if template else None
 
     def guess_category(self, text: str) -> Optional[str]:
-        """The ticket category whose keywords appear in `text`, if exactly one
-        category matches best; the customer still confirms it."""
-        lowered = (text or "").lower()
-        scores = {
-            key: sum(1 for word in cat.keywords if re.search(rf"\b{re.escape(word)}\b", lowered))
-            for key, cat in self.ticket_categories.items()
-        }
-        best = max(scores.values(), default=0)
-        winners = [key for key, score in scores.items() if score == best]
-        return winners[0] if best > 0 and len(winners) == 1 else None
+        """The ticket category the customer's own description most likely belongs
+        to, if any is likely enough; the customer still confirms it."""
+        guess = self.category_classifier().guess(text)
+        return guess.key if guess else None
+
+    def category_classifier(self) -> CategoryClassifier:
+        return _category_classifier(
+            tuple(
+                (key, cat.examples) for key, cat in self.ticket_categories.items() if cat.examples
+            ),
+            self.ticket_category_min_confidence,
+        )
+
+
+@lru_cache(maxsize=8)
+def _category_classifier(
+    examples: Tuple[Tuple[str, Tuple[str, ...]], ...], min_confidence: float
+) -> CategoryClassifier:
+    return CategoryClassifier(dict(examples), min_confidence)
 
 
 def load_company(kb_dir: Path) -> CompanyFacts:
@@ -133,7 +144,7 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
             key=key,
             label=value["label"],
             needs_order=bool(value.get("needs_order")),
-            keywords=tuple(str(k).lower() for k in value.get("keywords") or ()),
+            examples=tuple(str(e) for e in value.get("examples") or ()),
         )
         for key, value in raw["ticket_categories"].items()
     }
@@ -151,6 +162,9 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
             key: (value["label"], int(value["weight"])) for key, value in raw["urgencies"].items()
         },
         ticket_categories=categories,
+        ticket_category_min_confidence=float(
+            (raw.get("ticket_category_guess") or {}).get("min_confidence", 0.45)
+        ),
         faq_min_confidence=float(faq.get("min_confidence", 0.45)),
         faq_min_similarity=float(faq.get("min_similarity", 0.2)),
         faq_suggestions=int(faq.get("suggestions", 3)),

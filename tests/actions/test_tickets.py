@@ -1,8 +1,5 @@
-from actions.tickets import (
-    ActionAskTicketConfirmed,
-    ActionOpenTicket,
-    ValidateTicketForm,
-)
+from actions.ticket_form import ActionAskTicketConfirmed, ValidateTicketForm
+from actions.tickets import ActionOpenTicket
 from tests.actions.conftest import MAYA, MAYA_TOKEN, answer, make_tracker, run
 from tests.conftest import OPEN_HOURS
 

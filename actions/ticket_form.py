@@ -1,0 +1,268 @@
+"""The ticket form: collecting a problem's details in the customer's own words.
+
+Each answer is read for everything it holds, not only for the question asked: an
+order number typed when the category was asked is kept, and so is a description;
+the category is inferred from the description by a trained classifier
+(helpdesk.ticket_categories) and confirmed in the summary rather than asked. No
+question is asked more than twice: then the best guess goes into the summary for
+the customer to confirm. "No, change it" asks which detail to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import KefuAction, optional_lookup
+from actions.customer_identity import verified_customer_id
+from actions.formatting import bullet_list, order_button, quoted
+from actions.identity import IdentityFormValidation
+from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
+from helpdesk.conversation_identity import Identity
+from helpdesk.parsing import parse_urgency
+
+TICKET_TASK_SLOTS = (
+    "ticket_category",
+    "order_id",
+    "ticket_description",
+    "ticket_urgency",
+    "ticket_confirmed",
+)
+TRIGGER_INTENTS = ("report_problem", "request_return")
+MIN_DESCRIPTION_WORDS = 4
+_NOT_AN_ORDER = (
+    "none",
+    "no order",
+    "not about an order",
+    "not about an order.",
+    "no",
+    "n/a",
+    "nope",
+)
+
+
+def describes_a_problem(text: str, category: Optional[str]) -> bool:
+    """Whether the message that started the ticket already tells what went wrong
+    ("the soundbar arrived dented and scratched"), rather than just asking for help
+    ("I want to open a ticket", "I'd like to return the fridge")."""
+    if text.startswith("/"):
+        return False
+    words = len(text.split())
+    if category in (None, "return_request", "cancellation", "other"):
+        return words >= 14
+    return words >= 6
+
+
+class ValidateTicketForm(IdentityFormValidation):
+    def name(self) -> str:
+        return "validate_ticket_form"
+
+    def task_slots(self, tracker: Tracker) -> List[str]:
+        slots = ["ticket_category"]
+        category = self.services.facts.ticket_categories.get(
+            tracker.get_slot("ticket_category") or ""
+        )
+        if category is None or category.needs_order:
+            slots.append("order_id")
+        return slots + ["ticket_description", "ticket_urgency", "ticket_confirmed"]
+
+    async def prefill(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        identity: Optional[Identity],
+        activating: bool,
+    ) -> List[EventType]:
+        """Keeps what the customer already said ("my TV arrived cracked, BW-104233")
+        so they are not asked for it again."""
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if not activating or intent not in TRIGGER_INTENTS:
+            return []
+        text = (message.get("text") or "").strip()
+        events: List[EventType] = []
+        if tracker.get_slot("ticket_category") is None:
+            category = "return_request" if intent == "request_return" else None
+            category = category or self.services.facts.guess_category(text)
+            if category:
+                events.append(SlotSet("ticket_category", category))
+        if tracker.get_slot("ticket_description") is None and describes_a_problem(
+            text, self.services.facts.guess_category(text)
+        ):
+            events.append(SlotSet("ticket_description", text))
+        tracker.add_slots(events)
+        return events
+
+    def validate_ticket_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        facts = self.services.facts
+        text = str(value or "").strip().lower()
+        if text.startswith("/"):
+            return {"ticket_category": None}  # a button of an earlier question
+        for key, category in facts.ticket_categories.items():
+            if text in (key, category.label.lower()):
+                return {"ticket_category": key}
+        guess = facts.guess_category(text)
+        if guess:
+            return {"ticket_category": guess}
+        dispatcher.utter_message(
+            text="Sorry, I didn't catch which kind of problem it is. Please pick one of these:"
+        )
+        return {"ticket_category": None}
+
+    def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if str(value or "").strip().lower().rstrip(".!") in _NOT_AN_ORDER:
+            return {"order_id": NO_ORDER}
+        return own_order_or_explain(
+            self.services,
+            dispatcher,
+            tracker,
+            value,
+            "Please pick one below, or type its number (like BW-104233).",
+        )
+
+    def validate_ticket_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text.split()) < MIN_DESCRIPTION_WORDS and len(text) < 20:
+            dispatcher.utter_message(
+                text="Could you tell me a little more, so our team can help without "
+                "having to ask you again? What happened, and when?"
+            )
+            return {"ticket_description": None}
+        return {"ticket_description": text}
+
+    def validate_ticket_urgency(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        level = text if text in self.services.facts.urgencies else parse_urgency(text)
+        if level is None:
+            dispatcher.utter_message(text="Please choose how urgent it is:")
+        return {"ticket_urgency": level}
+
+    def validate_ticket_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if value is True:
+            return {"ticket_confirmed": True}
+        dispatcher.utter_message(
+            text="No problem, let's go through it again. (If you'd rather not open a "
+            'ticket, just say "never mind".)'
+        )
+        return {slot: None for slot in TICKET_TASK_SLOTS}
+
+
+class ActionAskTicketCategory(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_category"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        categories = self.services.facts.ticket_categories
+        dispatcher.utter_message(
+            text="I'll open a ticket for you. What is it about?",
+            buttons=[
+                {"title": c.label, "payload": f'/inform{{"ticket_category": "{key}"}}'}
+                for key, c in categories.items()
+            ],
+        )
+        return []
+
+
+class ActionAskTicketOrder(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_form_order_id"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        customer_id = verified_customer_id(tracker, self.services)
+        orders = optional_lookup(
+            lambda: self.services.records.list_orders(customer_id, limit=5) if customer_id else [],
+            [],
+        )
+        dispatcher.utter_message(
+            text="Which order is it about?",
+            buttons=[order_button(o) for o in orders]
+            + [
+                {
+                    "title": "It's not about an order",
+                    "payload": f'/inform{{"order_id": "{NO_ORDER}"}}',
+                }
+            ],
+        )
+        return []
+
+
+class ActionAskTicketDescription(KefuAction):
+    QUESTIONS = {
+        "return_request": "Could you tell me briefly why you're returning it, and whether it has been opened?",
+        "cancellation": "Could you tell me what you'd like cancelled, and why?",
+    }
+    DEFAULT = "Please describe the problem in your own words: what happened, and anything you've already tried."
+
+    def name(self) -> str:
+        return "action_ask_ticket_description"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        category = tracker.get_slot("ticket_category") or ""
+        dispatcher.utter_message(text=self.QUESTIONS.get(category, self.DEFAULT))
+        return []
+
+
+class ActionAskTicketUrgency(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_urgency"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="How urgent is it for you?",
+            buttons=[
+                {"title": label, "payload": f'/inform{{"urgency": "{key}"}}'}
+                for key, (label, _) in self.services.facts.urgencies.items()
+            ],
+        )
+        return []
+
+
+class ActionAskTicketConfirmed(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_confirmed"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        facts = self.services.facts
+        category = facts.ticket_categories.get(tracker.get_slot("ticket_category") or "")
+        urgency = facts.urgencies.get(tracker.get_slot("ticket_urgency") or "", ("—", 0))[0]
+        lines = [
+            f"Category: {category.label if category else '—'}",
+            f"Order: {mentioned_order(tracker) or 'none'}",
+            f"Urgency: {urgency}",
+            f"Your description: {quoted(tracker.get_slot('ticket_description'))}",
+        ]
+        dispatcher.utter_message(
+            text="Here's the ticket I'll open:\n" + bullet_list(lines) + "\n\nShall I open it?",
+            buttons=[
+                {"title": "Yes, open it", "payload": "/affirm"},
+                {"title": "No, change it", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
