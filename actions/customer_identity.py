@@ -23,6 +23,7 @@ TASK_SLOTS = (
     "ticket_description",
     "ticket_urgency",
     "ticket_confirmed",
+    "ticket_change",
     "ticket_id",
     "ticket_comment",
     "verification_email",

@@ -23,7 +23,30 @@ from actions.formatting import bullet_list, order_button, quoted
 from actions.identity import IdentityFormValidation
 from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
 from helpdesk.conversation_identity import Identity
-from helpdesk.parsing import parse_urgency
+from helpdesk.parsing import parse_order_id, parse_urgency
+
+# No question is asked more than this many times; then the best guess goes into the
+# summary, where the customer confirms or changes it.
+MAX_ASKS = 2
+# The details "No, change it" can change, as the customer may name them.
+CHANGEABLE = {
+    "ticket_category": ("category", "kind", "type", "topic"),
+    "order_id": ("order",),
+    "ticket_description": ("description", "describe", "wording", "text", "what happened"),
+    "ticket_urgency": ("urgency", "urgent", "priority"),
+}
+
+
+def times_asked(tracker: Tracker, ask_action: str) -> int:
+    """How often the form asked this question since it started."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "ticket_form":
+            break
+        if event.get("event") == "action" and event.get("name") == ask_action:
+            count += 1
+    return count
+
 
 TICKET_TASK_SLOTS = (
     "ticket_category",
@@ -68,7 +91,10 @@ class ValidateTicketForm(IdentityFormValidation):
         )
         if category is None or category.needs_order:
             slots.append("order_id")
-        return slots + ["ticket_description", "ticket_urgency", "ticket_confirmed"]
+        slots += ["ticket_description", "ticket_urgency"]
+        if tracker.get_slot("ticket_confirmed") is False:
+            slots.append("ticket_change")  # "No, change it": which detail?
+        return slots + ["ticket_confirmed"]
 
     async def prefill(
         self,
@@ -82,7 +108,11 @@ class ValidateTicketForm(IdentityFormValidation):
         so they are not asked for it again."""
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        if not activating or intent not in TRIGGER_INTENTS:
+        if not activating:
+            events = self._what_else_was_said(tracker, (message.get("text") or "").strip())
+            tracker.add_slots(events)
+            return events
+        if intent not in TRIGGER_INTENTS:
             return []
         text = (message.get("text") or "").strip()
         events: List[EventType] = []
@@ -98,6 +128,32 @@ class ValidateTicketForm(IdentityFormValidation):
         tracker.add_slots(events)
         return events
 
+    def _what_else_was_said(self, tracker: Tracker, text: str) -> List[EventType]:
+        """Details an answer holds beyond the question asked: the order number typed
+        when the category was asked, the description typed when the order was."""
+        if not text or text.startswith("/"):
+            return []
+        asked = tracker.get_slot("requested_slot")
+        events: List[EventType] = []
+        order_id = parse_order_id(text)
+        if asked != "order_id" and order_id and not tracker.get_slot("order_id"):
+            events.append(SlotSet("order_id", order_id))
+        facts = self.services.facts
+        if (
+            asked not in ("ticket_description", "ticket_change")
+            and not tracker.get_slot("ticket_description")
+            and describes_a_problem(text, facts.guess_category(text))
+        ):
+            events.append(SlotSet("ticket_description", text))
+            if not tracker.get_slot("ticket_category") and asked != "ticket_category":
+                guess = facts.guess_category(text)
+                if guess:
+                    events.append(SlotSet("ticket_category", guess))
+        urgency = parse_urgency(text)
+        if asked != "ticket_urgency" and urgency and not tracker.get_slot("ticket_urgency"):
+            events.append(SlotSet("ticket_urgency", urgency))
+        return events
+
     def validate_ticket_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
@@ -111,6 +167,11 @@ class ValidateTicketForm(IdentityFormValidation):
         guess = facts.guess_category(text)
         if guess:
             return {"ticket_category": guess}
+        if times_asked(tracker, "action_ask_ticket_category") >= MAX_ASKS:
+            # Asked twice: the likeliest category, from everything said, goes into
+            # the summary for the customer to confirm or change.
+            said = " ".join(filter(None, [tracker.get_slot("ticket_description"), text]))
+            return {"ticket_category": facts.category_classifier().ranked(said)[0][0]}
         dispatcher.utter_message(
             text="Sorry, I didn't catch which kind of problem it is. Please pick one of these:"
         )
@@ -121,6 +182,12 @@ class ValidateTicketForm(IdentityFormValidation):
     ) -> Dict[str, Any]:
         if str(value or "").strip().lower().rstrip(".!") in _NOT_AN_ORDER:
             return {"order_id": NO_ORDER}
+        if parse_order_id(str(value or "")) is None:
+            if times_asked(tracker, "action_ask_ticket_form_order_id") >= MAX_ASKS:
+                return {"order_id": NO_ORDER}  # the team will ask; the summary says "none"
+            # A description typed where the order was asked is kept (see
+            # _what_else_was_said); the question comes again, with the buttons.
+            return {"order_id": None}
         return own_order_or_explain(
             self.services,
             dispatcher,
@@ -133,7 +200,8 @@ class ValidateTicketForm(IdentityFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
-        if len(text.split()) < MIN_DESCRIPTION_WORDS and len(text) < 20:
+        short = len(text.split()) < MIN_DESCRIPTION_WORDS and len(text) < 20
+        if short and text and times_asked(tracker, "action_ask_ticket_description") < MAX_ASKS:
             dispatcher.utter_message(
                 text="Could you tell me a little more, so our team can help without "
                 "having to ask you again? What happened, and when?"
@@ -146,6 +214,8 @@ class ValidateTicketForm(IdentityFormValidation):
     ) -> Dict[str, Any]:
         text = str(value or "")
         level = text if text in self.services.facts.urgencies else parse_urgency(text)
+        if level is None and times_asked(tracker, "action_ask_ticket_urgency") >= MAX_ASKS:
+            level = "normal"
         if level is None:
             dispatcher.utter_message(text="Please choose how urgent it is:")
         return {"ticket_urgency": level}
@@ -155,11 +225,31 @@ class ValidateTicketForm(IdentityFormValidation):
     ) -> Dict[str, Any]:
         if value is True:
             return {"ticket_confirmed": True}
-        dispatcher.utter_message(
-            text="No problem, let's go through it again. (If you'd rather not open a "
-            'ticket, just say "never mind".)'
+        if value is False:
+            # "No, change it": the form asks which detail (ticket_change) next.
+            return {"ticket_confirmed": False, "ticket_change": None}
+        return {"ticket_confirmed": None}
+
+    def validate_ticket_change(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        """Empties the detail the customer named so the form asks it again, then
+        shows the summary once more."""
+        text = str(value or "").strip().lower()
+        slot = next(
+            (
+                name
+                for name, words in CHANGEABLE.items()
+                if text == name or any(w in text for w in words)
+            ),
+            None,
         )
-        return {slot: None for slot in TICKET_TASK_SLOTS}
+        if slot is None:
+            if times_asked(tracker, "action_ask_ticket_change") >= MAX_ASKS:
+                return {slot: None for slot in TICKET_TASK_SLOTS}  # start the questions again
+            dispatcher.utter_message(text="Sorry, which detail should I change?")
+            return {"ticket_change": None}
+        return {slot: None, "ticket_change": None, "ticket_confirmed": None}
 
 
 class ActionAskTicketCategory(KefuAction):
@@ -266,3 +356,20 @@ class ActionAskTicketConfirmed(KefuAction):
         return []
 
 
+class ActionAskTicketChange(KefuAction):
+    def name(self) -> str:
+        return "action_ask_ticket_change"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="Which detail should I change?",
+            buttons=[
+                {"title": "Category", "payload": "category"},
+                {"title": "Order", "payload": "order"},
+                {"title": "Description", "payload": "description"},
+                {"title": "Urgency", "payload": "urgency"},
+            ],
+        )
+        return []

@@ -29,7 +29,7 @@ class ActionOpenTicket(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        done = [SlotSet(slot, None) for slot in TICKET_TASK_SLOTS]
+        done = [SlotSet(slot, None) for slot in (*TICKET_TASK_SLOTS, "ticket_change")]
         if tracker.get_slot("ticket_confirmed") is not True:
             return done  # the form ended without a "yes" (and said why)
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)

@@ -92,28 +92,39 @@ def test_urgency_in_the_customers_words(services, domain):
     )
 
 
-def test_declining_the_summary_starts_the_questions_again(services, domain):
-    slots = {
-        **MAYA,
-        "requested_slot": "ticket_confirmed",
-        "ticket_category": "billing",
-        "ticket_description": "charged twice for one order",
-        "ticket_urgency": "high",
-    }
-    result = answer(
+SUMMARY_SLOTS = {
+    **MAYA,
+    "requested_slot": "ticket_confirmed",
+    "ticket_category": "billing",
+    "ticket_description": "charged twice for one order",
+    "ticket_urgency": "high",
+}
+
+
+def test_no_change_it_asks_which_detail_and_keeps_the_others(services, domain):
+    declined = answer(
         ValidateTicketForm(services),
         "ticket_confirmed",
         "no",
         domain,
-        slots=slots,
+        slots=SUMMARY_SLOTS,
         metadata=MAYA_TOKEN,
         intent="deny",
         value=False,
     )
-    assert (
-        result.slot("ticket_category") is None
-        and result.slot("requested_slot") == "ticket_category"
+    assert declined.slot("requested_slot") == "ticket_change"
+    assert declined.slot("ticket_category") == "<unset>"  # nothing emptied yet
+    changing = answer(
+        ValidateTicketForm(services),
+        "ticket_change",
+        "the urgency is wrong",
+        domain,
+        slots={**SUMMARY_SLOTS, "ticket_confirmed": False, "requested_slot": "ticket_change"},
+        metadata=MAYA_TOKEN,
     )
+    assert changing.slot("ticket_urgency") is None
+    assert changing.slot("requested_slot") == "ticket_urgency"
+    assert changing.slot("ticket_description") == "<unset>"  # kept as it was
 
 
 def test_the_summary_quotes_the_customers_text_as_given(services, domain):
@@ -255,3 +266,52 @@ def test_a_form_answer_the_database_cannot_check_keeps_the_form_where_it_was(ser
     assert result.slot("requested_slot") == "order_id"  # asked again, form still on
     assert result.slot("order_id") is None  # not kept unchecked
     assert not result.ended_form
+
+
+def test_an_order_number_typed_for_the_category_is_kept_and_not_asked_again(services, domain):
+    result = answer(
+        ValidateTicketForm(services),
+        "ticket_category",
+        "BW-104101",
+        domain,
+        slots=MAYA,
+        metadata=MAYA_TOKEN,
+    )
+    assert result.slot("order_id") == "BW-104101"
+    assert result.slot("requested_slot") == "ticket_category"
+
+
+def test_a_description_typed_for_the_order_is_kept_without_a_wrong_order_message(
+    services, domain
+):
+    text = "my headphones stopped working after a week and won't charge any more"
+    result = answer(
+        ValidateTicketForm(services),
+        "order_id",
+        text,
+        domain,
+        slots={**MAYA, "ticket_category": "faulty_product"},
+        metadata=MAYA_TOKEN,
+    )
+    assert result.slot("ticket_description") == text
+    assert "couldn't find" not in result.text
+    assert result.slot("requested_slot") == "order_id"
+
+
+def test_the_category_is_asked_at_most_twice_then_the_best_guess_is_shown(services, domain):
+    asked_twice = [
+        {"event": "active_loop", "name": "ticket_form"},
+        {"event": "action", "name": "action_ask_ticket_category"},
+        {"event": "action", "name": "action_ask_ticket_category"},
+    ]
+    result = answer(
+        ValidateTicketForm(services),
+        "ticket_category",
+        "hmm not sure",
+        domain,
+        slots={**MAYA, "ticket_description": "the phone won't charge any more"},
+        metadata=MAYA_TOKEN,
+        history=asked_twice,
+    )
+    assert result.slot("ticket_category") == "faulty_product"
+    assert "didn't catch" not in result.text
