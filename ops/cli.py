@@ -287,8 +287,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """`./kefu bench` compares Kefu with Rasa's starter bot; `./kefu bench handoff`
     times agents' replies into the widget and the agents' API; `./kefu bench
     disturbance` times unrelated conversations while the database is locked or huge
-    messages arrive."""
+    messages arrive; `./kefu bench nlu` measures the NLU pipeline on public intent data
+    sets."""
     module, rest = "bench.run", list(args.bench_args)
-    if rest[:1] in (["handoff"], ["disturbance"], ["questions"]):
+    if rest[:1] in (["handoff"], ["disturbance"], ["questions"], ["nlu"]):
         module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode
