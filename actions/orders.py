@@ -16,6 +16,7 @@ from actions.customer_identity import verified_customer_id
 from actions.formatting import items_line, money, order_button, order_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
 from helpdesk.conversation_identity import Identity
+from helpdesk.order_reference import order_named_by_item, refers_back
 from helpdesk.orders import cancel_customer_order, customer_order
 from helpdesk.parsing import parse_order_id
 from helpdesk.records import OrderView
@@ -80,30 +81,36 @@ class ActionShowOrderStatus(KefuAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
+        events: List[EventType] = [SlotSet("order_id", None)]
         if identity is not None:
-            self._show(dispatcher, identity, mentioned_order(tracker) or asked_about(tracker))
+            shown = self._show(dispatcher, tracker, identity)
             offer_to_resume_ticket(dispatcher, tracker)
-        return [SlotSet("order_id", None)]
+            if shown:
+                events.append(SlotSet("last_order_id", shown))
+        return events
 
     def _show(
-        self, dispatcher: CollectingDispatcher, identity: Identity, wanted: Optional[str]
-    ) -> None:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, identity: Identity
+    ) -> Optional[str]:
+        """Shows the order the customer means, or their latest orders; returns the
+        number of the order shown on its own, if one was."""
         facts = self.services.facts
         records = self.services.records
+        orders = records.list_orders(identity.customer.id, limit=10)
+        wanted = mentioned_order(tracker) or asked_about(tracker) or meant_order(tracker, orders)
         if wanted:
             order = customer_order(records, identity.customer.id, wanted)
             if order is not None:
                 dispatcher.utter_message(
                     text=order_summary(facts, order), buttons=_order_actions(order)
                 )
-                return
+                return order.id
             dispatcher.utter_message(
                 text=f"I couldn't find an order {wanted} on your account. Here are your latest orders instead."
             )
-        orders = records.list_orders(identity.customer.id, limit=10)
         if not orders:
             dispatcher.utter_message(text="I don't see any orders on your account yet.")
-            return
+            return None
         intro = "Here's your order:" if len(orders) == 1 else "Here are your latest orders:"
         dispatcher.utter_message(
             text=intro
@@ -111,6 +118,34 @@ class ActionShowOrderStatus(KefuAction):
             + "\n\n".join(order_summary(facts, o) for o in orders[:ORDERS_SHOWN]),
             buttons=[order_button(o) for o in orders[ORDERS_SHOWN : ORDERS_SHOWN + 4]],
         )
+        return orders[0].id if len(orders) == 1 else None
+
+
+def order_meant_on_activation(
+    services: Services, tracker: Tracker, identity: Optional[Identity], activating: bool
+) -> List[EventType]:
+    """`order_id` for a form starting with a message like "cancel it", when the
+    order meant is clear; validated like a typed number."""
+    if not activating or tracker.get_slot("order_id") or identity is None:
+        return []
+    orders = optional_lookup(lambda: services.records.list_orders(identity.customer.id, 10), [])
+    meant = meant_order(tracker, orders)
+    if not meant:
+        return []
+    events: List[EventType] = [SlotSet("order_id", meant)]
+    tracker.add_slots(events)
+    return events
+
+
+def meant_order(tracker: Tracker, orders: List[OrderView]) -> Optional[str]:
+    """The order a message without a number means: the one last shown, for "that
+    order" or "it"; the one holding the item it names, for "the blender"."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    last = tracker.get_slot("last_order_id")
+    if last and refers_back(text):
+        return str(last)
+    named = order_named_by_item(orders, text)
+    return named.id if named else None
 
 
 def _order_actions(order: OrderView) -> List[Dict[str, str]]:
@@ -138,6 +173,17 @@ class ValidateCancellationForm(IdentityFormValidation):
         if order and order != NO_ORDER and not self._cancellable(tracker, order):
             return ["order_id"]  # the submit action explains the return route
         return ["order_id", "cancel_confirmed"]
+
+    async def prefill(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        identity: Optional[Identity],
+        activating: bool,
+    ) -> List[EventType]:
+        """"Cancel it" right after an order was shown means that order."""
+        return order_meant_on_activation(self.services, tracker, identity, activating)
 
     def _cancellable(self, tracker: Tracker, order_id: str) -> bool:
         order = customer_order(self.services.records, tracker.get_slot("customer_id"), order_id)

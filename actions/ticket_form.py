@@ -21,7 +21,12 @@ from actions.common import KefuAction, optional_lookup
 from actions.customer_identity import verified_customer_id
 from actions.formatting import bullet_list, order_button, quoted
 from actions.identity import IdentityFormValidation
-from actions.orders import NO_ORDER, mentioned_order, own_order_or_explain
+from actions.orders import (
+    NO_ORDER,
+    mentioned_order,
+    order_meant_on_activation,
+    own_order_or_explain,
+)
 from helpdesk.conversation_identity import Identity
 from helpdesk.parsing import parse_order_id, parse_urgency
 
@@ -115,7 +120,7 @@ class ValidateTicketForm(IdentityFormValidation):
         if intent not in TRIGGER_INTENTS:
             return []
         text = (message.get("text") or "").strip()
-        events: List[EventType] = []
+        events = order_meant_on_activation(self.services, tracker, identity, activating)
         if tracker.get_slot("ticket_category") is None:
             category = "return_request" if intent == "request_return" else None
             category = category or self.services.facts.guess_category(text)

@@ -128,3 +128,66 @@ def test_an_order_asked_about_inside_another_form_is_still_the_one_shown(service
     )
     result = run(ActionShowOrderStatus(services), tracker, domain)
     assert result.text.startswith("Order BW-104119") and "BW-104101" not in result.text
+
+
+def test_that_order_means_the_order_shown_last(services, domain):
+    from actions.orders import ActionShowOrderStatus
+
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker(
+            "what was in that order?",
+            "check_order_status",
+            slots={**MAYA, "last_order_id": "BW-104119"},
+            metadata=MAYA_TOKEN,
+        ),
+        domain,
+    )
+    assert "BW-104119" in result.text and "Orbit smart speaker" in result.text
+    assert "BW-104101" not in result.text
+    assert result.slot("last_order_id") == "BW-104119"
+
+
+def test_an_item_named_finds_the_one_order_holding_it(services, domain):
+    from actions.orders import ActionShowOrderStatus
+
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker("has the smartwatch shipped?", "check_order_status", slots=MAYA, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert "BW-104138" in result.text and "BW-104119" not in result.text
+
+
+def test_a_remembered_order_of_someone_else_is_not_shown(services, domain):
+    from actions.orders import ActionShowOrderStatus
+
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker(
+            "what was in that order?",
+            "check_order_status",
+            slots={**MAYA, "last_order_id": "BW-104233"},  # not Maya's
+            metadata=MAYA_TOKEN,
+        ),
+        domain,
+    )
+    assert "couldn't find an order BW-104233" in result.text
+
+
+def test_cancel_it_after_an_order_was_shown_means_that_order(services, domain):
+    from actions.orders import ValidateCancellationForm
+
+    result = run(
+        ValidateCancellationForm(services),
+        make_tracker(
+            "ok cancel it",
+            "cancel_order",
+            slots={**MAYA, "last_order_id": "BW-104138"},
+            metadata=MAYA_TOKEN,
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert result.slot("order_id") == "BW-104138"
+    assert result.slot("requested_slot") == "cancel_confirmed"
