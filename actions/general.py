@@ -220,6 +220,26 @@ class ActionHandleFallback(KefuAction):
         )
 
 
+class ActionHandleOutOfScope(KefuAction):
+    """Outside what the bot does, unless an article surely answers it after all:
+    "what number do I ring to get hold of you lot" reads like small talk to the
+    classifier and is a question about the phone number."""
+
+    def name(self) -> str:
+        return "action_handle_out_of_scope"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        if 0 < len(text) <= LONG_MESSAGE_CHARS:
+            answered = answer_if_sure(self.services, dispatcher, tracker, text)
+            if answered is not None:
+                return answered
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 class ActionDefaultFallback(ActionHandleFallback):
     """Rasa's core fallback (no rule fits the conversation) handled the same way.
 

@@ -138,3 +138,20 @@ def test_a_weak_guess_of_wanting_a_person_is_not_taken_for_one(services, domain)
     ]
     result = run(ActionHandleFallback(services), tracker, domain)
     assert "pause" not in result.kinds
+
+
+def test_out_of_scope_is_said_unless_an_article_surely_answers_it(services, domain):
+    from actions.general import ActionHandleOutOfScope
+
+    phone = run(
+        ActionHandleOutOfScope(services),
+        make_tracker("what number do I ring to get hold of you lot", "out_of_scope"),
+        domain,
+    )
+    assert "1-800-555-0199" in phone.text
+    cars = run(
+        ActionHandleOutOfScope(services),
+        make_tracker("do you sell second-hand cars", "out_of_scope"),
+        domain,
+    )
+    assert cars.messages[0].get("response") == "utter_out_of_scope"
