@@ -53,6 +53,23 @@ def known_identity(tracker: Tracker) -> bool:
     )
 
 
+def details_given_with_the_request(tracker: Tracker) -> List[EventType]:
+    """"maya@example.com, order BW-104101, has it arrived?": the email (and the
+    order number beside it) in the message that starts a form are the verification
+    the form would ask for next; they are validated like typed answers."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/"):
+        return []
+    email = parse_email(text)
+    if email is None:
+        return []
+    events: List[EventType] = [SlotSet("verification_email", email)]
+    order = parse_order_id(text.replace(email, " "))
+    if order:
+        events.append(SlotSet("verification_order", order))
+    return events
+
+
 class IdentityFormValidation(KefuFormValidation, ABC):
     """A form that verifies the customer first when needed, then asks its own
     slots (`task_slots`)."""
@@ -71,6 +88,7 @@ class IdentityFormValidation(KefuFormValidation, ABC):
             note = token_problem_note(problem)
             if note:
                 dispatcher.utter_message(text=note)
+            events += details_given_with_the_request(tracker)
         tracker.add_slots(events)
         return events + await self.prefill(dispatcher, tracker, domain, identity, activating)
 

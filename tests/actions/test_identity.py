@@ -194,3 +194,19 @@ def test_a_verification_in_one_conversation_counts_there_only(services, domain):
     )
     assert "Here's your account, Maya" in here.text
     assert "Maya" not in elsewhere.text
+
+
+def test_email_and_order_number_in_the_first_message_verify_at_once(services, domain):
+    from actions.orders import ValidateOrderStatusForm
+
+    result = run(
+        ValidateOrderStatusForm(services),
+        make_tracker(
+            "hi, maya.thompson@example.com order BW-104101, has it arrived?",
+            "check_order_status",
+            active_loop="order_status_form",
+        ),
+        domain,
+    )
+    assert "you're verified" in result.text
+    assert result.slot("customer_id") == "C1001"
