@@ -105,8 +105,12 @@ class Services:
                 matcher = _shared_matcher(
                     stamp,
                     kb_dir,
-                    min_confidence=facts.faq_min_confidence,
-                    min_similarity=facts.faq_min_similarity,
+                    (
+                        facts.faq_min_confidence,
+                        facts.faq_min_similarity,
+                        facts.faq_clause_min_confidence,
+                        facts.faq_clause_min_similarity,
+                    ),
                 )
                 self._faq_cache = (stamp, matcher)
             return matcher
@@ -121,19 +125,22 @@ _matchers_lock = threading.Lock()
 
 
 def _shared_matcher(
-    stamp: Any, kb_dir: Path, min_confidence: float, min_similarity: float
+    stamp: Any, kb_dir: Path, thresholds: Tuple[float, float, float, float]
 ) -> FaqMatcher:
     """One matcher per version of the articles in this process: training one
     takes seconds, and every Services on the same knowledge base can share it."""
-    key = (stamp, min_confidence, min_similarity)
+    key = (stamp, thresholds)
     with _matchers_lock:
         if key not in _matchers:
             while len(_matchers) >= 4:  # older versions of the articles are done with
                 _matchers.pop(next(iter(_matchers)))
+            confidence, similarity, clause_confidence, clause_similarity = thresholds
             _matchers[key] = FaqMatcher(
                 load_knowledge_base(kb_dir),
-                min_confidence=min_confidence,
-                min_similarity=min_similarity,
+                min_confidence=confidence,
+                min_similarity=similarity,
+                clause_min_confidence=clause_confidence,
+                clause_min_similarity=clause_similarity,
             )
         return _matchers[key]
 

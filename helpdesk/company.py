@@ -63,6 +63,8 @@ class CompanyFacts:
     faq_min_similarity: float
     faq_suggestions: int
     ticket_category_min_confidence: float = 0.45
+    faq_clause_min_confidence: float = 0.6
+    faq_clause_min_similarity: float = 0.4
     faq_fallback_min_confidence: float = 0.55
     faq_fallback_min_similarity: float = 0.4
     # topic id -> (button title, intent that acts on it)
@@ -168,6 +170,8 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
         faq_min_confidence=float(faq.get("min_confidence", 0.45)),
         faq_min_similarity=float(faq.get("min_similarity", 0.2)),
         faq_suggestions=int(faq.get("suggestions", 3)),
+        faq_clause_min_confidence=float(faq.get("clause_min_confidence", 0.6)),
+        faq_clause_min_similarity=float(faq.get("clause_min_similarity", 0.4)),
         faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.55)),
         faq_fallback_min_similarity=float(faq.get("fallback_min_similarity", 0.4)),
         faq_follow_ups={

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 
@@ -105,6 +105,8 @@ class FaqMatcher:
         min_confidence: float = 0.45,
         min_similarity: float = 0.2,
         dense_weight: float = 1.0,
+        clause_min_confidence: Optional[float] = None,
+        clause_min_similarity: Optional[float] = None,
     ) -> None:
         self.kb = kb
         self.topics = kb.topics
@@ -112,6 +114,14 @@ class FaqMatcher:
             raise ValueError("the knowledge base needs at least two topics")
         self.min_confidence = min_confidence
         self.min_similarity = min_similarity
+        # A clause is a second question only when it is surer than a whole message
+        # must be: a long story always has some sentence that resembles something.
+        self.clause_min_confidence = (
+            min_confidence if clause_min_confidence is None else clause_min_confidence
+        )
+        self.clause_min_similarity = (
+            min_similarity if clause_min_similarity is None else clause_min_similarity
+        )
         texts, labels = [], []
         for topic in self.topics:
             texts.extend(topic.examples)
@@ -138,7 +148,11 @@ class FaqMatcher:
         matches = found[:1]
         for match in found[1:]:
             seen = {m.best.topic.id for m in matches if m.confident}
-            if match.confident and match.best.topic.id not in seen:
+            sure = (
+                match.best.probability >= self.clause_min_confidence
+                and match.best.similarity >= self.clause_min_similarity
+            )
+            if sure and match.best.topic.id not in seen:
                 matches.append(match)
         return matches
 

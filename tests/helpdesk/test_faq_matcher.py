@@ -11,7 +11,13 @@ from helpdesk.knowledge import load_knowledge_base
 
 def matcher(facts) -> FaqMatcher:
     kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
-    return FaqMatcher(kb, facts.faq_min_confidence, facts.faq_min_similarity)
+    return FaqMatcher(
+        kb,
+        facts.faq_min_confidence,
+        facts.faq_min_similarity,
+        clause_min_confidence=facts.faq_clause_min_confidence,
+        clause_min_similarity=facts.faq_clause_min_similarity,
+    )
 
 
 def test_held_out_questions_find_the_right_article_and_unanswerable_ones_do_not(facts):
