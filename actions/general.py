@@ -27,7 +27,7 @@ from actions.customer_identity import TASK_SLOTS, identity_slot_events, resolve_
 from actions.faq import answer_if_sure
 from actions.handoff import escalate_conversation
 from helpdesk.chat_metadata import was_too_long
-from helpdesk.parsing import parse_order_id
+from helpdesk.parsing import parse_email, parse_order_id
 from helpdesk.records import RecordsUnavailable
 
 LONG_MESSAGE_CHARS = 600
@@ -166,12 +166,17 @@ class ActionHandleFallback(KefuAction):
         text = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         reason = wants_a_person(tracker)
-        if reason is not None:
+        if reason == "customer_upset":  # anger and a person: no article will do
             return escalate_conversation(dispatcher, tracker, self.services, reason)
-        if intent != "inform" and 0 < len(text) <= LONG_MESSAGE_CHARS:
+        names_something = parse_order_id(text) or parse_email(text)
+        if not names_something and 0 < len(text) <= LONG_MESSAGE_CHARS:
+            # "hotline number" reads like information given; "is there a number I
+            # can ring?" like a wish for a person: both ask what an article says.
             answered = answer_if_sure(self.services, dispatcher, tracker, text)
             if answered is not None:
                 return answered
+        if reason is not None:
+            return escalate_conversation(dispatcher, tracker, self.services, reason)
         if failed_last_time(tracker):
             return escalate_conversation(dispatcher, tracker, self.services, "not_understood")
         if intent == "inform":

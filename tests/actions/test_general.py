@@ -155,3 +155,12 @@ def test_out_of_scope_is_said_unless_an_article_surely_answers_it(services, doma
         domain,
     )
     assert cars.messages[0].get("response") == "utter_out_of_scope"
+
+
+def test_an_article_asked_for_in_two_words_is_not_taken_for_information(services, domain):
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("hotline number", "inform", confidence=0.7),
+        domain,
+    )
+    assert "1-800-555-0199" in result.text
