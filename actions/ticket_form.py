@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction, optional_lookup
 from actions.customer_identity import verified_customer_id
+from actions.faq import quote_answers
 from actions.formatting import bullet_list, order_button, quoted
 from actions.identity import IdentityFormValidation
 from actions.orders import (
@@ -131,7 +132,23 @@ class ValidateTicketForm(IdentityFormValidation):
         ):
             events.append(SlotSet("ticket_description", text))
         tracker.add_slots(events)
-        return events
+        return events + self._rule_first(dispatcher, tracker)
+
+    def _rule_first(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The rule that applies to this kind of problem ("report within 48 hours
+        with a photo; the replacement ships free"), before the questions, unless
+        the customer has just read it."""
+        category = self.services.facts.ticket_categories.get(
+            tracker.get_slot("ticket_category") or ""
+        )
+        if category is None or not category.policy_topic:
+            return []
+        if tracker.get_slot("faq_topic") == category.policy_topic:
+            return []
+        topic = self.services.knowledge_base().topic(category.policy_topic)
+        if topic is None:
+            return []
+        return quote_answers(self.services, dispatcher, tracker, [topic])
 
     def _what_else_was_said(self, tracker: Tracker, text: str) -> List[EventType]:
         """Details an answer holds beyond the question asked: the order number typed

@@ -45,6 +45,8 @@ class TicketCategory:
     needs_order: bool
     # how customers describe this kind of problem (trains helpdesk.ticket_categories)
     examples: Tuple[str, ...]
+    # the knowledge-base topic whose rule applies ("report within 48 hours")
+    policy_topic: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
             label=value["label"],
             needs_order=bool(value.get("needs_order")),
             examples=tuple(str(e) for e in value.get("examples") or ()),
+            policy_topic=value.get("policy_topic"),
         )
         for key, value in raw["ticket_categories"].items()
     }

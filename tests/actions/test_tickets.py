@@ -315,3 +315,29 @@ def test_the_category_is_asked_at_most_twice_then_the_best_guess_is_shown(servic
     )
     assert result.slot("ticket_category") == "faulty_product"
     assert "didn't catch" not in result.text
+
+
+def test_the_rule_for_the_problem_comes_before_the_questions(services, domain):
+    text = "You sent me a blue stand mixer instead of the red one I ordered"
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            text, "report_problem", slots=MAYA, metadata=MAYA_TOKEN, active_loop="ticket_form"
+        ),
+        domain,
+    )
+    assert result.slot("ticket_category") == "wrong_item"
+    assert "replacement" in result.text and "48 hours" in result.text
+    assert "Did that answer" not in result.text  # the form's own question follows
+    again = run(
+        ValidateTicketForm(services),
+        make_tracker(
+            text,
+            "report_problem",
+            slots={**MAYA, "faq_topic": "damaged-or-wrong-item"},
+            metadata=MAYA_TOKEN,
+            active_loop="ticket_form",
+        ),
+        domain,
+    )
+    assert "48 hours" not in again.text
