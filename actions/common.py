@@ -34,7 +34,7 @@ from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.deferred_writes import DeferredWrites
 from helpdesk.faq_matcher import FaqMatcher
-from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
+from helpdesk.knowledge import NOT_ANSWERED_FILE, KnowledgeBase, load_knowledge_base
 from helpdesk.records import CustomerRecords, RecordsUnavailable
 from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.verification import Verifier, verification_policies
@@ -92,11 +92,10 @@ class Services:
         """The matcher for the articles as they are now; an edited article is
         picked up on the next question, without restarting anything."""
         kb_dir = Path(self.settings.knowledge_base_dir)
+        sources = [*(kb_dir / "articles").glob("*.md"), *kb_dir.glob(NOT_ANSWERED_FILE)]
         stamp = (
             str(kb_dir.resolve()),
-            tuple(
-                sorted((p.name, p.stat().st_mtime_ns) for p in (kb_dir / "articles").glob("*.md"))
-            ),
+            tuple(sorted((p.name, p.stat().st_mtime_ns) for p in sources)),
         )
         with self._lock:
             cached_stamp, matcher = self._faq_cache

@@ -116,8 +116,7 @@ def answer_if_sure(
     sure = [
         m.best.topic
         for m in services.faq_matcher().match_each(text)
-        if m.best.probability >= facts.faq_fallback_min_confidence
-        and m.best.similarity >= facts.faq_fallback_min_similarity
+        if m.sure(facts.faq_fallback_min_confidence, facts.faq_fallback_min_similarity)
     ]
     return quote_answers(services, dispatcher, tracker, sure) if sure else None
 

@@ -73,12 +73,23 @@ class TopicScore:
 class FaqMatch:
     ranked: List[TopicScore]
     confident: bool
+    # the question is most like those no article answers
+    not_answered: bool = False
+
+    def sure(self, min_confidence: float, min_similarity: float) -> bool:
+        """Whether the best topic clears these (stricter) thresholds."""
+        return (
+            not self.not_answered
+            and self.best.probability >= min_confidence
+            and self.best.similarity >= min_similarity
+        )
 
     @property
     def best(self) -> TopicScore:
         return self.ranked[0]
 
 
+NONE_OF_THEM = "__not_answered__"
 # A clause must have this many words to be asked on its own ("and is it free?" is
 # not a question about anything by itself).
 _MIN_CLAUSE_WORDS = 3
@@ -126,11 +137,16 @@ class FaqMatcher:
         for topic in self.topics:
             texts.extend(topic.examples)
             labels.extend([topic.id] * len(topic.examples))
+        # "None of our topics", learnt from the questions no article answers: a
+        # question like them takes its probability away from every topic.
+        texts.extend(kb.not_answered)
+        labels.extend([NONE_OF_THEM] * len(kb.not_answered))
         dense = sentence_encoder.encode(texts)
         self._classifier = TextClassifier(c=20.0, prepare=prepare, dense_weight=dense_weight)
         self._classifier.fit(texts, labels, dense=dense)
-        self._sparse_examples = self._classifier.vectors(texts)
-        self._dense_examples = dense
+        answered = len(texts) - len(kb.not_answered)
+        self._sparse_examples = self._classifier.vectors(texts[:answered])
+        self._dense_examples = dense[:answered]
         # Examples are grouped by topic, so a topic's best similarity is a reduceat.
         self._topic_ids = [topic.id for topic in self.topics]
         self._starts = np.cumsum([0] + [len(t.examples) for t in self.topics[:-1]])
@@ -148,10 +164,7 @@ class FaqMatcher:
         matches = found[:1]
         for match in found[1:]:
             seen = {m.best.topic.id for m in matches if m.confident}
-            sure = (
-                match.best.probability >= self.clause_min_confidence
-                and match.best.similarity >= self.clause_min_similarity
-            )
+            sure = match.sure(self.clause_min_confidence, self.clause_min_similarity)
             if sure and match.best.topic.id not in seen:
                 matches.append(match)
         return matches
@@ -168,17 +181,21 @@ class FaqMatcher:
         row = {topic_id: i for i, topic_id in enumerate(self._topic_ids)}
         matches = []
         for column, ranking in enumerate(self._classifier.rank(questions, dense)):
+            none_first = ranking[0][0] == NONE_OF_THEM
             ranked = [
                 TopicScore(
                     topic=self._by_id[topic_id],
                     probability=probability,
                     similarity=float(closeness[row[topic_id], column]),
                 )
-                for topic_id, probability in ranking[: max(limit, 1)]
-            ]
+                for topic_id, probability in ranking
+                if topic_id != NONE_OF_THEM
+            ][: max(limit, 1)]
             best = ranked[0]
             confident = (
-                best.probability >= self.min_confidence and best.similarity >= self.min_similarity
+                not none_first
+                and best.probability >= self.min_confidence
+                and best.similarity >= self.min_similarity
             )
-            matches.append(FaqMatch(ranked=ranked, confident=confident))
+            matches.append(FaqMatch(ranked=ranked, confident=confident, not_answered=none_first))
         return matches

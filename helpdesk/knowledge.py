@@ -64,6 +64,8 @@ class Article:
 @dataclass(frozen=True)
 class KnowledgeBase:
     articles: Tuple[Article, ...]
+    # questions no article answers (knowledge_base/not_answered.yml)
+    not_answered: Tuple[str, ...] = ()
 
     @property
     def topics(self) -> List[Topic]:
@@ -95,7 +97,24 @@ def load_knowledge_base(kb_dir: Path) -> KnowledgeBase:
                     f"topic id {topic.id!r} is used in both {seen[topic.id]} and {article.id}"
                 )
             seen[topic.id] = article.id
-    return KnowledgeBase(articles)
+    return KnowledgeBase(articles, load_not_answered(Path(kb_dir) / NOT_ANSWERED_FILE))
+
+
+NOT_ANSWERED_FILE = "not_answered.yml"
+
+
+def load_not_answered(path: Path) -> Tuple[str, ...]:
+    """The questions no article answers; none when the file does not exist."""
+    if not path.exists():
+        return ()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise KnowledgeBaseError(f"{path}: not valid YAML ({error})") from error
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    if not isinstance(questions, list):
+        raise KnowledgeBaseError(f"{path}: expected a list under 'questions'")
+    return tuple(str(q).strip() for q in questions if str(q or "").strip())
 
 
 def parse_article(article_id: str, text: str, source: str = "<article>") -> Article:

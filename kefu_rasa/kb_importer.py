@@ -1,4 +1,5 @@
-"""Feeds the knowledge base's example questions to Rasa as `ask_faq` examples.
+"""Feeds the knowledge base's example questions to Rasa as `ask_faq` examples, and
+the questions it does not answer (not_answered.yml) as `out_of_scope` examples.
 
 Named in config.yml under `importers`. Rasa only warns when an importer cannot be
 loaded, so tests/kefu_rasa/test_kb_importer.py checks that these examples really
@@ -20,6 +21,7 @@ from helpdesk.config import Settings
 from helpdesk.knowledge import load_knowledge_base
 
 FAQ_INTENT = "ask_faq"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
 class KnowledgeBaseImporter(TrainingDataImporter):
@@ -39,9 +41,15 @@ class KnowledgeBaseImporter(TrainingDataImporter):
 
     def get_nlu_data(self, language: Optional[str] = "en") -> TrainingData:
         kb = load_knowledge_base(self.kb_dir)
-        examples = {" ".join(text.split()): None for topic in kb.topics for text in topic.examples}
+        answered = {" ".join(text.split()): None for topic in kb.topics for text in topic.examples}
+        unanswered = {" ".join(text.split()): None for text in kb.not_answered}
         return TrainingData(
-            [Message.build(text=text, intent=FAQ_INTENT) for text in examples if text]
+            [Message.build(text=text, intent=FAQ_INTENT) for text in answered if text]
+            + [
+                Message.build(text=text, intent=OUT_OF_SCOPE_INTENT)
+                for text in unanswered
+                if text and text not in answered
+            ]
         )
 
     def get_domain(self) -> Domain:

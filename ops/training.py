@@ -23,6 +23,7 @@ TRAINING_INPUTS = (
     "domain",
     "data",
     "knowledge_base/articles",
+    "knowledge_base/not_answered.yml",
     "kefu_rasa/kb_importer.py",
     "kefu_rasa/intent_classifier.py",
     "kefu_rasa/sentence_featurizer.py",

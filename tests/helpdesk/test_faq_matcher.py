@@ -77,3 +77,8 @@ def test_a_message_with_two_questions_is_matched_clause_by_clause(facts):
 def test_one_question_is_not_cut_into_two(facts):
     matches = matcher(facts).match_each("how long do I have to return a blender I hate")
     assert [m.best.topic.id for m in matches if m.confident] == ["return-window"]
+
+
+def test_a_question_like_those_no_article_answers_gets_no_article(facts):
+    match = matcher(facts).match("what's the weather going to be like in toronto tomorrow")
+    assert match.not_answered and not match.confident

@@ -11,11 +11,19 @@ from kefu_rasa.kb_importer import KnowledgeBaseImporter
 def test_every_article_question_trains_the_faq_intent():
     kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
     data = KnowledgeBaseImporter(knowledge_base=str(PROJECT_ROOT / "knowledge_base")).get_nlu_data()
-    texts = {m.get("text") for m in data.training_examples}
-    assert {m.get("intent") for m in data.training_examples} == {"ask_faq"}
+    texts = {m.get("text") for m in data.training_examples if m.get("intent") == "ask_faq"}
+    assert {m.get("intent") for m in data.training_examples} == {"ask_faq", "out_of_scope"}
     for topic in kb.topics:
         assert " ".join(topic.title.split()) in texts
         assert all(" ".join(q.split()) in texts for q in topic.questions)
+
+
+def test_every_question_no_article_answers_trains_out_of_scope():
+    kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
+    data = KnowledgeBaseImporter(knowledge_base=str(PROJECT_ROOT / "knowledge_base")).get_nlu_data()
+    texts = {m.get("text") for m in data.training_examples if m.get("intent") == "out_of_scope"}
+    assert len(kb.not_answered) >= 100
+    assert all(" ".join(q.split()) in texts for q in kb.not_answered)
 
 
 def test_the_project_config_loads_the_importer_beside_the_data_files():
@@ -29,6 +37,8 @@ def test_the_project_config_loads_the_importer_beside_the_data_files():
     kb_questions = KnowledgeBaseImporter(
         knowledge_base=str(PROJECT_ROOT / "knowledge_base")
     ).get_nlu_data()
-    assert len(faq) >= len(kb_questions.training_examples)
+    assert len(faq) >= len(
+        [m for m in kb_questions.training_examples if m.get("intent") == "ask_faq"]
+    )
     # Hand-written examples of the other intents are there too.
     assert any(m.get("intent") == "check_order_status" for m in data.training_examples)

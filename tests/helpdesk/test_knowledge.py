@@ -1,0 +1,30 @@
+"""Reading the knowledge base: the questions no article answers are optional, and a
+broken file is named in a clear error rather than silently ignored."""
+
+import shutil
+
+import pytest
+
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.knowledge import KnowledgeBaseError, load_knowledge_base
+
+
+def copy_of_the_knowledge_base(tmp_path):
+    target = tmp_path / "kb"
+    shutil.copytree(PROJECT_ROOT / "knowledge_base", target)
+    return target
+
+
+def test_without_a_list_of_unanswered_questions_the_articles_still_load(tmp_path):
+    kb_dir = copy_of_the_knowledge_base(tmp_path)
+    (kb_dir / "not_answered.yml").unlink()
+    kb = load_knowledge_base(kb_dir)
+    assert kb.topics and kb.not_answered == ()
+
+
+@pytest.mark.parametrize("content", ["questions: [unclosed", "questions: just one string"])
+def test_a_broken_list_of_unanswered_questions_is_named_in_the_error(tmp_path, content):
+    kb_dir = copy_of_the_knowledge_base(tmp_path)
+    (kb_dir / "not_answered.yml").write_text(content)
+    with pytest.raises(KnowledgeBaseError, match="not_answered.yml"):
+        load_knowledge_base(kb_dir)
