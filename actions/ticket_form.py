@@ -29,7 +29,7 @@ from actions.orders import (
     own_order_or_explain,
 )
 from helpdesk.conversation_identity import Identity
-from helpdesk.parsing import parse_order_id, parse_urgency
+from helpdesk.parsing import asks_a_question, parse_order_id, parse_urgency
 
 # No question is asked more than this many times; then the best guess goes into the
 # summary, where the customer confirms or changes it.
@@ -41,6 +41,30 @@ CHANGEABLE = {
     "ticket_description": ("description", "describe", "wording", "text", "what happened"),
     "ticket_urgency": ("urgency", "urgent", "priority"),
 }
+
+
+# Messages that are never an answer to the form's question.
+ESCAPE_INTENTS = (
+    "nevermind",
+    "start_over",
+    "request_human",
+    "express_frustration",
+    "greet",
+    "goodbye",
+    "bot_challenge",
+    "ask_capabilities",
+    "check_order_status",
+    "check_ticket_status",
+    "check_account",
+    "raise_legal_issue",
+    "request_data_deletion",
+)
+
+
+def asks_a_question_first(intent: Optional[str], text: str) -> bool:
+    """A question about a rule asked in the middle of the form ("wait, how long
+    do I have to return it?"): answered first, not taken for an answer."""
+    return intent == "ask_faq" and asks_a_question(text)
 
 
 def times_asked(tracker: Tracker, ask_action: str) -> int:
@@ -150,6 +174,24 @@ class ValidateTicketForm(IdentityFormValidation):
             return []
         return quote_answers(self.services, dispatcher, tracker, [topic])
 
+    def extract_ticket_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        """What the customer writes when asked for the description is the
+        description, whatever the classifier made of it ("[Reset your password](…)
+        the box arrived crushed" is no password question), unless they ask a
+        question or want out: then nothing is taken, and the bot answers first."""
+        if tracker.get_slot("requested_slot") != "ticket_description":
+            return {}
+        message = tracker.latest_message or {}
+        text = (message.get("text") or "").strip()
+        intent = (message.get("intent") or {}).get("name")
+        if not text or text.startswith("/") or intent in ESCAPE_INTENTS:
+            return {}
+        if asks_a_question_first(intent, text):
+            return {}
+        return {"ticket_description": text}
+
     def _what_else_was_said(self, tracker: Tracker, text: str) -> List[EventType]:
         """Details an answer holds beyond the question asked: the order number typed
         when the category was asked, the description typed when the order was."""
@@ -161,8 +203,10 @@ class ValidateTicketForm(IdentityFormValidation):
         if asked != "order_id" and order_id and not tracker.get_slot("order_id"):
             events.append(SlotSet("order_id", order_id))
         facts = self.services.facts
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if (
             asked not in ("ticket_description", "ticket_change")
+            and not asks_a_question_first(intent, text)
             and not tracker.get_slot("ticket_description")
             and describes_a_problem(text, facts.guess_category(text))
         ):

@@ -67,7 +67,7 @@ class CompanyFacts:
     ticket_category_min_confidence: float = 0.45
     faq_clause_min_confidence: float = 0.6
     faq_clause_min_similarity: float = 0.4
-    faq_fallback_min_confidence: float = 0.55
+    faq_fallback_min_confidence: float = 0.5
     faq_fallback_min_similarity: float = 0.4
     # topic id -> (button title, intent that acts on it)
     faq_follow_ups: Dict[str, Tuple[str, str]] = field(default_factory=dict)
@@ -175,7 +175,7 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
         faq_suggestions=int(faq.get("suggestions", 3)),
         faq_clause_min_confidence=float(faq.get("clause_min_confidence", 0.6)),
         faq_clause_min_similarity=float(faq.get("clause_min_similarity", 0.4)),
-        faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.55)),
+        faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.5)),
         faq_fallback_min_similarity=float(faq.get("fallback_min_similarity", 0.4)),
         faq_follow_ups={
             topic: (str(offer["title"]), str(offer["intent"]))

@@ -150,3 +150,17 @@ def mask_identifiers(text: str) -> str:
     a classifier learns "a message with an order number" rather than the numbers
     that happened to be in its examples."""
     return replace_identifiers(text, PLACEHOLDER_WORDS).lower()
+
+
+_QUESTION = re.compile(
+    r"\?|^\s*(how|what|whats|what's|when|where|which|who|why|is|are|am|do|does|did|can|"
+    r"could|will|would|should|shall|may|might)\b|\b(can|could|will|would|do|does|is|are|"
+    r"should)\s+(i|it|they|you|we|that|this|he|she)\b|\b(wonder|wondering|not sure)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether a message is phrased as a question ("can it go back", "how long..."),
+    as opposed to telling something ("the box arrived crushed")."""
+    return bool(_QUESTION.search(text or ""))

@@ -58,8 +58,10 @@ class TextClassifier:
         sparse = self.vectors(texts, fit=fit)
         if not self.uses_dense:
             return sparse
-        if dense is None or len(dense) != len(texts):
-            raise ValueError("this classifier was fitted with dense features; pass them")
+        if dense is None:  # no embedding (an empty message): the n-grams alone decide
+            dense = np.zeros((len(texts), self.dense_width), dtype=np.float32)
+        if len(dense) != len(texts):
+            raise ValueError("one dense vector per text is needed")
         return csr_matrix(hstack([sparse, csr_matrix(np.asarray(dense) * self.dense_weight)]))
 
     def vectors(self, texts: Sequence[str], fit: bool = False) -> csr_matrix:
@@ -70,6 +72,12 @@ class TextClassifier:
         else:
             parts = [self.words.transform(prepared), self.chars.transform(prepared)]
         return normalize(csr_matrix(hstack(parts)))
+
+    @property
+    def dense_width(self) -> int:
+        """How many dense features the fitted model expects."""
+        sparse = len(self.words.vocabulary_) + len(self.chars.vocabulary_)
+        return int(self.model.n_features_in_) - sparse
 
     @property
     def labels(self) -> List[str]:

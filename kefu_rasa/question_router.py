@@ -18,7 +18,6 @@ in the parse data (`intent_ranking`) and in `rasa test nlu`.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,16 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-_QUESTION = re.compile(
-    r"\?|^\s*(how|what|whats|what's|when|where|which|who|why|is|are|am|do|does|did|can|"
-    r"could|will|would|should|shall|may|might)\b|\b(can|could|will|would|do|does|is|are|"
-    r"should)\s+(i|it|they|you|we|that|this|he|she)\b|\b(wonder|wondering|not sure)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_a_question(text: str) -> bool:
-    return bool(_QUESTION.search(text or ""))
+from helpdesk.parsing import asks_a_question
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

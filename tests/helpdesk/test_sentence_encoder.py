@@ -35,3 +35,15 @@ def test_vectors_are_unit_length_and_empty_input_is_fine():
     assert vectors.shape == (3, sentence_encoder.DIMENSIONS)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert sentence_encoder.encode([]).shape == (0, sentence_encoder.DIMENSIONS)
+
+
+def test_a_classifier_fitted_with_embeddings_still_classifies_a_message_without_one():
+    from helpdesk.text_classifier import TextClassifier
+
+    texts = ["hello there", "hi", "where is my order", "has my parcel shipped"]
+    classifier = TextClassifier().fit(
+        texts, ["greet", "greet", "order", "order"], dense=sentence_encoder.encode(texts)
+    )
+    assert classifier.dense_width == sentence_encoder.DIMENSIONS
+    [ranking] = classifier.rank([""])  # an empty message has no embedding
+    assert {label for label, _ in ranking} == {"greet", "order"}

@@ -3,7 +3,8 @@ base; a request to act, or one naming an order, stays a request."""
 
 from rasa.shared.nlu.training_data.message import Message
 
-from kefu_rasa.question_router import KefuQuestionRouter, asks_a_question
+from helpdesk.parsing import asks_a_question
+from kefu_rasa.question_router import KefuQuestionRouter
 
 
 def parsed(text: str, ranking, entities=()) -> Message:
