@@ -96,8 +96,11 @@ class ActionShowOrderStatus(KefuAction):
         number of the order shown on its own, if one was."""
         facts = self.services.facts
         records = self.services.records
-        orders = records.list_orders(identity.customer.id, limit=10)
-        wanted = mentioned_order(tracker) or asked_about(tracker) or meant_order(tracker, orders)
+        orders: Optional[List[OrderView]] = None
+        wanted = mentioned_order(tracker) or asked_about(tracker)
+        if not wanted:
+            orders = records.list_orders(identity.customer.id, limit=10)
+            wanted = meant_order(tracker, orders)
         if wanted:
             order = customer_order(records, identity.customer.id, wanted)
             if order is not None:
@@ -108,6 +111,8 @@ class ActionShowOrderStatus(KefuAction):
             dispatcher.utter_message(
                 text=f"I couldn't find an order {wanted} on your account. Here are your latest orders instead."
             )
+        if orders is None:
+            orders = records.list_orders(identity.customer.id, limit=10)
         if not orders:
             dispatcher.utter_message(text="I don't see any orders on your account yet.")
             return None

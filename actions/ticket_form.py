@@ -146,14 +146,12 @@ class ValidateTicketForm(IdentityFormValidation):
             return []
         text = (message.get("text") or "").strip()
         events = order_meant_on_activation(self.services, tracker, identity, activating)
+        guess = self.services.facts.guess_category(text)
         if tracker.get_slot("ticket_category") is None:
-            category = "return_request" if intent == "request_return" else None
-            category = category or self.services.facts.guess_category(text)
+            category = "return_request" if intent == "request_return" else guess
             if category:
                 events.append(SlotSet("ticket_category", category))
-        if tracker.get_slot("ticket_description") is None and describes_a_problem(
-            text, self.services.facts.guess_category(text)
-        ):
+        if tracker.get_slot("ticket_description") is None and describes_a_problem(text, guess):
             events.append(SlotSet("ticket_description", text))
         tracker.add_slots(events)
         return events + self._rule_first(dispatcher, tracker)
@@ -204,17 +202,16 @@ class ValidateTicketForm(IdentityFormValidation):
             events.append(SlotSet("order_id", order_id))
         facts = self.services.facts
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if (
+        taking_description = (
             asked not in ("ticket_description", "ticket_change")
             and not asks_a_question_first(intent, text)
             and not tracker.get_slot("ticket_description")
-            and describes_a_problem(text, facts.guess_category(text))
-        ):
+        )
+        guess = facts.guess_category(text) if taking_description else None
+        if taking_description and describes_a_problem(text, guess):
             events.append(SlotSet("ticket_description", text))
-            if not tracker.get_slot("ticket_category") and asked != "ticket_category":
-                guess = facts.guess_category(text)
-                if guess:
-                    events.append(SlotSet("ticket_category", guess))
+            if guess and not tracker.get_slot("ticket_category") and asked != "ticket_category":
+                events.append(SlotSet("ticket_category", guess))
         urgency = parse_urgency(text)
         if asked != "ticket_urgency" and urgency and not tracker.get_slot("ticket_urgency"):
             events.append(SlotSet("ticket_urgency", urgency))
