@@ -15,6 +15,7 @@ action server embed through this module, so a message means the same in both.
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Optional, Sequence
 
@@ -48,6 +49,11 @@ def _loaded():
             # One BLAS thread: a message is a small matrix product, and many
             # conversations at once on a few cores must not each start four threads.
             _model = USE(threads=1)
+            _model.encode(["hello"])  # builds the tokenizer's tables now
+            # The tokenizer keeps its 128,000-piece vocabulary as Python objects,
+            # which every full garbage collection would walk again (several ms a
+            # message on a busy server); they live as long as the process anyway.
+            gc.freeze()
         return _model
 
 
