@@ -319,9 +319,10 @@ class KefuFormValidation(ServicesMixin, FormValidationAction, ABC):
             apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
             if requested is None:  # only starting: nothing to keep, the form ends
                 return [SlotSet("requested_slot", None)]
-            return [SlotSet(slot, None) for slot in unchecked] + [
-                SlotSet("requested_slot", requested)
-            ]
+            # The question asked is emptied too, so Rasa sees an answer handled (and
+            # keeps this apology) even for a slot this action extracts itself.
+            kept = dict.fromkeys([*unchecked, requested])
+            return [SlotSet(slot, None) for slot in kept] + [SlotSet("requested_slot", requested)]
         except Exception:
             logger.exception("%s failed", self.name())
         apologise_for_backend(dispatcher, tracker, _facts_or_none(self))
