@@ -308,9 +308,9 @@ class ValidateTicketForm(IdentityFormValidation):
             None,
         )
         if slot is None:
-            if times_asked(tracker, "action_ask_ticket_change") >= MAX_ASKS:
+            if times_asked(tracker, "utter_ask_ticket_change") >= MAX_ASKS:
                 return {slot: None for slot in TICKET_TASK_SLOTS}  # start the questions again
-            dispatcher.utter_message(text="Sorry, which detail should I change?")
+            dispatcher.utter_message(response="utter_ticket_change_not_understood")
             return {"ticket_change": None}
         return {slot: None, "ticket_change": None, "ticket_confirmed": None}
 
@@ -414,25 +414,6 @@ class ActionAskTicketConfirmed(KefuAction):
             buttons=[
                 {"title": "Yes, open it", "payload": "/affirm"},
                 {"title": "No, change it", "payload": "/deny"},
-            ],
-        )
-        return []
-
-
-class ActionAskTicketChange(KefuAction):
-    def name(self) -> str:
-        return "action_ask_ticket_change"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        dispatcher.utter_message(
-            text="Which detail should I change?",
-            buttons=[
-                {"title": "Category", "payload": "category"},
-                {"title": "Order", "payload": "order"},
-                {"title": "Description", "payload": "description"},
-                {"title": "Urgency", "payload": "urgency"},
             ],
         )
         return []
