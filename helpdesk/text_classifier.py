@@ -48,6 +48,9 @@ class TextClassifier:
             raise ValueError("a classifier needs examples of at least two labels")
         self.uses_dense = dense is not None
         self.model.fit(self.features(texts, dense, fit=True), list(labels))
+        # lbfgs leaves coef_ a strided view; scipy would copy the whole weight matrix
+        # on every prediction (4 ms a message with dense features, 0.1 ms without).
+        self.model.coef_ = np.asfortranarray(self.model.coef_)
         return self
 
     def features(
@@ -91,7 +94,8 @@ class TextClassifier:
     def rank(self, texts: Sequence[str], dense: Optional[np.ndarray] = None) -> List[Ranking]:
         """For each text, every label with its probability, most likely first."""
         rankings = []
+        labels = self.labels
         for row in self.probabilities(texts, dense):
             order = np.argsort(-row)
-            rankings.append([(self.labels[i], float(row[i])) for i in order])
+            rankings.append([(labels[i], float(row[i])) for i in order])
         return rankings

@@ -126,6 +126,7 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
         classifier = cls._new_classifier(config)
         classifier.words, classifier.chars = parts["words"], parts["chars"]
         classifier.model = parts["model"]
+        classifier.model.coef_ = np.asfortranarray(classifier.model.coef_)  # see fit()
         classifier.uses_dense = bool(parts.get("uses_dense", False))
         return cls(config, model_storage, resource, classifier)
 
