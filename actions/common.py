@@ -27,7 +27,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from helpdesk.attempts import AttemptLimiter
-from helpdesk.company import CompanyFacts, load_company
+from helpdesk.company import CompanyFacts, FaqThresholds, load_company
 from helpdesk.config import Settings
 from helpdesk.conversation_identity import ConversationIdentities
 from helpdesk.conversation_records import ConversationRecords
@@ -100,17 +100,7 @@ class Services:
         with self._lock:
             cached_stamp, matcher = self._faq_cache
             if matcher is None or cached_stamp != stamp:
-                facts = self.facts
-                matcher = _shared_matcher(
-                    stamp,
-                    kb_dir,
-                    (
-                        facts.faq_min_confidence,
-                        facts.faq_min_similarity,
-                        facts.faq_clause_min_confidence,
-                        facts.faq_clause_min_similarity,
-                    ),
-                )
+                matcher = _shared_matcher(stamp, kb_dir, self.facts.faq)
                 self._faq_cache = (stamp, matcher)
             return matcher
 
@@ -123,9 +113,7 @@ _matchers: Dict[Any, FaqMatcher] = {}
 _matchers_lock = threading.Lock()
 
 
-def _shared_matcher(
-    stamp: Any, kb_dir: Path, thresholds: Tuple[float, float, float, float]
-) -> FaqMatcher:
+def _shared_matcher(stamp: Any, kb_dir: Path, thresholds: FaqThresholds) -> FaqMatcher:
     """One matcher per version of the articles in this process: training one
     takes seconds, and every Services on the same knowledge base can share it."""
     key = (stamp, thresholds)
@@ -133,14 +121,7 @@ def _shared_matcher(
         if key not in _matchers:
             while len(_matchers) >= 4:  # older versions of the articles are done with
                 _matchers.pop(next(iter(_matchers)))
-            confidence, similarity, clause_confidence, clause_similarity = thresholds
-            _matchers[key] = FaqMatcher(
-                load_knowledge_base(kb_dir),
-                min_confidence=confidence,
-                min_similarity=similarity,
-                clause_min_confidence=clause_confidence,
-                clause_min_similarity=clause_similarity,
-            )
+            _matchers[key] = FaqMatcher(load_knowledge_base(kb_dir), thresholds)
         return _matchers[key]
 
 

@@ -7,7 +7,7 @@ topics and a person, rather than a confident wrong answer.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction, Services
 from helpdesk.knowledge import Topic, fill_placeholders
+from helpdesk.parsing import parse_order_id, parse_ticket_id
 
 HELPFUL_BUTTONS = [
     {"title": "Yes, thanks", "payload": "/affirm"},
@@ -55,7 +56,7 @@ class ActionAnswerFaq(KefuAction):
         if chosen is not None:
             return quote_answers(self.services, dispatcher, tracker, [chosen])
         matches = matcher.match_each(tracker.latest_message.get("text") or "")
-        sure = [m.best.topic for m in matches if m.confident]
+        sure = distinct(topic for m in matches for topic in m.answers)
         if not sure:
             return self._not_sure(dispatcher, [s.topic for s in matches[0].ranked])
         return quote_answers(self.services, dispatcher, tracker, sure)
@@ -74,12 +75,24 @@ class ActionAnswerFaq(KefuAction):
 MAX_ANSWERS = 2
 
 
+def distinct(topics: Iterable[Topic]) -> List[Topic]:
+    found: List[Topic] = []
+    for topic in topics:
+        if topic not in found:
+            found.append(topic)
+    return found
+
+
 def quote_answers(
-    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, topics: List[Topic]
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topics: List[Topic],
+    ask_feedback: bool = True,
 ) -> List[EventType]:
     """Each topic's section with a link to its article, then "did that answer your
     question?" with an offer to act on it where the topic has one (a return after
-    the return rules)."""
+    the return rules). No feedback question when the bot goes on to act at once."""
     topics = topics[:MAX_ANSWERS]
     for topic in topics:
         dispatcher.utter_message(
@@ -89,7 +102,7 @@ def quote_answers(
         )
     # Inside a form the form asks its next question right after this, so a
     # feedback question would be mistaken for an answer to the form.
-    if not (tracker.active_loop or {}).get("name"):
+    if ask_feedback and not (tracker.active_loop or {}).get("name"):
         dispatcher.utter_message(
             text="Did that answer your question?",
             buttons=HELPFUL_BUTTONS + follow_up_buttons(services, topics),
@@ -119,6 +132,37 @@ def answer_if_sure(
         if m.sure(facts.faq_fallback_min_confidence, facts.faq_fallback_min_similarity)
     ]
     return quote_answers(services, dispatcher, tracker, sure) if sure else None
+
+
+def answer_before_acting(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType]:
+    """A request that also asks about a rule gets the rule first, then the action:
+    "order already shipped, can I still cancel it?" hears when a cancellation is
+    possible before the verification; "is there a number I can ring to talk to
+    someone?" gets the number and a person. Which topics a request may answer first
+    is company data (company.yml `faq.answer_first`). Nothing when the message names
+    an order or a ticket (an instruction about it, which the action explains), when
+    the customer has just read that answer, or when no allowed topic is sure."""
+    message = tracker.latest_message or {}
+    text = (message.get("text") or "").strip()
+    intent = (message.get("intent") or {}).get("name") or ""
+    allowed = services.facts.faq_answer_first.get(intent)
+    if not allowed or not text or text.startswith("/") or names_a_record(text):
+        return []
+    matches = services.faq_matcher().match_each(text)
+    topics = [
+        topic
+        for topic in distinct(t for m in matches for t in m.answers)
+        if topic.id in allowed and topic.id != tracker.get_slot("faq_topic")
+    ]
+    if not topics:
+        return []
+    return quote_answers(services, dispatcher, tracker, topics, ask_feedback=False)
+
+
+def names_a_record(text: str) -> bool:
+    return bool(parse_order_id(text) or parse_ticket_id(text))
 
 
 def question_answered(tracker: Tracker) -> Optional[str]:

@@ -25,6 +25,7 @@ from actions.conversation import (
     transcript,
 )
 from actions.customer_identity import identity_slot_events, resolve_identity
+from actions.faq import answer_before_acting
 from helpdesk.escalation import EscalationRequest, escalate
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
@@ -166,4 +167,6 @@ class ActionEscalateToHuman(KefuAction):
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         reason = REASON_BY_INTENT.get(intent, "customer_request")
-        return escalate_conversation(dispatcher, tracker, self.services, reason)
+        # "Is there a number I can ring?" gets the number as well as a person.
+        answered = answer_before_acting(self.services, dispatcher, tracker)
+        return answered + escalate_conversation(dispatcher, tracker, self.services, reason)

@@ -26,6 +26,7 @@ from actions.customer_identity import (
     resolve_identity,
     token_problem_note,
 )
+from actions.faq import answer_before_acting
 from actions.formatting import day, quoted
 from helpdesk.conversation_identity import Identity
 from helpdesk.identity import VerificationClaim
@@ -90,7 +91,16 @@ class IdentityFormValidation(KefuFormValidation, ABC):
                 dispatcher.utter_message(text=note)
             events += details_given_with_the_request(tracker)
         tracker.add_slots(events)
-        return events + await self.prefill(dispatcher, tracker, domain, identity, activating)
+        events += await self.prefill(dispatcher, tracker, domain, identity, activating)
+        if activating:
+            tracker.add_slots(events)
+            events += self.rule_first(dispatcher, tracker)
+        return events
+
+    def rule_first(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The rule the request asks about, before the form's first question
+        (actions.faq.answer_before_acting)."""
+        return answer_before_acting(self.services, dispatcher, tracker)
 
     async def prefill(
         self,

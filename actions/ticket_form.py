@@ -153,13 +153,17 @@ class ValidateTicketForm(IdentityFormValidation):
                 events.append(SlotSet("ticket_category", category))
         if tracker.get_slot("ticket_description") is None and describes_a_problem(text, guess):
             events.append(SlotSet("ticket_description", text))
-        tracker.add_slots(events)
-        return events + self._rule_first(dispatcher, tracker)
+        return events
 
-    def _rule_first(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """The rule that applies to this kind of problem ("report within 48 hours
-        with a photo; the replacement ships free"), before the questions, unless
-        the customer has just read it."""
+    def rule_first(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The rule the customer asked about; failing that, the one that applies to
+        this kind of problem ("report within 48 hours with a photo; the replacement
+        ships free"), before the questions, unless the customer has just read it."""
+        answered = super().rule_first(dispatcher, tracker)
+        if answered or (tracker.latest_message.get("intent") or {}).get("name") not in (
+            TRIGGER_INTENTS
+        ):
+            return answered
         category = self.services.facts.ticket_categories.get(
             tracker.get_slot("ticket_category") or ""
         )

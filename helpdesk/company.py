@@ -6,7 +6,7 @@ code: the actions and pages only ever read `CompanyFacts`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -50,6 +50,26 @@ class TicketCategory:
 
 
 @dataclass(frozen=True)
+class FaqThresholds:
+    """How sure the bot must be before it quotes an article (company.yml `faq`;
+    helpdesk/faq_matcher.py explains the two signals)."""
+
+    min_confidence: float = 0.45
+    min_similarity: float = 0.2
+    # A second question inside a message is answered only when surer than this.
+    clause_min_confidence: float = 0.6
+    clause_min_similarity: float = 0.4
+    # No topic is sure alone, but the best two hold most of the probability and
+    # both resemble the question: it is about both ("do members get free express?").
+    pair_min_confidence: float = 0.3
+    pair_min_total: float = 0.6
+    pair_min_similarity: float = 0.4
+    # The runner-up (of a pair, or beside a sure answer) is quoted only when at
+    # least this likely.
+    second_min_confidence: float = 0.25
+
+
+@dataclass(frozen=True)
 class CompanyFacts:
     name: str
     website: str
@@ -61,16 +81,15 @@ class CompanyFacts:
     tiers: Dict[str, Tier]
     urgencies: Dict[str, Tuple[str, int]]  # key -> (label, weight)
     ticket_categories: Dict[str, TicketCategory]
-    faq_min_confidence: float
-    faq_min_similarity: float
+    faq: FaqThresholds
     faq_suggestions: int
     ticket_category_min_confidence: float = 0.45
-    faq_clause_min_confidence: float = 0.6
-    faq_clause_min_similarity: float = 0.4
     faq_fallback_min_confidence: float = 0.5
     faq_fallback_min_similarity: float = 0.4
     # topic id -> (button title, intent that acts on it)
     faq_follow_ups: Dict[str, Tuple[str, str]] = field(default_factory=dict)
+    # intent -> the topics a request of that kind may answer before acting
+    faq_answer_first: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     carrier_tracking_urls: Dict[str, str] = field(default_factory=dict)
     weekly_hours_text: List[str] = field(default_factory=list)
 
@@ -170,16 +189,19 @@ def _load_company(kb_dir: Path) -> CompanyFacts:
         ticket_category_min_confidence=float(
             (raw.get("ticket_category_guess") or {}).get("min_confidence", 0.45)
         ),
-        faq_min_confidence=float(faq.get("min_confidence", 0.45)),
-        faq_min_similarity=float(faq.get("min_similarity", 0.2)),
+        faq=FaqThresholds(
+            **{f.name: float(faq[f.name]) for f in fields(FaqThresholds) if f.name in faq}
+        ),
         faq_suggestions=int(faq.get("suggestions", 3)),
-        faq_clause_min_confidence=float(faq.get("clause_min_confidence", 0.6)),
-        faq_clause_min_similarity=float(faq.get("clause_min_similarity", 0.4)),
         faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.5)),
         faq_fallback_min_similarity=float(faq.get("fallback_min_similarity", 0.4)),
         faq_follow_ups={
             topic: (str(offer["title"]), str(offer["intent"]))
             for topic, offer in (faq.get("follow_ups") or {}).items()
+        },
+        faq_answer_first={
+            intent: tuple(str(t) for t in topics or ())
+            for intent, topics in (faq.get("answer_first") or {}).items()
         },
         carrier_tracking_urls=dict(raw.get("carriers") or {}),
         weekly_hours_text=hours.describe_week(),

@@ -16,17 +16,23 @@ for the best topic, and that similarity. An out-of-scope question ("do you sell
 cars?") can win the probability contest while resembling nothing we wrote, and the
 similarity catches it. Between "sure" and "no idea" lies a band where the bot offers
 the closest topics instead of answering.
+
+Some questions are about two topics at once ("do Plus members get free express?"
+is about membership and shipping): no single topic is sure, but the best two share
+most of the probability and both resemble the question, so both are answered. The
+thresholds are company data (`FaqThresholds`, company.yml `faq`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List
 
 import numpy as np
 
 from helpdesk import sentence_encoder
+from helpdesk.company import FaqThresholds
 from helpdesk.knowledge import KnowledgeBase, Topic
 from helpdesk.parsing import normalize_text
 from helpdesk.text_classifier import TextClassifier
@@ -75,6 +81,16 @@ class FaqMatch:
     confident: bool
     # the question is most like those no article answers
     not_answered: bool = False
+    # the runner-up is worth answering too (the question spans two topics)
+    with_runner_up: bool = False
+
+    @property
+    def answers(self) -> List[Topic]:
+        """The topics to quote: none unless confident; the best, and the runner-up
+        when the question spans both."""
+        if not self.confident:
+            return []
+        return [s.topic for s in self.ranked[: 2 if self.with_runner_up else 1]]
 
     def sure(self, min_confidence: float, min_similarity: float) -> bool:
         """Whether the best topic clears these (stricter) thresholds."""
@@ -113,26 +129,16 @@ class FaqMatcher:
     def __init__(
         self,
         kb: KnowledgeBase,
-        min_confidence: float = 0.45,
-        min_similarity: float = 0.2,
+        thresholds: FaqThresholds = FaqThresholds(),
         dense_weight: float = 1.0,
-        clause_min_confidence: Optional[float] = None,
-        clause_min_similarity: Optional[float] = None,
     ) -> None:
         self.kb = kb
         self.topics = kb.topics
         if len(self.topics) < 2:
             raise ValueError("the knowledge base needs at least two topics")
-        self.min_confidence = min_confidence
-        self.min_similarity = min_similarity
         # A clause is a second question only when it is surer than a whole message
         # must be: a long story always has some sentence that resembles something.
-        self.clause_min_confidence = (
-            min_confidence if clause_min_confidence is None else clause_min_confidence
-        )
-        self.clause_min_similarity = (
-            min_similarity if clause_min_similarity is None else clause_min_similarity
-        )
+        self.thresholds = thresholds
         texts, labels = [], []
         for topic in self.topics:
             texts.extend(topic.examples)
@@ -162,11 +168,12 @@ class FaqMatcher:
         parts = clauses(text)
         found = self._match_all([text] + (parts if len(parts) > 1 else []), limit)
         matches = found[:1]
+        bar = self.thresholds
         for match in found[1:]:
-            seen = {m.best.topic.id for m in matches if m.confident}
-            sure = match.sure(self.clause_min_confidence, self.clause_min_similarity)
+            seen = {topic.id for m in matches for topic in m.answers}
+            sure = match.sure(bar.clause_min_confidence, bar.clause_min_similarity)
             if sure and match.best.topic.id not in seen:
-                matches.append(match)
+                matches.append(FaqMatch(ranked=match.ranked, confident=True))
         return matches
 
     def _match_all(self, questions: List[str], limit: int) -> List[FaqMatch]:
@@ -191,11 +198,28 @@ class FaqMatcher:
                 for topic_id, probability in ranking
                 if topic_id != NONE_OF_THEM
             ][: max(limit, 1)]
-            best = ranked[0]
-            confident = (
-                not none_first
-                and best.probability >= self.min_confidence
-                and best.similarity >= self.min_similarity
-            )
-            matches.append(FaqMatch(ranked=ranked, confident=confident, not_answered=none_first))
+            matches.append(decide(ranked, none_first, self.thresholds))
         return matches
+
+
+def decide(ranked: List[TopicScore], none_first: bool, bar: FaqThresholds) -> FaqMatch:
+    """Sure of the best topic (and maybe the runner-up beside it), of the best two
+    together, or of neither: `ranked` is best first, `none_first` says the question
+    is most like those no article answers."""
+    best = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    runner_up = (
+        second is not None
+        and second.similarity >= bar.pair_min_similarity
+        and second.probability >= bar.second_min_confidence
+    )
+    if none_first or best.similarity < bar.min_similarity:
+        return FaqMatch(ranked=ranked, confident=False, not_answered=none_first)
+    if best.probability >= bar.min_confidence:
+        return FaqMatch(ranked=ranked, confident=True, with_runner_up=runner_up)
+    pair = (
+        runner_up
+        and best.probability >= bar.pair_min_confidence
+        and best.probability + second.probability >= bar.pair_min_total
+    )
+    return FaqMatch(ranked=ranked, confident=pair, with_runner_up=pair)

@@ -85,3 +85,61 @@ def test_an_answered_fallback_does_not_count_as_a_misunderstanding(services, dom
     )
     assert "pause" not in result.kinds
     assert "didn't quite get that" in result.text
+
+
+def test_a_cancellation_that_asks_whether_it_still_can_hears_the_rule_before_verification(
+    services, domain
+):
+    from actions.orders import ValidateCancellationForm
+
+    result = run(
+        ValidateCancellationForm(services),
+        make_tracker(
+            "it already shipped, is it too late to cancel?",
+            "cancel_order",
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert "processing" in result.text and "/help/orders#cancel-or-change-order" in result.text
+    assert "Did that answer your question?" not in result.text
+    assert result.slot("requested_slot") == "verification_email"
+
+
+def test_a_cancellation_naming_the_order_is_not_lectured_with_the_rule(services, domain, token_for):
+    from actions.orders import ValidateCancellationForm
+
+    result = run(
+        ValidateCancellationForm(services),
+        make_tracker(
+            "please cancel BW-104138",
+            "cancel_order",
+            metadata={"customer_token": token_for("C1001")},
+            active_loop="cancellation_form",
+        ),
+        domain,
+    )
+    assert "More in our help center" not in result.text
+
+
+def test_a_request_for_a_person_that_asks_for_the_phone_number_gets_both(services, domain):
+    from actions.handoff import ActionEscalateToHuman
+
+    result = run(
+        ActionEscalateToHuman(services),
+        make_tracker("is there a phone number I can call to speak to a person", "request_human"),
+        domain,
+    )
+    assert "1-800-555-0199" in result.text and "in the queue" in result.text
+    assert result.text.index("1-800-555-0199") < result.text.index("in the queue")
+
+
+def test_a_plain_request_for_a_person_quotes_no_article(services, domain):
+    from actions.handoff import ActionEscalateToHuman
+
+    result = run(
+        ActionEscalateToHuman(services),
+        make_tracker("I want to talk to a person", "request_human"),
+        domain,
+    )
+    assert "/help/" not in result.text and "in the queue" in result.text

@@ -11,13 +11,7 @@ from helpdesk.knowledge import load_knowledge_base
 
 def matcher(facts) -> FaqMatcher:
     kb = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
-    return FaqMatcher(
-        kb,
-        facts.faq_min_confidence,
-        facts.faq_min_similarity,
-        clause_min_confidence=facts.faq_clause_min_confidence,
-        clause_min_similarity=facts.faq_clause_min_similarity,
-    )
+    return FaqMatcher(kb, facts.faq)
 
 
 def test_held_out_questions_find_the_right_article_and_unanswerable_ones_do_not(facts):
@@ -82,3 +76,49 @@ def test_one_question_is_not_cut_into_two(facts):
 def test_a_question_like_those_no_article_answers_gets_no_article(facts):
     match = matcher(facts).match("what's the weather going to be like in toronto tomorrow")
     assert match.not_answered and not match.confident
+
+
+def _ranked(*scores):
+    from helpdesk.faq_matcher import TopicScore
+    from helpdesk.knowledge import Topic
+
+    return [
+        TopicScore(Topic(f"t{i}", "a", f"t{i}?", "answer", ()), probability, similarity)
+        for i, (probability, similarity) in enumerate(scores)
+    ]
+
+
+def test_two_topics_that_share_the_belief_and_both_resemble_the_question_are_both_answered():
+    from helpdesk.company import FaqThresholds
+    from helpdesk.faq_matcher import decide
+
+    match = decide(_ranked((0.38, 0.46), (0.30, 0.40), (0.1, 0.3)), False, FaqThresholds())
+    assert match.confident and [t.id for t in match.answers] == ["t0", "t1"]
+
+
+def test_a_runner_up_unlike_the_question_does_not_make_a_pair():
+    from helpdesk.company import FaqThresholds
+    from helpdesk.faq_matcher import decide
+
+    match = decide(_ranked((0.38, 0.46), (0.30, 0.25)), False, FaqThresholds())
+    assert not match.confident and match.answers == []
+
+
+def test_a_sure_answer_brings_a_likely_runner_up_along_and_leaves_an_unlikely_one():
+    from helpdesk.company import FaqThresholds
+    from helpdesk.faq_matcher import decide
+
+    bar = FaqThresholds(min_confidence=0.5)
+    assert [t.id for t in decide(_ranked((0.55, 0.5), (0.3, 0.45)), False, bar).answers] == [
+        "t0",
+        "t1",
+    ]
+    assert [t.id for t in decide(_ranked((0.7, 0.5), (0.1, 0.45)), False, bar).answers] == ["t0"]
+
+
+def test_a_question_most_like_the_unanswered_ones_gets_nothing_however_likely_its_topic():
+    from helpdesk.company import FaqThresholds
+    from helpdesk.faq_matcher import decide
+
+    match = decide(_ranked((0.9, 0.6), (0.05, 0.2)), True, FaqThresholds())
+    assert match.not_answered and match.answers == []
