@@ -2,10 +2,10 @@
 `./kefu bench questions` asks it: a floor under today's figures, so a change that
 makes the bot understand customers worse fails the test command.
 
-Issue 8 asks for 97% answered and 90% of the unanswerable handled safely; the bot
-is not there yet (89.8% and 89.9% on 2026-12-01), so these floors sit just under
-today's figures and are raised as the bot improves. The full report, per style,
-is printed."""
+Issue 8 asks for 97% answered and 90% of the unanswerable handled safely. The
+safety floor is the issue's 90%; the bot answers 96.7% (416/430, 2026-12-01), so
+the answered floor sits under that at 95% until it reaches 97%. The full report,
+per style, is printed."""
 
 import io
 
@@ -23,8 +23,8 @@ from ops.question_set import (
 
 pytestmark = pytest.mark.stack
 
-ANSWERED_FLOOR = 0.88
-SAFE_FLOOR = 0.88
+ANSWERED_FLOOR = 0.95
+SAFE_FLOOR = 0.90
 
 
 @pytest.fixture(scope="module")
