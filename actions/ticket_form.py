@@ -160,9 +160,8 @@ class ValidateTicketForm(IdentityFormValidation):
         this kind of problem ("report within 48 hours with a photo; the replacement
         ships free"), before the questions, unless the customer has just read it."""
         answered = super().rule_first(dispatcher, tracker)
-        if answered or (tracker.latest_message.get("intent") or {}).get("name") not in (
-            TRIGGER_INTENTS
-        ):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if answered or intent not in TRIGGER_INTENTS:
             return answered
         category = self.services.facts.ticket_categories.get(
             tracker.get_slot("ticket_category") or ""
