@@ -67,6 +67,12 @@ class FaqThresholds:
     # The runner-up (of a pair, or beside a sure answer) is quoted only when at
     # least this likely.
     second_min_confidence: float = 0.25
+    # A topic that stands out by similarity (this close to the question, and this
+    # much closer than any other ranked topic) is sure at a lower probability: the
+    # classifier spreads its belief when the words are new, the closeness does not.
+    standout_min_confidence: float = 0.2
+    standout_min_similarity: float = 0.5
+    standout_min_margin: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ the closest topics instead of answering.
 Some questions are about two topics at once ("do Plus members get free express?"
 is about membership and shipping): no single topic is sure, but the best two share
 most of the probability and both resemble the question, so both are answered. The
-thresholds are company data (`FaqThresholds`, company.yml `faq`).
+thresholds are company data (`FaqThresholds`, company.yml `faq`). A topic that
+stands out by similarity, far closer to the question than any other, is answered
+at a lower probability.
 """
 
 from __future__ import annotations
@@ -139,10 +141,12 @@ class FaqMatcher:
         # A clause is a second question only when it is surer than a whole message
         # must be: a long story always has some sentence that resembles something.
         self.thresholds = thresholds
+        # Each topic is known by its questions and by its answer's sentences.
+        per_topic = [topic.examples + topic.passages for topic in self.topics]
         texts, labels = [], []
-        for topic in self.topics:
-            texts.extend(topic.examples)
-            labels.extend([topic.id] * len(topic.examples))
+        for topic, known_by in zip(self.topics, per_topic, strict=True):
+            texts.extend(known_by)
+            labels.extend([topic.id] * len(known_by))
         # "None of our topics", learnt from the questions no article answers: a
         # question like them takes its probability away from every topic.
         texts.extend(kb.not_answered)
@@ -155,7 +159,7 @@ class FaqMatcher:
         self._dense_examples = dense[:answered]
         # Examples are grouped by topic, so a topic's best similarity is a reduceat.
         self._topic_ids = [topic.id for topic in self.topics]
-        self._starts = np.cumsum([0] + [len(t.examples) for t in self.topics[:-1]])
+        self._starts = np.cumsum([0] + [len(known_by) for known_by in per_topic[:-1]])
         self._by_id = {topic.id: topic for topic in self.topics}
 
     def match(self, question: str, limit: int = 3) -> FaqMatch:
@@ -202,6 +206,18 @@ class FaqMatcher:
         return matches
 
 
+def stands_out(ranked: List[TopicScore], bar: FaqThresholds) -> bool:
+    """Whether the best topic is far closer to the question than the other ranked
+    ones, though not likely enough by probability alone."""
+    best, others = ranked[0], ranked[1:]
+    nearest_other = max((s.similarity for s in others), default=0.0)
+    return (
+        best.probability >= bar.standout_min_confidence
+        and best.similarity >= bar.standout_min_similarity
+        and best.similarity - nearest_other >= bar.standout_min_margin
+    )
+
+
 def decide(ranked: List[TopicScore], none_first: bool, bar: FaqThresholds) -> FaqMatch:
     """Sure of the best topic (and maybe the runner-up beside it), of the best two
     together, or of neither: `ranked` is best first, `none_first` says the question
@@ -217,6 +233,8 @@ def decide(ranked: List[TopicScore], none_first: bool, bar: FaqThresholds) -> Fa
         return FaqMatch(ranked=ranked, confident=False, not_answered=none_first)
     if best.probability >= bar.min_confidence:
         return FaqMatch(ranked=ranked, confident=True, with_runner_up=runner_up)
+    if stands_out(ranked, bar):
+        return FaqMatch(ranked=ranked, confident=True)
     pair = (
         runner_up
         and best.probability >= bar.pair_min_confidence

@@ -32,6 +32,11 @@ from helpdesk.company import CompanyFacts
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 _META_COMMENT = re.compile(r"\A\s*<!--(.*?)-->\s*", re.DOTALL)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`#>|]+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+# "Yes!" or "See below." says nothing about the topic.
+_MIN_PASSAGE_WORDS = 4
 
 
 class KnowledgeBaseError(ValueError):
@@ -50,6 +55,17 @@ class Topic:
     def examples(self) -> Tuple[str, ...]:
         """Everything that says what this topic is about: heading and questions."""
         return (self.title, *self.questions)
+
+    @property
+    def passages(self) -> Tuple[str, ...]:
+        """The answer's own sentences, for matching a question by what the section
+        says as well as by the questions written for it: "what state does it need
+        to be in to go back?" shares nothing with the questions of the return
+        window, but its answer says "unused and in the original packaging".
+        Placeholders are left out (their values are company facts, not words)."""
+        plain = _MARKUP.sub(" ", _LINK.sub(r"\1", _PLACEHOLDER.sub(" ", self.answer)))
+        sentences = (" ".join(s.split()) for s in _SENTENCE_BREAK.split(plain))
+        return tuple(s for s in sentences if len(s.split()) >= _MIN_PASSAGE_WORDS)
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,36 @@ def test_a_question_most_like_the_unanswered_ones_gets_nothing_however_likely_it
 
     match = decide(_ranked((0.9, 0.6), (0.05, 0.2)), True, FaqThresholds())
     assert match.not_answered and match.answers == []
+
+
+def test_a_topic_far_closer_to_the_question_than_any_other_is_answered_at_a_lower_probability():
+    from helpdesk.company import FaqThresholds
+    from helpdesk.faq_matcher import decide
+
+    bar = FaqThresholds(min_confidence=0.5)
+    standing_out = decide(_ranked((0.25, 0.56), (0.17, 0.32), (0.15, 0.29)), False, bar)
+    assert standing_out.confident and [t.id for t in standing_out.answers] == ["t0"]
+    # as likely and as close, but another topic is nearly as close: not sure
+    assert not decide(_ranked((0.25, 0.56), (0.17, 0.48)), False, bar).confident
+    # far closer than the rest but still unlikely: not sure
+    assert not decide(_ranked((0.1, 0.56), (0.09, 0.3)), False, bar).confident
+
+
+def test_a_question_worded_like_the_answer_rather_than_its_questions_finds_the_topic(facts):
+    from helpdesk.knowledge import parse_article
+
+    article = parse_article(
+        "care",
+        "---\ntitle: Care\n---\n"
+        "## How do I clean the grill?\n<!--\nid: grill\nquestions:\n  - grill cleaning\n-->\n"
+        "Soak the **cast-iron grates** in warm soapy water, scrub them with a brass brush "
+        "and oil them lightly before storing.\n\n"
+        "## Which batteries does the remote take?\n<!--\nid: remote\nquestions:\n"
+        "  - remote batteries\n-->\nThe remote takes two AAA batteries, included in the box.\n",
+    )
+    from helpdesk.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(articles=(article,))
+    assert kb.topic("grill").passages[0].startswith("Soak the cast-iron grates")
+    match = FaqMatcher(kb, facts.faq).match("should I scrub the grates with a brass brush")
+    assert match.best.topic.id == "grill"

@@ -28,3 +28,16 @@ def test_a_broken_list_of_unanswered_questions_is_named_in_the_error(tmp_path, c
     (kb_dir / "not_answered.yml").write_text(content)
     with pytest.raises(KnowledgeBaseError, match="not_answered.yml"):
         load_knowledge_base(kb_dir)
+
+
+def test_a_topic_is_also_known_by_its_answer_sentences_without_markup_or_placeholders():
+    from helpdesk.knowledge import parse_article
+
+    article = parse_article(
+        "a",
+        "---\ntitle: A\n---\n## Is delivery free?\n<!--\nid: free\n-->\n"
+        "Yes! Orders over **{{free_shipping_threshold}}** ship free; see "
+        "[shipping options](/help/shipping#options) for the rest.\n",
+    )
+    (topic,) = article.topics
+    assert topic.passages == ("Orders over ship free; see shipping options for the rest.",)
