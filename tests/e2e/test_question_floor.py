@@ -2,10 +2,11 @@
 `./kefu bench questions` asks it: a floor under today's figures, so a change that
 makes the bot understand customers worse fails the test command.
 
-Issue 8 asks for 97% answered and 90% of the unanswerable handled safely. The
-safety floor is the issue's 90%; the bot answers 96.7% (416/430, 2026-12-01), so
-the answered floor sits under that at 95% until it reaches 97%. The full report,
-per style, is printed."""
+Issue 8 asks for 97% answered and 90% of the unanswerable handled safely, and
+these are the floors. Measured 2026-12-01: 418/430 answered (97.2%) and 63/69 safe
+(91.3%), the same with support open and with the servers' clock on a Sunday
+(libfaketime), when every chat becomes a ticket. The full report, per style, is
+printed."""
 
 import io
 
@@ -23,7 +24,7 @@ from ops.question_set import (
 
 pytestmark = pytest.mark.stack
 
-ANSWERED_FLOOR = 0.95
+ANSWERED_FLOOR = 0.97
 SAFE_FLOOR = 0.90
 
 
