@@ -9,7 +9,8 @@ whether the kettle can go back at all. When such a message asks rather than tell
 also gave `ask_faq` a real share of its belief, this component makes `ask_faq` the
 intent. A statement ("I bought headphones five weeks ago and don't like them")
 needs a larger share. the FAQ answer then offers to start the return (company.yml `follow_ups`).
-A plain request ("I want to return my kettle") is left alone.
+A plain request ("I want to return my kettle") is left alone. A greeting or goodbye
+that the classifier also reads as a question ("chat hours") is a question too.
 
 It sits after the intent classifier and the entity extractor and before the
 FallbackClassifier, and changes only the ranking's order, so what it did is visible
@@ -54,6 +55,14 @@ class KefuQuestionRouter(GraphComponent):
             # 124 requests of these intents are sent to the knowledge base.
             "min_faq_share": 0.2,
             "min_faq_share_statement": 0.4,
+            # A greeting or a goodbye that also reads like a question ("chat hours"
+            # is a goodbye by its word "chat") is a question: a goodbye said to a
+            # customer who asked something ends the chat on them, while a question
+            # mistaken for a goodbye only gets an answer or topics to choose from.
+            # None of the held-out set's greetings and goodbyes gives ask_faq even
+            # a tenth of the top intent's confidence.
+            "small_talk_intents": ["greet", "goodbye"],
+            "min_faq_share_small_talk": 0.15,
             "identifying_entities": ["order_id", "email", "ticket_id"],
         }
 
@@ -77,7 +86,10 @@ class KefuQuestionRouter(GraphComponent):
 
     def _route(self, message: Message) -> None:
         ranking = list(message.get(INTENT_RANKING_KEY) or [])
-        if len(ranking) < 2 or ranking[0]["name"] not in self.config["task_intents"]:
+        if len(ranking) < 2:
+            return
+        small_talk = ranking[0]["name"] in self.config["small_talk_intents"]
+        if not small_talk and ranking[0]["name"] not in self.config["task_intents"]:
             return
         faq = next((r for r in ranking if r["name"] == self.config["faq_intent"]), None)
         if faq is None:
@@ -85,8 +97,12 @@ class KefuQuestionRouter(GraphComponent):
         names = {e.get("entity") for e in message.get(ENTITIES) or []}
         if names & set(self.config["identifying_entities"]):
             return
-        question = asks_a_question(message.get(TEXT) or "")
-        share = float(self.config["min_faq_share" if question else "min_faq_share_statement"])
+        if small_talk:
+            share = float(self.config["min_faq_share_small_talk"])
+        elif asks_a_question(message.get(TEXT) or ""):
+            share = float(self.config["min_faq_share"])
+        else:
+            share = float(self.config["min_faq_share_statement"])
         if faq["confidence"] < ranking[0]["confidence"] * share:
             return
         top = ranking[0]

@@ -68,3 +68,13 @@ def test_question_shapes():
     assert asks_a_question("bought it last week, can it go back")
     assert asks_a_question("just wondering about returns")
     assert not asks_a_question("I want to send my kettle back")
+
+
+def test_a_goodbye_that_also_reads_like_a_question_is_answered_not_said_goodbye_to():
+    message = parsed("chat hours", [("goodbye", 0.68), ("ask_faq", 0.14), ("greet", 0.05)])
+    assert route(message) == "ask_faq"
+
+
+def test_a_plain_goodbye_stays_a_goodbye():
+    message = parsed("ok thanks, bye", [("goodbye", 0.9), ("ask_faq", 0.03), ("greet", 0.02)])
+    assert route(message) == "goodbye"
