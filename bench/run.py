@@ -186,7 +186,7 @@ def bench_kefu(work: Path, args: argparse.Namespace) -> Figures:
     figures = Figures("Kefu")
     models = work / "kefu-models"
     print("[bench] Kefu: training from scratch...", flush=True)
-    figures.training_s = train_from_scratch(ROOT, models, ["--domain", "domain"], work)
+    figures.training_s = train_from_scratch(ROOT, models, [], work)
     db = demo_database(work / "kefu.db")
     customers = [c.id for c in SqlCustomerRecords(db).search_customers(limit=100)]
     db.dispose()

@@ -25,6 +25,7 @@ TRAINING_INPUTS = (
     "knowledge_base/articles",
     "knowledge_base/not_answered.yml",
     "kefu_rasa/kb_importer.py",
+    "kefu_rasa/domain_importer.py",
     "kefu_rasa/intent_classifier.py",
     "kefu_rasa/sentence_featurizer.py",
     "kefu_rasa/question_router.py",
@@ -69,8 +70,6 @@ def ensure_model(log: Optional[Path] = None) -> Path:
     command = [
         tool("rasa"),
         "train",
-        "--domain",
-        "domain",
         "--out",
         str(MODELS),
         "--fixed-model-name",

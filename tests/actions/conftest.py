@@ -21,9 +21,12 @@ from tests.conftest import OPEN_HOURS, run_async
 
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
-    from rasa.shared.core.domain import Domain
+    from rasa.shared.importers.importer import TrainingDataImporter
 
-    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+    importer = TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain.yml")
+    )
+    return importer.get_domain().as_dict()
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ def normalised(text: str) -> str:
 
 def training_texts() -> set:
     importer = TrainingDataImporter.load_from_config(
-        str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain"), [str(PROJECT_ROOT / "data")]
+        str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain.yml"), [str(PROJECT_ROOT / "data")]
     )
     return {normalised(m.get("text")) for m in importer.get_nlu_data().intent_examples}
 
 
 def test_rasa_data_validate_is_clean():
     result = subprocess.run(
-        [tool("rasa"), "data", "validate", "--domain", "domain", "--fail-on-warnings"],
+        [tool("rasa"), "data", "validate", "--fail-on-warnings"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

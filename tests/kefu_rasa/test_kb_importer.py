@@ -29,7 +29,7 @@ def test_every_question_no_article_answers_trains_out_of_scope():
 def test_the_project_config_loads_the_importer_beside_the_data_files():
     importer = TrainingDataImporter.load_from_config(
         str(PROJECT_ROOT / "config.yml"),
-        str(PROJECT_ROOT / "domain"),
+        str(PROJECT_ROOT / "domain.yml"),
         [str(PROJECT_ROOT / "data")],
     )
     data = importer.get_nlu_data()
