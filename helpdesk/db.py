@@ -14,7 +14,6 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from helpdesk.models import Base
 
@@ -109,17 +108,12 @@ def _create_engine(url: str, timeout: float) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # Several processes (action server, web app, importer) share one SQLite file:
     # wait a bounded time for a lock instead of failing at once, and let readers run
-    # beside a writer.
-    file_backed = bool(parsed.database) and parsed.database != ":memory:"
+    # beside a writer. Connections are not pooled (SQLAlchemy 1.4's NullPool for
+    # SQLite files): an idle pooled connection keeps its share of the WAL index, and
+    # then no other process can ever take the file exclusively (an admin's
+    # maintenance, or tests/system/test_faults.py making the database unreachable).
     engine = create_engine(
-        url,
-        future=True,
-        connect_args={"timeout": timeout, "check_same_thread": False},
-        # SQLAlchemy 1.4 opens a new SQLite connection for every session of a file
-        # database (NullPool): with its pragmas, a tenth of the Rasa process's time
-        # under load. Pooled connections skip that; WAL makes them safe to share
-        # across threads and processes.
-        **({"poolclass": QueuePool, "pool_timeout": timeout} if file_backed else {}),
+        url, future=True, connect_args={"timeout": timeout, "check_same_thread": False}
     )
 
     @event.listens_for(engine, "connect")
