@@ -33,7 +33,9 @@ class KefuSQLTrackerStore(SQLTrackerStore):
             # Rasa's engine opens a new connection (and so runs the pragmas again)
             # for every read and write of a tracker (SQLAlchemy 1.4's NullPool for
             # SQLite files): a tenth of the process's time under load. A pooled
-            # engine on the same file keeps its connections.
+            # engine on the same file keeps its connections. Only the Rasa server
+            # opens this file, so no other process needs it exclusively (the
+            # helpdesk database, which several share, stays unpooled: helpdesk/db.py).
             self.engine.dispose()
             self.engine = sa.create_engine(
                 self.engine.url,
