@@ -2,8 +2,7 @@
 top-level domain.yml.
 
 Rasa's commands read the domain from `domain.yml` unless told otherwise, so a Rasa
-developer's `rasa train`, `rasa shell`, `rasa data validate` and `rasa interactive`
-work in the repo with no flags. Kefu's domain is large, though, and each skill's
+developer's `rasa train` and `rasa data validate` work in the repo with no flags. Kefu's domain is large, though, and each skill's
 part (its intents, slots, forms, responses and actions) is easiest to read beside
 the rest of that skill: domain/orders.yml next to data/nlu/orders.yml and
 data/rules/orders.yml. This importer takes the place of RasaFileImporter in
