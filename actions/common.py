@@ -34,8 +34,15 @@ from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.deferred_writes import DeferredWrites
 from helpdesk.faq_matcher import FaqMatcher
-from helpdesk.knowledge import NOT_ANSWERED_FILE, KnowledgeBase, load_knowledge_base
+from helpdesk.knowledge import (
+    NOT_ANSWERED_FILE,
+    KnowledgeBase,
+    language_dir,
+    load_knowledge_base,
+)
+from helpdesk.language import pick_language
 from helpdesk.records import CustomerRecords, RecordsUnavailable
+from helpdesk.replies import ReplyCatalogue, load_reply_catalogue
 from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.verification import Verifier, verification_policies
 
@@ -54,7 +61,8 @@ class Services:
     # Feedback and ratings: thanked for at once, stored in the background.
     deferred: DeferredWrites = field(default_factory=DeferredWrites)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
-    _faq_cache: Tuple[Any, Optional[FaqMatcher]] = field(default=(None, None), repr=False)
+    _faq_cache: Dict[str, Tuple[Any, FaqMatcher]] = field(default_factory=dict, repr=False)
+    _replies_cache: Tuple[Any, Optional[ReplyCatalogue]] = field(default=(None, None), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -83,25 +91,59 @@ class Services:
 
     @property
     def facts(self) -> CompanyFacts:
+        """The company's facts in its default language."""
         return load_company(self.settings.knowledge_base_dir)
 
-    def knowledge_base(self) -> KnowledgeBase:
-        return self.faq_matcher().kb
+    def facts_in(self, language: Optional[str]) -> CompanyFacts:
+        """The company's facts with the labels of `language` (knowledge_base/<language>/
+        company.yml over company.yml)."""
+        if not language or language == self.replies().default_language:
+            return self.facts
+        return load_company(self.settings.knowledge_base_dir, language)
 
-    def faq_matcher(self) -> FaqMatcher:
-        """The matcher for the articles as they are now; an edited article is
-        picked up on the next question, without restarting anything."""
+    def replies(self) -> ReplyCatalogue:
+        """The reply catalogue as it is now: an edited text is said on the next
+        message, without restarting anything."""
         kb_dir = Path(self.settings.knowledge_base_dir)
+        sources = [*kb_dir.glob("replies/*.yml"), *kb_dir.glob("*/replies/*.yml")]
+        stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in sources))
+        with self._lock:
+            cached_stamp, catalogue = self._replies_cache
+            if catalogue is None or cached_stamp != stamp:
+                catalogue = load_reply_catalogue(kb_dir)
+                self._replies_cache = (stamp, catalogue)
+            return catalogue
+
+    def language_of(self, tracker: Tracker) -> str:
+        """The conversation's language (its `language` slot, kept by
+        kefu_rasa/language_policy.py), else the company's default."""
+        catalogue = self.replies()
+        language = pick_language([tracker.get_slot("language")], catalogue.default_language)
+        return catalogue.language_or_default(language)
+
+    def knowledge_base(self, language: Optional[str] = None) -> KnowledgeBase:
+        return self.faq_matcher(language).kb
+
+    def faq_matcher(self, language: Optional[str] = None) -> FaqMatcher:
+        """The matcher for the articles of `language` as they are now; an edited
+        article is picked up on the next question, without restarting anything.
+        A language without articles of its own gets the default language's."""
+        language = language or "en"
+        kb_dir = language_dir(Path(self.settings.knowledge_base_dir), language)
+        if not (kb_dir / "articles").is_dir():
+            language, kb_dir = "en", Path(self.settings.knowledge_base_dir)
         sources = [*(kb_dir / "articles").glob("*.md"), *kb_dir.glob(NOT_ANSWERED_FILE)]
         stamp = (
             str(kb_dir.resolve()),
             tuple(sorted((p.name, p.stat().st_mtime_ns) for p in sources)),
         )
         with self._lock:
-            cached_stamp, matcher = self._faq_cache
+            cached_stamp, matcher = self._faq_cache.get(language, (None, None))
             if matcher is None or cached_stamp != stamp:
-                matcher = _shared_matcher(stamp, kb_dir, self.facts.faq)
-                self._faq_cache = (stamp, matcher)
+                matcher = _shared_matcher(
+                    stamp, Path(self.settings.knowledge_base_dir), self.facts.faq, language
+                )
+                self._faq_cache[language] = (stamp, matcher)
             return matcher
 
     def now(self) -> datetime:
@@ -113,15 +155,19 @@ _matchers: Dict[Any, FaqMatcher] = {}
 _matchers_lock = threading.Lock()
 
 
-def _shared_matcher(stamp: Any, kb_dir: Path, thresholds: FaqThresholds) -> FaqMatcher:
+def _shared_matcher(
+    stamp: Any, kb_dir: Path, thresholds: FaqThresholds, language: str = "en"
+) -> FaqMatcher:
     """One matcher per version of the articles in this process: training one
     takes seconds, and every Services on the same knowledge base can share it."""
-    key = (stamp, thresholds)
+    key = (stamp, thresholds, language)
     with _matchers_lock:
         if key not in _matchers:
-            while len(_matchers) >= 4:  # older versions of the articles are done with
+            while len(_matchers) >= 6:  # older versions of the articles are done with
                 _matchers.pop(next(iter(_matchers)))
-            _matchers[key] = FaqMatcher(load_knowledge_base(kb_dir), thresholds)
+            _matchers[key] = FaqMatcher(
+                load_knowledge_base(kb_dir, language), thresholds, language=language
+            )
         return _matchers[key]
 
 

@@ -137,14 +137,29 @@ def _category_classifier(
     return CategoryClassifier(dict(examples), min_confidence)
 
 
-def load_company(kb_dir: Path) -> CompanyFacts:
-    """Reads `company.yml` from the knowledge-base folder."""
-    return _load_company(Path(kb_dir).resolve())
+def load_company(kb_dir: Path, language: Optional[str] = None) -> CompanyFacts:
+    """Reads `company.yml` from the knowledge-base folder; for another language
+    than the default, with `<language>/company.yml` laid over it (the labels,
+    button titles and example descriptions a customer of that language reads)."""
+    return _load_company(Path(kb_dir).resolve(), language or "")
 
 
-@lru_cache(maxsize=8)
-def _load_company(kb_dir: Path) -> CompanyFacts:
+def _overlay(base: object, over: object) -> object:
+    """`over` laid on `base`: mappings merge key by key, anything else is replaced."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _overlay(base.get(key), value) if key in base else value
+        return merged
+    return over
+
+
+@lru_cache(maxsize=16)
+def _load_company(kb_dir: Path, language: str) -> CompanyFacts:
     raw = yaml.safe_load((kb_dir / "company.yml").read_text(encoding="utf-8"))
+    overlay = kb_dir / language / "company.yml" if language else None
+    if overlay is not None and overlay.is_file():
+        raw = _overlay(raw, yaml.safe_load(overlay.read_text(encoding="utf-8")) or {})
     company = raw["company"]
     hours_raw = raw["support_hours"]
     weekly = {

@@ -63,6 +63,12 @@ _SYNONYMS = {
 _COMPILED = [(re.compile(pattern), word) for pattern, word in _SYNONYMS.items()]
 
 
+def prepare_chinese(text: str) -> str:
+    """Chinese needs no synonym folding of English words; full-width forms and case
+    are folded (NFKC), and runs of spaces dropped."""
+    return re.sub(r"\s+", " ", normalize_text(text).lower()).strip()
+
+
 def prepare(text: str) -> str:
     clean = normalize_text(text).lower()
     for pattern, word in _COMPILED:
@@ -117,9 +123,20 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def clauses(text: str) -> List[str]:
+# In Chinese: after a question mark, full stop or semicolon (either width), and
+# before 还有 / 另外 / 顺便 ("and also"); a clause needs a few characters.
+_CLAUSE_BREAK_ZH = re.compile(
+    r"(?<=[？?。！!；;])|[，,\s]*(?:还有|另外|顺便问一下|顺便问下|顺便|再问一下)"
+)
+_MIN_CLAUSE_CHARS_ZH = 4
+
+
+def clauses(text: str, language: str = "en") -> List[str]:
     """The message cut where a second question may begin: after a question mark or
     full stop, and before "and how…", "also what…"."""
+    if language == "zh":
+        parts = [p.strip(" ，,") for p in _CLAUSE_BREAK_ZH.split(text or "") if p]
+        return [p for p in parts if len(p) >= _MIN_CLAUSE_CHARS_ZH]
     parts = [p.strip() for p in _CLAUSE_BREAK.split(text or "") if p and p.strip()]
     return [p for p in parts if len(p.split()) >= _MIN_CLAUSE_WORDS]
 
@@ -133,8 +150,10 @@ class FaqMatcher:
         kb: KnowledgeBase,
         thresholds: FaqThresholds = FaqThresholds(),
         dense_weight: float = 1.0,
+        language: str = "en",
     ) -> None:
         self.kb = kb
+        self.language = language
         self.topics = kb.topics
         if len(self.topics) < 2:
             raise ValueError("the knowledge base needs at least two topics")
@@ -152,7 +171,12 @@ class FaqMatcher:
         texts.extend(kb.not_answered)
         labels.extend([NONE_OF_THEM] * len(kb.not_answered))
         dense = sentence_encoder.encode(texts)
-        self._classifier = TextClassifier(c=20.0, prepare=prepare, dense_weight=dense_weight)
+        self._classifier = TextClassifier(
+            c=20.0,
+            prepare=prepare_chinese if language == "zh" else prepare,
+            dense_weight=dense_weight,
+            language=language,
+        )
         self._classifier.fit(texts, labels, dense=dense)
         answered = len(texts) - len(kb.not_answered)
         self._sparse_examples = self._classifier.vectors(texts[:answered])
@@ -169,7 +193,7 @@ class FaqMatcher:
         """The whole message's match first, then each clause's that is confident
         and names a topic of its own: "how long is shipping and can I pay with
         PayPal?" asks two things."""
-        parts = clauses(text)
+        parts = clauses(text, self.language)
         found = self._match_all([text] + (parts if len(parts) > 1 else []), limit)
         matches = found[:1]
         bar = self.thresholds

@@ -34,9 +34,11 @@ _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 _META_COMMENT = re.compile(r"\A\s*<!--(.*?)-->\s*", re.DOTALL)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`#>|]+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
-# "Yes!" or "See below." says nothing about the topic.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])|\n+")
+# "Yes!" or "See below." says nothing about the topic; nor does "是的！".
 _MIN_PASSAGE_WORDS = 4
+_MIN_PASSAGE_HAN = 8
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class KnowledgeBaseError(ValueError):
@@ -65,7 +67,11 @@ class Topic:
         Placeholders are left out (their values are company facts, not words)."""
         plain = _MARKUP.sub(" ", _LINK.sub(r"\1", _PLACEHOLDER.sub(" ", self.answer)))
         sentences = (" ".join(s.split()) for s in _SENTENCE_BREAK.split(plain))
-        return tuple(s for s in sentences if len(s.split()) >= _MIN_PASSAGE_WORDS)
+        return tuple(
+            s
+            for s in sentences
+            if len(s.split()) >= _MIN_PASSAGE_WORDS or len(_HAN.findall(s)) >= _MIN_PASSAGE_HAN
+        )
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def load_knowledge_base(kb_dir: Path) -> KnowledgeBase:
-    """Reads every article under `kb_dir/articles`, sorted by file name."""
+def language_dir(kb_dir: Path, language: Optional[str] = None) -> Path:
+    """Where a language's articles live: the default language's in `kb_dir`, every
+    other in `kb_dir/<language>` (the same file names and topic ids)."""
+    return Path(kb_dir) / language if language and language != DEFAULT_LANGUAGE else Path(kb_dir)
+
+
+DEFAULT_LANGUAGE = "en"
+
+
+def load_knowledge_base(kb_dir: Path, language: Optional[str] = None) -> KnowledgeBase:
+    """Reads every article of `language` (the default language's under
+    `kb_dir/articles`, another's under `kb_dir/<language>/articles`), sorted by
+    file name."""
+    kb_dir = language_dir(kb_dir, language)
     articles_dir = Path(kb_dir) / "articles"
     articles = tuple(
         parse_article(path.stem, path.read_text(encoding="utf-8"), source=str(path))
@@ -187,21 +205,22 @@ def _parse_topics(article_id: str, body: str, source: str) -> List[Topic]:
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
-def placeholder_values(facts: CompanyFacts) -> Dict[str, str]:
+def placeholder_values(facts: CompanyFacts, support_hours: Optional[str] = None) -> Dict[str, str]:
     """Company facts an article may quote as {{name}}, so that phone numbers and
-    hours are written once, in company.yml."""
+    hours are written once, in company.yml. `support_hours` is the hours as the
+    reader's language writes them (helpdesk/localization.py)."""
     return {
         "company_name": facts.name,
         "website": facts.website,
         "support_email": facts.support_email,
         "support_phone": facts.support_phone,
         "premier_phone": facts.premier_phone,
-        "support_hours": facts.support_hours_text,
+        "support_hours": support_hours or facts.support_hours_text,
     }
 
 
-def fill_placeholders(text: str, facts: CompanyFacts) -> str:
+def fill_placeholders(text: str, facts: CompanyFacts, support_hours: Optional[str] = None) -> str:
     """Replaces {{name}} with the company's value; unknown names stay visible so a
     typo in an article shows up instead of silently disappearing."""
-    values = placeholder_values(facts)
+    values = placeholder_values(facts, support_hours)
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)

@@ -9,20 +9,21 @@ import unicodedata
 from typing import Dict, List, Optional
 
 # Customers write BW-104233 as "bw104233", "BW 104233", "#104233" or just "104233".
-_ORDER_RE = re.compile(r"(?<![\w-])(?:bw[\s\-_#:.]*|#\s*)?(\d{6})(?!\d)", re.IGNORECASE)
+# The look-behinds name ASCII letters and digits, not \w: Chinese characters are word
+# characters, and "订单BW104233到哪了" writes the number right against them.
+_ORDER_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:bw[\s\-_#:.]*|#\s*)?(\d{6})(?!\d)", re.IGNORECASE)
 # No two neighbouring parts may match the same characters: "t" followed by a few
 # thousand spaces used to cost minutes of backtracking (three \s* in a row).
 _TICKET_RE = re.compile(
-    r"(?<![\w-])t(?:icket)?(?:[\s\-_#:.]*(?:no\.?|number))?[\s\-_#:.]*(\d{1,7})(?!\d)",
+    r"(?<![A-Za-z0-9_-])(?:t(?:icket)?(?:[\s\-_#:.]*(?:no\.?|number))?|工单(?:编?号)?)"
+    r"[\s\-_#:.]*(\d{1,7})(?!\d)",
     re.IGNORECASE,
 )
-_BARE_NUMBER_RE = re.compile(r"(?<![\w-])#?(\d{1,7})(?!\d)")
+_BARE_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_-])#?(\d{1,7})(?!\d)")
 # An address starts where the characters an address may hold start: without the
 # look-behind the search would restart at every letter of a long word and take
 # time quadratic in its length (a 20,000-letter "word" cost 0.8 s).
-_EMAIL_RE = re.compile(
-    r"(?<![A-Za-z0-9._%+\-'])[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
-)
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+\-'])[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _QUANTITY_RE = re.compile(r"[x×]\s*(\d+)$")
 _WORD_RATINGS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -132,7 +133,7 @@ def parse_urgency(text: str) -> Optional[str]:
 _IDENTIFIER_PATTERNS = (
     ("email", _EMAIL_RE),
     ("order", _ORDER_RE),
-    ("ticket", re.compile(r"(?<![\w-])t-?\d{3,7}(?!\d)", re.IGNORECASE)),
+    ("ticket", re.compile(r"(?<![A-Za-z0-9_-])t-?\d{3,7}(?!\d)", re.IGNORECASE)),
 )
 PLACEHOLDER_WORDS = {"email": "emailaddress", "order": "ordernumber", "ticket": "ticketnumber"}
 
@@ -158,9 +159,15 @@ _QUESTION = re.compile(
     r"should)\s+(i|it|they|you|we|that|this|he|she)\b|\b(wonder|wondering|not sure)\b",
     re.IGNORECASE,
 )
+# The same in Chinese: a question mark, a question particle at the end (吗, 呢, 么),
+# or a question word (怎么, 多少, 多久, 几, 什么, 哪, 是否, 能不能, 有没有 ...).
+_QUESTION_ZH = re.compile(
+    r"？|[吗嘛呢么麼][\s。！!~～]*$|怎么|怎样|如何|多少|多久|几[天个号点时]|什么|啥|哪|是否"
+    r"|能不能|可不可以|可以不|行不行|有没有|会不会|是不是|要不要|能否|[能可]\S{0,12}[吗不]"
+)
 
 
 def asks_a_question(text: str) -> bool:
     """Whether a message is phrased as a question ("can it go back", "how long..."),
     as opposed to telling something ("the box arrived crushed")."""
-    return bool(_QUESTION.search(text or ""))
+    return bool(_QUESTION.search(text or "") or _QUESTION_ZH.search(text or ""))

@@ -30,6 +30,7 @@ class TextClassifier:
         c: float = 10.0,
         prepare: Optional[Callable[[str], str]] = None,
         dense_weight: float = 1.0,
+        language: str = "en",
     ) -> None:
         self.prepare = prepare or (lambda text: text.lower())
         self.dense_weight = dense_weight
@@ -37,8 +38,15 @@ class TextClassifier:
         self.uses_dense = False
         # Two vectorizers side by side (not a FeatureUnion, whose joblib dispatch
         # costs more than the transform itself for the one message Rasa classifies).
-        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        if language == "zh":
+            # Chinese has no spaces between words: single characters and pairs stand
+            # in for words (most Chinese words are one or two characters), and the
+            # runs of up to four for phrases.
+            self.words = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+            self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+        else:
+            self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+            self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
 
     def fit(
@@ -86,9 +94,7 @@ class TextClassifier:
     def labels(self) -> List[str]:
         return [str(label) for label in self.model.classes_]
 
-    def probabilities(
-        self, texts: Sequence[str], dense: Optional[np.ndarray] = None
-    ) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], dense: Optional[np.ndarray] = None) -> np.ndarray:
         return self.model.predict_proba(self.features(texts, dense))
 
     def rank(self, texts: Sequence[str], dense: Optional[np.ndarray] = None) -> List[Ranking]:
