@@ -1,5 +1,7 @@
 """Feeds the knowledge base's example questions to Rasa as `ask_faq` examples, and
-the questions it does not answer (not_answered.yml) as `out_of_scope` examples.
+the questions it does not answer (not_answered.yml) as `out_of_scope` examples, in
+every language the knowledge base is written in (knowledge_base/ and each
+knowledge_base/<language>/ with articles of its own).
 
 Named in config.yml under `importers`. Rasa only warns when an importer cannot be
 loaded, so tests/kefu_rasa/test_kb_importer.py checks that these examples really
@@ -18,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from helpdesk.config import Settings
-from helpdesk.knowledge import load_knowledge_base
+from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
 
 FAQ_INTENT = "ask_faq"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -39,10 +41,22 @@ class KnowledgeBaseImporter(TrainingDataImporter):
             Path(knowledge_base) if knowledge_base else Settings.from_env().knowledge_base_dir
         )
 
+    def knowledge_bases(self) -> List[KnowledgeBase]:
+        """The default language's knowledge base, then every other language's."""
+        others = sorted(p.parent.name for p in self.kb_dir.glob("*/articles") if p.is_dir())
+        return [load_knowledge_base(self.kb_dir)] + [
+            load_knowledge_base(self.kb_dir, language) for language in others
+        ]
+
     def get_nlu_data(self, language: Optional[str] = "en") -> TrainingData:
-        kb = load_knowledge_base(self.kb_dir)
-        answered = {" ".join(text.split()): None for topic in kb.topics for text in topic.examples}
-        unanswered = {" ".join(text.split()): None for text in kb.not_answered}
+        kbs = self.knowledge_bases()
+        answered = {
+            " ".join(text.split()): None
+            for kb in kbs
+            for topic in kb.topics
+            for text in topic.examples
+        }
+        unanswered = {" ".join(text.split()): None for kb in kbs for text in kb.not_answered}
         return TrainingData(
             [Message.build(text=text, intent=FAQ_INTENT) for text in answered if text]
             + [
