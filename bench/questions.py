@@ -1,7 +1,8 @@
 """`./kefu bench questions`: the end-to-end question set through the running bot.
 
 Starts the servers on a scratch copy of the demo data, asks every question of
-tests/e2e/questions/ in a fresh conversation (as the widget opens one), and prints
+tests/e2e/questions/ (or, with `--language zh`, the Chinese set of
+tests/e2e/questions_zh/) in a fresh conversation (as the widget opens one), and prints
 the share answered correctly, overall and per style, the share of unanswerable
 questions handled safely, and some misses (see ops/question_set.py for how replies
 are judged). `--misses N` shows more of them; `--only STYLE` asks one style.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from ops.question_set import (
+    QUESTIONS_DIRS,
     judge,
     judge_unanswerable,
     load_questions,
@@ -34,9 +36,15 @@ def main(argv: Optional[list] = None) -> int:
     )
     parser.add_argument("--misses", type=int, default=20, help="how many misses to print")
     parser.add_argument("--only", help="ask only the questions of this style")
+    parser.add_argument(
+        "--language", choices=sorted(QUESTIONS_DIRS), default="en", help="which set to ask"
+    )
     args = parser.parse_args(argv)
-    questions = [q for q in load_questions() if not args.only or q.style == args.only]
-    unanswerable = [u for u in load_unanswerable() if not args.only or u.style == args.only]
+    folder = QUESTIONS_DIRS[args.language]
+    questions = [q for q in load_questions(folder) if not args.only or q.style == args.only]
+    unanswerable = [
+        u for u in load_unanswerable(folder) if not args.only or u.style == args.only
+    ]
     model = ensure_model()
     with tempfile.TemporaryDirectory(prefix="kefu-questions-") as scratch:
         work = Path(scratch)

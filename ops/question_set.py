@@ -24,6 +24,8 @@ from ops.chat_client import RestChat
 from ops.paths import ROOT
 
 QUESTIONS_DIR = ROOT / "tests" / "e2e" / "questions"
+# The Chinese set, written the same way from its own brief.
+QUESTIONS_DIRS = {"en": QUESTIONS_DIR, "zh": ROOT / "tests" / "e2e" / "questions_zh"}
 # What a confident FAQ answer carries (actions/faq.py): the article it quotes.
 ARTICLE_LINK = re.compile(r"/help/[\w-]+#[\w-]+")
 
