@@ -53,6 +53,13 @@ class KefuFileImporter(RasaFileImporter):
     ) -> None:
         super().__init__(config_file, domain_path, training_data_paths)
         base = Path(config_file).resolve().parent if config_file else Path.cwd()
+        # `rasa test` with no flags looks for test stories in the whole folder,
+        # and the in-repo virtual environment holds Rasa's starter project.
+        self._nlu_files = outside_hidden_folders(self._nlu_files, base)
+        self._story_files = outside_hidden_folders(self._story_files, base)
+        self._conversation_test_files = outside_hidden_folders(
+            self._conversation_test_files, base
+        )
         folder = base / skills
         self.replies_dir = base / replies
         given = Path(domain_path).resolve() if domain_path else None
@@ -65,6 +72,20 @@ class KefuFileImporter(RasaFileImporter):
         domain = super().get_domain().merge(Domain.load(str(self.added_domain)))
         catalogue = load_reply_catalogue(self.replies_dir)
         return domain.merge(Domain.from_dict({"responses": catalogue_responses(catalogue)}))
+
+
+def outside_hidden_folders(paths: List[str], base: Path) -> List[str]:
+    """`paths` without those in a hidden folder of `base` (.venv, .git)."""
+    kept = []
+    for path in paths:
+        resolved = Path(path).resolve()
+        try:
+            parts = resolved.relative_to(base).parts
+        except ValueError:
+            parts = ()
+        if not any(part.startswith(".") for part in parts[:-1]):
+            kept.append(path)
+    return kept
 
 
 def catalogue_responses(catalogue: ReplyCatalogue) -> Dict[str, List[Dict[str, Any]]]:

@@ -4,7 +4,7 @@ rasa-sdk listens on every interface and runs whatever action any caller names,
 with whatever tracker the caller makes up. Kefu's action server listens on loopback
 unless `KEFU_ACTION_SERVER_HOST` says otherwise, and answers `/webhook` and
 `/actions` only to a caller that sends the shared `KEFU_ACTION_TOKEN` (the Rasa
-server sends it, see endpoints.yml); `/health` stays open for load balancers. Errors
+server sends it, see ops/stack_endpoints.yml); `/health` stays open for load balancers. Errors
 are logged here, not echoed back with the request that caused them.
 
     python -m ops.action_server --port 5055

@@ -57,7 +57,7 @@ class StackConfig:
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     demo_mode: bool = False
-    endpoints: str = "endpoints.yml"
+    endpoints: str = "ops/stack_endpoints.yml"
     log_dir: Path = VAR / "logs"
     extra_env: Dict[str, str] = field(default_factory=dict)
 

@@ -67,7 +67,16 @@ ensure_venv() {
     || die "installing the dependencies failed (see above)"
   pip_quietly --no-deps --no-build-isolation -e "$KEFU_ROOT" \
     || die "installing Kefu itself into the environment failed"
+  forget_rasa_starter_tests
   echo "$wanted" > "$stamp"
+}
+
+# `rasa test` with no flags runs every test story under the current folder, and the
+# environment lives in the repo: Rasa's package carries the test stories of the
+# starter bot that `rasa init` copies (about moods, not Kefu). Kefu never runs
+# `rasa init`, so they go.
+forget_rasa_starter_tests() {
+  rm -rf "$KEFU_VENV"/lib/python3*/site-packages/rasa/cli/initial_project/tests
 }
 
 # Headless Chromium for the browser tests: Debian's package, since Playwright cannot

@@ -41,3 +41,17 @@ def test_a_topic_is_also_known_by_its_answer_sentences_without_markup_or_placeho
     )
     (topic,) = article.topics
     assert topic.passages == ("Orders over ship free; see shipping options for the rest.",)
+
+
+def test_every_article_has_a_chinese_version_with_the_same_topics_and_placeholders():
+    from helpdesk.knowledge import _PLACEHOLDER
+    from ops.paths import ROOT
+
+    english = load_knowledge_base(ROOT / "knowledge_base")
+    chinese = load_knowledge_base(ROOT / "knowledge_base", "zh")
+    assert [a.id for a in chinese.articles] == [a.id for a in english.articles]
+    assert [t.id for t in chinese.topics] == [t.id for t in english.topics]
+    for mine, theirs in zip(english.topics, chinese.topics, strict=True):
+        assert set(_PLACEHOLDER.findall(mine.answer)) == set(_PLACEHOLDER.findall(theirs.answer))
+        assert len(theirs.questions) >= 20, theirs.id
+        assert theirs.passages, f"{theirs.id}: a Chinese answer's sentences are passages too"

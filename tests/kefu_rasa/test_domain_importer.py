@@ -2,6 +2,7 @@
 must reach the same domain (Rasa only warns when an importer cannot be loaded)."""
 
 import subprocess
+from pathlib import Path
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -44,3 +45,13 @@ def test_rasa_commands_find_the_domain_without_flags():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "does not exist" not in output
+
+
+def test_rasa_test_with_no_flags_finds_kefus_test_stories_and_nothing_in_hidden_folders():
+    from kefu_rasa.domain_importer import KefuFileImporter
+
+    importer = KefuFileImporter(
+        str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain.yml"), [str(PROJECT_ROOT)]
+    )
+    found = [Path(p).resolve().relative_to(PROJECT_ROOT) for p in importer._conversation_test_files]
+    assert found and all(path.parts[:2] == ("tests", "stories") for path in found)
