@@ -28,6 +28,7 @@ from webapp.routers import (
     demo,
     handoffs,
     help_center,
+    i18n,
     pages,
     tickets,
     widget,
@@ -58,6 +59,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     install_error_handlers(app)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    i18n.install(app)
     app.include_router(pages.router)
     app.include_router(help_center.router)
     app.include_router(widget.router)

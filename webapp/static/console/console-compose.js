@@ -10,22 +10,23 @@
   var K = window.KefuConsole;
   var state = K.state, el = K.el, MAX_REPLY = K.MAX_REPLY, MAX_NOTE = K.MAX_NOTE;
   var make = K.make, append = K.append, customerName = K.customerName;
-  var api = K.api, showAlert = K.showAlert, clearAlert = K.clearAlert;
+  var api = K.api, showAlert = K.showAlert, clearAlert = K.clearAlert, t = K.t;
 
+  // What the agent is asked before closing a chat, and told after.
   var CLOSING = {
     resolve: {
-      question: "Mark this chat as resolved? The customer will be asked to rate it.",
-      done: function (name) { return "The chat with " + name + " is resolved."; },
+      question: "confirm_resolve",
+      done: function (name) { return t("done_resolve", { customer: name }); },
     },
     "hand-back": {
-      question: "Hand this chat back to the assistant? The bot will answer the customer again.",
-      done: function (name) { return "The chat with " + name + " was handed back to the assistant."; },
+      question: "confirm_hand_back",
+      done: function (name) { return t("done_hand_back", { customer: name }); },
     },
     convert: {
-      question: "Turn this chat into a ticket? The chat closes and the ticket keeps the transcript.",
+      question: "confirm_convert",
       done: function (name, result) {
         var ref = (result.ticket && result.ticket.ref) || result.handoff.ticket_ref;
-        return "The chat with " + name + " is now ticket " + ref + ".";
+        return t("done_convert", { customer: name, ticket: ref });
       },
     },
   };
@@ -35,18 +36,18 @@
   function composer(view, handoff) {
     view.mode = "reply";
     view.reply = textForm({
-      kind: "reply", label: "Reply to " + customerName(handoff), max: MAX_REPLY, send: "Send",
-      placeholder: "Write to the customer… (Enter sends, Shift+Enter for a new line)",
+      kind: "reply", label: t("reply_to", { customer: customerName(handoff) }), max: MAX_REPLY, send: t("send"),
+      placeholder: t("reply_placeholder"),
     });
     view.note = textForm({
-      kind: "note", label: "Internal note — only agents see this", max: MAX_NOTE, send: "Add note",
-      placeholder: "A note for your colleagues… (Enter adds it, Shift+Enter for a new line)",
+      kind: "note", label: t("note_label"), max: MAX_NOTE, send: t("add_note"),
+      placeholder: t("note_placeholder"),
     });
     view.modeButtons = {
-      reply: modeButton(view, "reply", "Reply"),
-      note: modeButton(view, "note", "Add internal note"),
+      reply: modeButton(view, "reply", t("mode_reply")),
+      note: modeButton(view, "note", t("mode_note")),
     };
-    view.modes = append(make("div", { class: "modes", role: "group", "aria-label": "What to write" }),
+    view.modes = append(make("div", { class: "modes", role: "group", "aria-label": t("modes_label") }),
       [view.modeButtons.reply, view.modeButtons.note]);
     view.composer = append(make("div", { class: "composer" }), [view.modes, view.reply.form, view.note.form]);
     return view.composer;
@@ -94,7 +95,7 @@
     });
     input.addEventListener("input", function () {
       var left = options.max - input.value.length;
-      count.textContent = left < 200 ? left + " characters left" : "";
+      count.textContent = left < 200 ? t("characters_left", { count: left }) : "";
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -130,10 +131,10 @@
   // The header's actions; renderChatState shows the ones the agent can take now.
   function actionBar(view) {
     view.buttons = {
-      claim: actionButton("Claim", "claim", "primary", claim),
-      resolve: actionButton("Resolve", "resolve", "primary", function () { closeChat("resolve"); }),
-      "hand-back": actionButton("Hand back to bot", "hand-back", "", function () { closeChat("hand-back"); }),
-      convert: actionButton("Turn into ticket", "convert", "", function () { closeChat("convert"); }),
+      claim: actionButton(t("claim"), "claim", "primary", claim),
+      resolve: actionButton(t("resolve"), "resolve", "primary", function () { closeChat("resolve"); }),
+      "hand-back": actionButton(t("hand_back"), "hand-back", "", function () { closeChat("hand-back"); }),
+      convert: actionButton(t("convert"), "convert", "", function () { closeChat("convert"); }),
     };
     var actions = make("div", { class: "conv-actions" });
     Object.keys(view.buttons).forEach(function (key) { actions.appendChild(view.buttons[key]); });
@@ -161,8 +162,7 @@
       if (result.event) K.addEvent(result.event);
       K.renderChatState();
       if (!result.delivered) {
-        showAlert("You have this chat now, but the customer's chat could not be told that you joined: "
-          + "the assistant is not reachable.", "warning");
+        showAlert(t("claimed_not_told"), "warning");
       }
       open.view.reply.input.focus();
     }, function (error) {
@@ -177,13 +177,13 @@
 
   function closeChat(action) {
     var open = state.open;
-    var name = open.handoff.customer_name || "the anonymous visitor";
-    if (!window.confirm(CLOSING[action].question)) return;
+    var name = open.handoff.customer_name || t("anonymous_in_sentence");
+    if (!window.confirm(t(CLOSING[action].question))) return;
     setBusy(open.view, true);
     state.localChanges += 1;
     api("POST", "/api/handoffs/" + open.id + "/" + action).then(function (result) {
       var text = CLOSING[action].done(name, result);
-      if (!result.delivered) text += " The customer's chat could not be told: the assistant is not reachable.";
+      if (!result.delivered) text = t("done_not_told", { done: text });
       showAlert(text, result.delivered ? "notice" : "warning");
       state.queue = state.queue.filter(function (item) { return item.id !== open.id; });
       if (state.open === open) {

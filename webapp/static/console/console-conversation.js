@@ -13,10 +13,9 @@
   var make = K.make, append = K.append, clear = K.clear;
   var badge = K.badge, tierBadge = K.tierBadge, customerName = K.customerName;
   var api = K.api, showAlert = K.showAlert, reportError = K.reportError, clearAlert = K.clearAlert;
-  var timeNode = K.timeNode;
+  var timeNode = K.timeNode, t = K.t;
 
   var NEAR_BOTTOM_PX = 80;
-  var PICK_A_CHAT = "Pick a chat from the queue to see the conversation.";
 
   function isNearBottom(node) {
     return node.scrollHeight - node.scrollTop - node.clientHeight < NEAR_BOTTOM_PX;
@@ -30,7 +29,7 @@
     window.history.replaceState(null, "", "#chat-" + id);
     K.renderQueue();
     clear(el.conversation);
-    el.conversation.appendChild(make("p", { class: "placeholder", role: "status" }, "Loading the conversation…"));
+    el.conversation.appendChild(make("p", { class: "placeholder", role: "status" }, t("loading_conversation")));
     api("GET", "/api/handoffs/" + id).then(function (detail) {
       if (state.open && state.open.id === id) renderConversation(detail);
     }, function (error) {
@@ -44,7 +43,7 @@
     state.open = null;
     window.history.replaceState(null, "", window.location.pathname);
     clear(el.conversation);
-    el.conversation.appendChild(make("p", { class: "placeholder" }, PICK_A_CHAT));
+    el.conversation.appendChild(make("p", { class: "placeholder" }, t("pick_a_chat")));
     K.renderQueue();
   }
 
@@ -55,12 +54,12 @@
     view.summary = make("p", { class: "summary-text", "data-testid": "summary" }, detail.summary);
     view.log = make("div", {
       class: "log", role: "log", "aria-live": "polite", tabindex: "0",
-      "aria-label": "Conversation with " + customerName(detail.handoff), "data-testid": "transcript",
+      "aria-label": t("conversation_with", { customer: customerName(detail.handoff) }), "data-testid": "transcript",
     });
     detail.transcript.forEach(function (turn) { view.log.appendChild(turnNode(turn)); });
     var main = append(make("div", { class: "conv-main" }), [
       chatHeader(view, detail.handoff),
-      append(make("section", { class: "summary", "aria-label": "Summary" }), [make("h3", {}, "Summary"), view.summary]),
+      append(make("section", { class: "summary", "aria-label": t("summary") }), [make("h3", {}, t("summary")), view.summary]),
       view.log,
       K.composer(view, detail.handoff),
     ]);
@@ -91,10 +90,10 @@
     view.title = make("h2", {}, customerName(handoff));
     view.status = make("span", { class: "conv-status" });
     view.timers = K.newTimers();
-    view.away = badge("Customer away", "away");
+    view.away = badge(t("customer_away"), "away");
     return append(make("header", { class: "conv-header" }), [
       append(make("div", { class: "conv-who" }), [
-        append(make("div", { class: "conv-title" }), [view.title, tierBadge(handoff.tier)]),
+        append(make("div", { class: "conv-title" }), [view.title, tierBadge(handoff.tier), K.languageBadge(handoff.language)]),
         append(make("p", { class: "conv-meta" }), [view.status, view.timers.waited, view.timers.due, view.away]),
       ]),
       K.actionBar(view),
@@ -137,9 +136,9 @@
   function turnNode(turn) {
     var time = turn.timestamp ? new Date(turn.timestamp * 1000) : null;
     if (turn.role !== "customer") {
-      var bot = message("bot", "Assistant", time, turn.text);
+      var bot = message("bot", t("assistant"), time, turn.text);
       if (turn.buttons && turn.buttons.length) {
-        bot.appendChild(append(make("div", { class: "msg-buttons", "aria-label": "Buttons offered" }),
+        bot.appendChild(append(make("div", { class: "msg-buttons", "aria-label": t("buttons_offered") }),
           turn.buttons.map(function (title) { return make("span", { class: "chip" }, title); })));
       }
       return bot;
@@ -148,7 +147,7 @@
     if (turn.intent) {
       var sure = typeof turn.confidence === "number" ? " · " + Math.round(turn.confidence * 100) + "%" : "";
       var understood = turn.intent + sure;
-      node.appendChild(make("div", { class: "msg-nlu", title: "What the assistant understood" }, understood));
+      node.appendChild(make("div", { class: "msg-nlu", title: t("understood_title") }, understood));
     }
     return node;
   }
@@ -156,9 +155,9 @@
   function eventNode(event) {
     var time = new Date(event.created_at);
     if (event.kind === "customer_message") return message("customer", customerName(state.open.handoff), time, event.body);
-    if (event.kind === "agent_message") return message("agent", event.author_name || "Agent", time, event.body);
+    if (event.kind === "agent_message") return message("agent", event.author_name || t("agent"), time, event.body);
     if (event.kind === "note") {
-      return message("note", (event.author_name || "Agent") + " · Internal note — only agents see this", time, event.body);
+      return message("note", t("note_author", { author: event.author_name || t("agent") }), time, event.body);
     }
     var line = make("div", { class: "msg msg-status", "data-testid": "message", "data-kind": "status" });
     return append(line, [make("span", {}, event.body), timeNode(time)]);

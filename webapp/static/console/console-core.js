@@ -5,6 +5,7 @@
  * Small ticket and customer views sit next to it.
  *
  * Plain scripts, no build step, loaded in this order (defer keeps it):
+ *   console-i18n.js          the console's texts in the agent's language (K.t)
  *   console-core.js          this file: shared state, DOM helpers, the API, the message bar
  *   console-queue.js         the queue list and its timers
  *   console-conversation.js  one chat: header, summary, transcript, events
@@ -22,12 +23,15 @@
  *
  * Everything shown comes from the agents' JSON API and much of it was typed by
  * customers, so text only ever goes into the page through textContent (see
- * make()); nothing here parses HTML.
+ * make()); nothing here parses HTML. The console's own texts are the catalogue's
+ * (K.t("key", values), see console-i18n.js): none is written in these files.
  */
 (function () {
   "use strict";
 
   var K = window.KefuConsole = {};
+  var I = window.KefuConsoleI18n;
+  var t = I.t;
 
   var LOGIN_URL = "/console/login?next=/console";
 
@@ -86,6 +90,10 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
+  // A value the API sends as an id ("shipped"), as the catalogue names it
+  // (console.status_shipped), else as it came.
+  function label(prefix, value, otherwise) { return I.label(prefix, value, otherwise); }
+
   // "order_id" -> "Order id": slot names as a person reads them.
   function humanize(key) { return capitalize(String(key).replace(/_/g, " ")); }
 
@@ -101,19 +109,31 @@
 
   var ZONE = document.body.dataset.timezone || "";
   var ZONE_LABEL = document.body.dataset.timezoneLabel || ZONE;
+  // Dates and amounts in the console's language: the browser's own English, and
+  // Chinese as written in mainland China ("2026年9月17日", "US$849.00").
+  var LOCALES = { zh: "zh-CN" };
+
+  function locale() { return LOCALES[I.lang] || []; }
 
   function zoneFormat(options) {
     try {
-      return { formatter: new Intl.DateTimeFormat([], Object.assign({ timeZone: ZONE }, options)), label: ZONE_LABEL };
+      return { formatter: new Intl.DateTimeFormat(locale(), Object.assign({ timeZone: ZONE }, options)), label: ZONE_LABEL };
     } catch (error) {
       // A zone this browser does not know: its own zone, and times say nothing about it.
-      return { formatter: new Intl.DateTimeFormat([], options), label: "" };
+      return { formatter: new Intl.DateTimeFormat(locale(), options), label: "" };
     }
   }
 
-  var DAY = zoneFormat({ day: "numeric", month: "short", year: "numeric" });
-  var CLOCK = zoneFormat({ hour: "2-digit", minute: "2-digit" });
-  var MOMENT = zoneFormat({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  // Made on first use: the language is known once console-i18n.js is ready.
+  var formats = null;
+  function format(name) {
+    formats = formats || {
+      day: zoneFormat({ day: "numeric", month: "short", year: "numeric" }),
+      clock: zoneFormat({ hour: "2-digit", minute: "2-digit" }),
+      moment: zoneFormat({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+    };
+    return formats[name];
+  }
 
   function asDate(value) {
     if (value === null || value === undefined || value === "") return null;  // new Date(null) is 1970
@@ -126,19 +146,19 @@
   // "Sep 17, 2026": the company's calendar day of an ISO timestamp.
   function dayDate(value) {
     var date = asDate(value);
-    return date ? DAY.formatter.format(date) : "—";
+    return date ? format("day").formatter.format(date) : "—";
   }
 
   // "02:05 PM Eastern"
   function clockTime(value) {
     var date = asDate(value);
-    return date ? labelled(CLOCK.formatter.format(date), CLOCK.label) : "";
+    return date ? labelled(format("clock").formatter.format(date), format("clock").label) : "";
   }
 
   // "Sep 17, 2026, 02:05 PM Eastern"
   function dateTime(value) {
     var date = asDate(value);
-    return date ? labelled(MOMENT.formatter.format(date), MOMENT.label) : "";
+    return date ? labelled(format("moment").formatter.format(date), format("moment").label) : "";
   }
 
   function timeNode(value) {
@@ -151,9 +171,19 @@
 
   function tierBadge(tier) { return badge(capitalize(tier), "tier tier-" + token(tier)); }
 
-  function statusBadge(status) { return badge(status, "status status-" + token(status)); }
+  function statusBadge(status) { return badge(label("status_", status), "status status-" + token(status)); }
 
-  function customerName(handoff) { return handoff.customer_name || "Anonymous visitor"; }
+  // The chat's language ("zh" -> "中文"), when the agents' API says it.
+  function languageBadge(language) {
+    if (!language) return null;
+    var node = badge(label("chat_language_", language, function (code) { return String(code).toUpperCase(); }),
+      "chat-language lang-" + token(language));
+    node.setAttribute("title", t("chat_language_title"));
+    node.setAttribute("data-testid", "chat-language");
+    return node;
+  }
+
+  function customerName(handoff) { return handoff.customer_name || t("anonymous_visitor"); }
 
   // ---- talking to the API -----------------------------------------------------------
 
@@ -166,8 +196,8 @@
   function detailOf(data, status) {
     var detail = data && data.detail;
     if (typeof detail === "string") return detail;
-    if (Array.isArray(detail) && detail.length) return "The request was not accepted: " + detail[0].msg + ".";
-    return "Something went wrong (" + status + "). Please try again.";
+    if (Array.isArray(detail) && detail.length) return t("request_rejected", { problem: detail[0].msg });
+    return t("request_failed", { status: status });
   }
 
   function api(method, path, body) {
@@ -187,7 +217,7 @@
         return data;
       });
     }, function () {
-      throw new ApiError(0, "Could not reach the server. Please check your connection and try again.");
+      throw new ApiError(0, t("unreachable"));
     });
   }
 
@@ -214,9 +244,13 @@
   function setLive(text) { el.live.textContent = text; }
 
   function liveText() {
-    return state.polling ? "Live updates interrupted: checking every few seconds" : state.cursorKnown ? "Live" : "";
+    return state.polling ? t("live_polling") : state.cursorKnown ? t("live") : "";
   }
 
+  K.t = t;
+  K.label = label;
+  K.locale = locale;
+  K.languageBadge = languageBadge;
   K.make = make;
   K.append = append;
   K.clear = clear;

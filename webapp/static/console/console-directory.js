@@ -10,7 +10,9 @@
   var MAX_NOTE = K.MAX_NOTE;
   var make = K.make, append = K.append, clear = K.clear, capitalize = K.capitalize, humanize = K.humanize;
   var dayDate = K.dayDate, tierBadge = K.tierBadge, statusBadge = K.statusBadge;
-  var api = K.api, showAlert = K.showAlert, reportError = K.reportError;
+  var api = K.api, showAlert = K.showAlert, reportError = K.reportError, t = K.t, label = K.label;
+
+  var TICKET_STATUSES = ["open", "pending", "solved", "closed"];
 
   function listButton(children, onClick) {
     var button = append(make("button", { type: "button", class: "list-item" }), children);
@@ -30,12 +32,12 @@
     var status = tickets.status.value;
     api("GET", "/api/tickets" + (status ? "?status=" + encodeURIComponent(status) : "")).then(function (found) {
       clear(tickets.list);
-      if (!found.length) tickets.list.appendChild(make("li", { class: "muted" }, "No tickets with this status."));
+      if (!found.length) tickets.list.appendChild(make("li", { class: "muted" }, t("no_tickets")));
       found.forEach(function (ticket) {
         tickets.list.appendChild(listButton([
           append(make("span", { class: "line" }), [make("strong", {}, ticket.ref), statusBadge(ticket.status)]),
           make("span", {}, ticket.subject),
-          make("span", { class: "muted" }, (ticket.customer_id || "No customer") + " · " + dayDate(ticket.created_at)),
+          make("span", { class: "muted" }, (ticket.customer_id || t("no_customer")) + " · " + dayDate(ticket.created_at)),
         ], function () { showTicket(ticket.ref); }));
       });
     }, reportError);
@@ -56,8 +58,8 @@
       ]),
       make("div", { class: "ticket-description" }, ticket.description),
       ticket.comments.length
-        ? append(make("div", { class: "log", role: "log", "aria-label": "Comments" }), ticket.comments.map(commentNode))
-        : make("p", { class: "placeholder" }, "No comments yet."),
+        ? append(make("div", { class: "log", role: "log", "aria-label": t("comments_label") }), ticket.comments.map(commentNode))
+        : make("p", { class: "placeholder" }, t("no_comments")),
       commentForm(ticket),
     ]);
     tickets.detail.focus();
@@ -65,34 +67,34 @@
 
   function ticketFacts(ticket) {
     return [
-      humanize(ticket.category), "urgency " + ticket.urgency, ticket.customer_id || "no customer",
-      ticket.order_id, "opened " + dayDate(ticket.created_at),
+      humanize(ticket.category), t("ticket_urgency", { urgency: label("urgency_", ticket.urgency) }),
+      ticket.customer_id || t("ticket_no_customer"), ticket.order_id, t("ticket_opened", { date: dayDate(ticket.created_at) }),
     ].filter(Boolean).join(" · ");
   }
 
   function commentNode(comment) {
     var kind = comment.internal ? "note" : comment.author_type === "customer" ? "customer" : "agent";
-    var author = (comment.author_name || capitalize(comment.author_type))
-      + (comment.internal ? " · Internal — only agents see this" : "");
+    var name = comment.author_name || label("author_", comment.author_type, capitalize);
+    var author = comment.internal ? t("internal_comment", { author: name }) : name;
     return K.message(kind, author, new Date(comment.created_at), comment.body);
   }
 
   function statusForm(ticket) {
     var select = make("select", { id: "ticket-new-status" });
-    ["open", "pending", "solved", "closed"].forEach(function (status) {
-      var option = make("option", { value: status }, capitalize(status));
+    TICKET_STATUSES.forEach(function (status) {
+      var option = make("option", { value: status }, label("ticket_status_", status, capitalize));
       option.selected = status === ticket.status;
       select.appendChild(option);
     });
     var form = append(make("form", { class: "inline-form" }), [
-      make("label", { for: "ticket-new-status" }, "Status"),
+      make("label", { for: "ticket-new-status" }, t("status")),
       select,
-      make("button", { type: "submit", class: "button" }, "Update"),
+      make("button", { type: "submit", class: "button" }, t("update")),
     ]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       api("PATCH", "/api/tickets/" + encodeURIComponent(ticket.ref), { status: select.value }).then(function (updated) {
-        showAlert("Ticket " + updated.ref + " is now " + updated.status + ".", "notice");
+        showAlert(t("ticket_updated", { ticket: updated.ref, status: label("status_", updated.status) }), "notice");
         renderTicket(updated);
         loadTickets();
       }, reportError);
@@ -103,12 +105,12 @@
   function commentForm(ticket) {
     var input = make("textarea", { id: "ticket-comment", rows: "3", maxlength: String(MAX_NOTE) });
     var internal = make("input", { id: "ticket-comment-internal", type: "checkbox" });
-    var send = make("button", { type: "submit", class: "button primary" }, "Add comment");
+    var send = make("button", { type: "submit", class: "button primary" }, t("add_comment"));
     var form = append(make("form", { class: "write" }), [
-      make("label", { for: "ticket-comment" }, "Comment"), input,
+      make("label", { for: "ticket-comment" }, t("comment")), input,
       append(make("div", { class: "write-foot" }), [
         append(make("label", { class: "check", for: "ticket-comment-internal" }), [
-          internal, document.createTextNode(" Internal (the customer never sees it)"),
+          internal, document.createTextNode(" " + t("comment_internal")),
         ]),
         send,
       ]),
@@ -137,7 +139,7 @@
   function searchCustomers() {
     api("GET", "/api/customers?q=" + encodeURIComponent(customers.query.value.trim())).then(function (found) {
       clear(customers.list);
-      if (!found.length) customers.list.appendChild(make("li", { class: "muted" }, "No customer matches."));
+      if (!found.length) customers.list.appendChild(make("li", { class: "muted" }, t("no_customer_matches")));
       found.forEach(function (customer) {
         customers.list.appendChild(listButton([
           append(make("span", { class: "line" }), [make("strong", {}, customer.name), tierBadge(customer.tier)]),

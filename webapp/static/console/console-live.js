@@ -9,7 +9,7 @@
 
   var K = window.KefuConsole;
   var state = K.state, POLL_MS = K.POLL_MS;
-  var api = K.api, signedOut = K.signedOut, setLive = K.setLive, liveText = K.liveText;
+  var api = K.api, signedOut = K.signedOut, setLive = K.setLive, liveText = K.liveText, t = K.t;
 
   var STREAM_READY_MS = 5000;    // a stream that says nothing this long is not working
   var STREAM_RETRY_MS = 30000;   // after the server refused it
@@ -40,7 +40,7 @@
     });
     source.addEventListener("message", function (message) { onEvent(JSON.parse(message.data)); });
     source.addEventListener("signed_out", signedOut);
-    source.addEventListener("unavailable", function () { setLive("Database not reachable: retrying…"); });
+    source.addEventListener("unavailable", function () { setLive(t("database_retrying")); });
     source.addEventListener("error", function () {
       startPolling();
       // The browser reconnects by itself, except to a server that refused the
@@ -81,7 +81,7 @@
         catchUp();
       });
     request.then(function () { setLive(liveText()); }, function (error) {
-      setLive(error.status === 0 ? "Offline: retrying…" : error.message);
+      setLive(error.status === 0 ? t("offline_retrying") : error.message);
     }).then(function () {
       if (state.polling) state.pollTimer = setTimeout(poll, POLL_MS);
     });

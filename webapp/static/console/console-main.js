@@ -1,7 +1,8 @@
 /*
- * Start-up: the view tabs (Chats, Tickets, Customers), sign-out, and wiring the
- * page's own controls. Loaded last, so every other console file is there when
- * start() runs.
+ * Start-up: the view tabs (Chats, Tickets, Customers), sign-out, the language
+ * switch, and wiring the page's own controls. Loaded last, so every other console
+ * file is there when start() runs; it runs once the agent's language's texts are
+ * (console-i18n.js).
  */
 (function () {
   "use strict";
@@ -29,6 +30,8 @@
   }
 
   function start() {
+    var whoami = document.querySelector(".signed-in");
+    window.KefuConsoleI18n.fill(whoami, "signed_in_as", { agent: whoami.querySelector("strong") });
     document.querySelectorAll(".view-tab").forEach(function (tab) {
       tab.addEventListener("click", function () { switchView(tab.dataset.view); });
     });
@@ -49,5 +52,5 @@
 
   K.switchView = switchView;
 
-  start();
+  window.KefuConsoleI18n.ready.then(start);
 })();

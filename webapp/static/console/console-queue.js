@@ -12,10 +12,10 @@
   var me = K.me, OPEN_STATUSES = K.OPEN_STATUSES, POLL_MS = K.POLL_MS;
   var make = K.make, append = K.append, clear = K.clear, capitalize = K.capitalize;
   var badge = K.badge, tierBadge = K.tierBadge, customerName = K.customerName;
-  var api = K.api, setLive = K.setLive, liveText = K.liveText;
+  var api = K.api, setLive = K.setLive, liveText = K.liveText, t = K.t;
 
   var QUEUE_DEBOUNCE_MS = 150;
-  var baseTitle = document.title;
+  var baseTitle = null;  // the page's title in the agent's language, once it is set
 
   function pad(number) { return (number < 10 ? "0" : "") + number; }
 
@@ -23,7 +23,7 @@
   function duration(seconds) {
     seconds = Math.max(0, Math.floor(seconds));
     if (seconds < 3600) return Math.floor(seconds / 60) + ":" + pad(seconds % 60);
-    return Math.floor(seconds / 3600) + ":" + pad(Math.floor(seconds / 60) % 60) + " h";
+    return t("hours_duration", { time: Math.floor(seconds / 3600) + ":" + pad(Math.floor(seconds / 60) % 60) });
   }
 
   // Timers count on this browser's clock from the moment the numbers arrived, so a
@@ -49,7 +49,7 @@
       renderQueue();
       syncOpenChat();
     }, function (error) {
-      setLive(error.status === 0 ? "Offline: retrying…" : error.message);
+      setLive(error.status === 0 ? t("offline_retrying") : error.message);
       state.queueTimer = setTimeout(refreshQueue, POLL_MS);
     });
   }
@@ -71,6 +71,7 @@
     });
     el.queueEmpty.hidden = state.queue.length > 0;
     var waiting = state.queue.filter(function (item) { return item.status === "waiting"; }).length;
+    baseTitle = baseTitle || document.title;
     document.title = (waiting ? "(" + waiting + ") " : "") + baseTitle;
     tickQueue();
   }
@@ -98,32 +99,33 @@
       append(make("span", { class: "qi-top" }), [
         make("span", { class: "qi-name" }, customerName(item)),
         tierBadge(item.tier),
-        state.unread[item.id] ? badge("New message", "unread") : null,
+        K.languageBadge(item.language),
+        state.unread[item.id] ? badge(t("new_message"), "unread") : null,
       ]),
       make("span", { class: "qi-reason" }, item.reason_text),
       append(make("span", { class: "qi-meta" }), [
         make("span", { class: "qi-status" }, statusText(item)),
         button.timers.waited,
         button.timers.due,
-        item.customer_away ? badge("Customer away", "away") : null,
+        item.customer_away ? badge(t("customer_away"), "away") : null,
       ]),
     ]);
   }
 
   function statusText(handoff) {
-    if (handoff.status === "waiting") return "Waiting";
+    if (handoff.status === "waiting") return t("handoff_waiting");
     if (handoff.status === "active") {
-      return "With " + (handoff.agent_name || "an agent") + (handoff.agent_id === me ? " (you)" : "");
+      return t(handoff.agent_id === me ? "handoff_with_you" : "handoff_with", { agent: handoff.agent_name || t("an_agent") });
     }
-    if (handoff.status === "resolved") return "Resolved";
-    if (handoff.status === "returned") return "Handed back to the assistant";
-    if (handoff.status === "converted") return "Turned into ticket " + (handoff.ticket_ref || "");
+    if (handoff.status === "resolved") return t("handoff_resolved");
+    if (handoff.status === "returned") return t("handoff_returned");
+    if (handoff.status === "converted") return t("handoff_converted", { ticket: handoff.ticket_ref || "" });
     return capitalize(handoff.status);
   }
 
   function newTimers() {
     return {
-      waited: make("span", { class: "waited", title: "Time since the assistant handed the chat over" }),
+      waited: make("span", { class: "waited", title: t("waited_title") }),
       due: make("span", { class: "due" }),
     };
   }
@@ -134,8 +136,8 @@
     timers.waited.textContent = duration((now - handoff.startedAt) / 1000);
     var overdue = handoff.status === "waiting" && now > handoff.dueAt;
     timers.due.textContent = handoff.status !== "waiting" ? ""
-      : overdue ? "Overdue by " + duration((now - handoff.dueAt) / 1000)
-        : "Reply due in " + duration(Math.ceil((handoff.dueAt - now) / 1000));
+      : overdue ? t("overdue_by", { time: duration((now - handoff.dueAt) / 1000) })
+        : t("reply_due_in", { time: duration(Math.ceil((handoff.dueAt - now) / 1000)) });
     timers.due.classList.toggle("overdue", overdue);
   }
 

@@ -9,16 +9,12 @@
   var K = window.KefuConsole;
   var make = K.make, append = K.append, capitalize = K.capitalize, humanize = K.humanize;
   var dayDate = K.dayDate, tierBadge = K.tierBadge, statusBadge = K.statusBadge;
-
-  var IDENTITY_METHODS = {
-    token: "signed in on the website",
-    verification: "verified by email + order number",
-  };
+  var t = K.t, label = K.label;
 
   // Amounts arrive as JSON numbers or decimal strings; either way, show them as money.
   function money(amount, currency) {
     try {
-      return new Intl.NumberFormat([], { style: "currency", currency: currency }).format(Number(amount));
+      return new Intl.NumberFormat(K.locale(), { style: "currency", currency: currency }).format(Number(amount));
     } catch (error) {
       return amount + " " + (currency || "");
     }
@@ -26,7 +22,7 @@
 
   // detail: the chat as GET /api/handoffs/{id} returns it.
   function sidePanel(detail) {
-    return append(make("aside", { class: "conv-side", "aria-label": "Chat details and customer record" }), [
+    return append(make("aside", { class: "conv-side", "aria-label": t("side_label") }), [
       reasonSection(detail.handoff),
       collectedSection(detail.collected),
       customerRecord(detail.customer, detail.handoff),
@@ -49,28 +45,29 @@
   }
 
   function reasonSection(handoff) {
-    return panel("Why the assistant handed over", "reason", [make("p", {}, handoff.reason_text)]);
+    return panel(t("reason_title"), "reason", [make("p", {}, handoff.reason_text)]);
   }
 
   function slotValue(value) {
     if (value === null || value === undefined) return "—";
-    if (typeof value === "boolean") return value ? "Yes" : "No";
+    if (typeof value === "boolean") return t(value ? "slot_yes" : "slot_no");
     if (typeof value === "object") return JSON.stringify(value);
     return String(value);
   }
 
   function collectedSection(collected) {
     var keys = Object.keys(collected || {});
-    var title = "What the assistant collected";
-    if (!keys.length) return panel(title, "collected", [make("p", { class: "muted" }, "Nothing yet.")]);
+    var title = t("collected_title");
+    if (!keys.length) return panel(title, "collected", [make("p", { class: "muted" }, t("nothing_yet"))]);
     return panel(title, "collected", [
       facts(keys.map(function (key) { return [humanize(key), slotValue(collected[key])]; })),
     ]);
   }
 
   function identityText(handoff) {
-    if (!handoff.identity_verified) return "Not verified";
-    return "Verified: " + (IDENTITY_METHODS[handoff.identity_method] || handoff.identity_method || "yes");
+    if (!handoff.identity_verified) return t("not_verified");
+    var method = handoff.identity_method ? label("identity_", handoff.identity_method) : t("verified_somehow");
+    return t("verified", { method: method });
   }
 
   // The customer's record: shared by the conversation's side panel (with the chat's
@@ -79,25 +76,24 @@
   function customerRecord(record, handoff) {
     var testid = handoff ? "customer-record" : "customer-profile";
     if (!record) {
-      return panel("Customer", testid, [
-        make("p", { class: "muted" }, "Not identified — the customer did not sign in or verify."),
-      ]);
+      return panel(t("customer"), testid, [make("p", { class: "muted" }, t("not_identified"))]);
     }
     var customer = record.customer;
-    var reasons = record.churn_reasons.length ? ": " + record.churn_reasons.join("; ") : "";
-    var churn = capitalize(record.churn_risk) + reasons;
-    return panel("Customer", testid, [
+    var risk = label("churn_", record.churn_risk, capitalize);
+    var churn = record.churn_reasons.length
+      ? t("churn_with_reasons", { risk: risk, reasons: record.churn_reasons.join("; ") }) : risk;
+    return panel(t("customer"), testid, [
       append(make("p", { class: "record-name" }), [make("strong", {}, customer.name), tierBadge(customer.tier)]),
       facts([
-        ["Customer id", customer.id],
-        ["Email", customer.email],
-        ["Phone", customer.phone],
-        ["Identity", handoff ? identityText(handoff) : null],
-        ["Lifetime spend", lifetimeSpend(record)],
-        ["Orders", String(record.order_count)],
-        ["Lifecycle", capitalize(record.lifecycle_stage)],
-        ["Churn risk", churn],
-        ["Customer since", dayDate(customer.created_at)],
+        [t("fact_customer_id"), customer.id],
+        [t("fact_email"), customer.email],
+        [t("fact_phone"), customer.phone],
+        [t("fact_identity"), handoff ? identityText(handoff) : null],
+        [t("fact_lifetime_spend"), lifetimeSpend(record)],
+        [t("fact_orders"), String(record.order_count)],
+        [t("fact_lifecycle"), label("lifecycle_", record.lifecycle_stage, capitalize)],
+        [t("fact_churn_risk"), churn],
+        [t("fact_customer_since"), dayDate(customer.created_at)],
       ]),
       ordersList(record.orders),
       ticketsList(record.tickets),
@@ -115,12 +111,12 @@
   function subList(title, items, render) {
     var section = make("div", { class: "record-list" });
     section.appendChild(make("h4", {}, title));
-    if (!items.length) return append(section, [make("p", { class: "muted" }, "None.")]);
+    if (!items.length) return append(section, [make("p", { class: "muted" }, t("list_empty"))]);
     return append(section, [append(make("ul"), items.map(render))]);
   }
 
   function ordersList(orders) {
-    return subList("Orders", orders, function (order) {
+    return subList(t("orders"), orders, function (order) {
       var shipping = order.carrier ? order.carrier + (order.tracking_number ? " " + order.tracking_number : "") : null;
       return append(make("li", { class: "order" }), [
         append(make("div", { class: "line" }), [
@@ -136,13 +132,12 @@
   // "Placed Sep 12, 2026 · delivered Sep 17, 2026": the company's calendar days, as
   // the bot tells them to the customer.
   function orderDates(order) {
-    var text = "Placed " + dayDate(order.placed_at);
-    if (order.delivered_at) text += " · delivered " + dayDate(order.delivered_at);
-    return text;
+    if (!order.delivered_at) return t("order_placed", { date: dayDate(order.placed_at) });
+    return t("order_placed_delivered", { date: dayDate(order.placed_at), delivered: dayDate(order.delivered_at) });
   }
 
   function ticketsList(tickets) {
-    return subList("Earlier tickets", tickets, function (ticket) {
+    return subList(t("earlier_tickets"), tickets, function (ticket) {
       var open = make("button", { type: "button", class: "link" }, ticket.ref);
       open.addEventListener("click", function () { K.showTicket(ticket.ref); });
       return append(make("li", { class: "line" }), [
@@ -152,10 +147,10 @@
   }
 
   function ratingsList(ratings) {
-    return subList("Earlier ratings", ratings, function (rating) {
-      var stars = make("span", { class: "stars", role: "img", "aria-label": rating.rating + " of 5 stars" },
+    return subList(t("earlier_ratings"), ratings, function (rating) {
+      var stars = make("span", { class: "stars", role: "img", "aria-label": t("stars_label", { rating: rating.rating }) },
         "★★★★★".slice(0, rating.rating) + "☆☆☆☆☆".slice(0, 5 - rating.rating));
-      var context = dayDate(rating.created_at) + (rating.with_agent ? " · with an agent" : " · with the assistant");
+      var context = t(rating.with_agent ? "rated_with_agent" : "rated_with_assistant", { date: dayDate(rating.created_at) });
       return append(make("li"), [
         append(make("div", { class: "line" }), [stars, make("span", { class: "muted" }, context)]),
         rating.comment ? make("div", { class: "quote" }, rating.comment) : null,

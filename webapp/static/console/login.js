@@ -1,12 +1,12 @@
 /*
  * The agent console's sign-in form. The server sets the session cookie (HttpOnly),
  * so this only posts the form and moves on; errors come back as the server's
- * `detail` message and are shown as text.
+ * `detail` message and are shown as text. Its own texts come from console-i18n.js.
  */
 (function () {
   "use strict";
 
-  var NETWORK_ERROR = "Could not reach the server. Please try again.";
+  var t = window.KefuConsoleI18n.t;
   var form = document.getElementById("login-form");
   var email = document.getElementById("email");
   var password = document.getElementById("password");
@@ -24,8 +24,8 @@
   function messageOf(data) {
     var detail = data && data.detail;
     if (typeof detail === "string") return detail;
-    if (Array.isArray(detail)) return "Please enter your email and password.";
-    return "Signing in did not work. Please try again.";
+    if (Array.isArray(detail)) return t("login_missing");
+    return t("login_failed");
   }
 
   function showError(text) {
@@ -35,7 +35,7 @@
 
   function setBusy(busy) {
     submit.disabled = busy;
-    submit.textContent = busy ? "Signing in…" : "Sign in";
+    submit.textContent = t(busy ? "signing_in" : "sign_in");
   }
 
   form.addEventListener("submit", function (event) {
@@ -43,7 +43,7 @@
     error.textContent = "";
     password.removeAttribute("aria-invalid");
     if (!email.value.trim() || !password.value) {
-      showError("Please enter your email and password.");
+      showError(t("login_missing"));
       (email.value.trim() ? password : email).focus();
       return;
     }
@@ -68,7 +68,7 @@
       })
       .catch(function () {
         setBusy(false);
-        showError(NETWORK_ERROR);
+        showError(t("login_unreachable"));
       });
   });
 })();

@@ -1,6 +1,7 @@
 /* Demo only: lets a visitor sign in as one of the demo customers. The web app signs
    the customer_token (in demo mode only) and hands it to the chat widget, as a real
-   website would for its logged-in customer. */
+   website would for its logged-in customer. Its texts are on the panel's element
+   (data-text-*), in the page's language, from knowledge_base/replies/shop.yml. */
 (function () {
   "use strict";
   var KEY = "kefu-demo:customer";
@@ -8,6 +9,13 @@
   var signIn = document.getElementById("demo-signin");
   var signOut = document.getElementById("demo-signout");
   var status = document.getElementById("demo-status");
+  var texts = document.querySelector(".demo-signin").dataset;
+
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      return values[name] !== undefined ? String(values[name]) : match;
+    });
+  }
 
   function widgetReady(callback) {
     if (window.KefuWidget) return callback(window.KefuWidget);
@@ -15,7 +23,7 @@
   }
 
   function show(name) {
-    status.textContent = name ? "Signed in as " + name + "." : "Browsing anonymously.";
+    status.textContent = name ? say(texts.textSignedIn, { name: name }) : texts.textAnonymous;
     signOut.hidden = !name;
   }
 
@@ -31,7 +39,7 @@
         widgetReady(function (widget) { widget.setCustomerToken(data.customer_token); });
         show(data.name);
       })
-      .catch(function () { status.textContent = "Sorry, signing in did not work."; });
+      .catch(function () { status.textContent = texts.textFailed; });
   }
 
   fetch("/api/demo/customers")
@@ -41,7 +49,7 @@
       customers.forEach(function (c) {
         var option = document.createElement("option");
         option.value = c.customer_id;
-        option.textContent = c.name + " (" + c.tier + ")";
+        option.textContent = say(texts.textOption, { name: c.name, tier: c.tier });
         select.appendChild(option);
       });
       var saved = localStorage.getItem(KEY);

@@ -4,9 +4,16 @@
  *   <script src="https://YOUR-KEFU-WEB-APP/static/widget/kefu-widget.js"
  *           data-server="https://YOUR-RASA-SERVER" defer></script>
  *
- * Optional attributes: data-title, data-api (the Kefu web app; default: where this
+ * Optional attributes: data-title, data-lang (the widget's language; default: the
+ * page's <html lang>, else English), data-api (the Kefu web app; default: where this
  * script came from), data-customer-token (a signed token for a logged-in customer).
  * A page can also call window.KefuWidget.setCustomerToken(token) at any time.
+ *
+ * Its own texts (buttons, labels, notices) come from the web app in the page's
+ * language (GET /i18n/widget/<lang>.json, from knowledge_base/replies/widget.yml);
+ * none are written here. The page's language also goes to the bot once, with the
+ * opening greeting, as the first hint of the conversation's language: after that
+ * the customer's own words decide (kefu_rasa/language_policy.py).
  *
  * It talks to Rasa over socket.io (the maintained socket.io client, vendored next to
  * this file) with session persistence, and reloads the conversation's history from
@@ -23,9 +30,15 @@
   var config = {
     server: script.dataset.server || window.location.protocol + "//" + window.location.hostname + ":5005",
     api: (script.dataset.api || scriptUrl.origin).replace(/\/$/, ""),
-    title: script.dataset.title || "Chat with us",
+    title: script.dataset.title || null,  // else the catalogue's
+    // "zh-CN" -> "zh": the page's language, as the web app and the bot name languages.
+    lang: String(script.dataset.lang || document.documentElement.lang || "en").toLowerCase().split(/[-_]/)[0] || "en",
     token: script.dataset.customerToken || null,
   };
+  var TEXTS_RETRY_MS = 5000;
+  var TEXTS_TRIES = 3;
+  var texts = null;  // this widget's texts, in `textsLanguage`
+  var textsLanguage = null;
   // The session id names the conversation; the secret the server issued with it is
   // what proves this browser may read and continue it (never sent anywhere else).
   var STORE = {
@@ -52,6 +65,14 @@
     agentName: null,
   };
   var el = {};
+
+  // The text `key` with its {placeholders} filled from `values`.
+  function t(key, values) {
+    var text = texts && Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (match, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : match;
+    });
+  }
 
   function make(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -141,8 +162,8 @@
     var row = make("div", { class: "kefu-msg kefu-" + sender });
     var meta = message.metadata || {};
     if (sender === "agent") {
-      var about = meta.ticket ? " · about ticket " + meta.ticket : "";
-      row.appendChild(make("div", { class: "kefu-author" }, (meta.agent_name || "Support agent") + " · Support team" + about));
+      var author = { agent: meta.agent_name || t("agent_fallback"), ticket: meta.ticket };
+      row.appendChild(make("div", { class: "kefu-author" }, t(meta.ticket ? "agent_author_ticket" : "agent_author", author)));
     }
     var bubble = make("div", { class: "kefu-bubble" });
     if (sender === "customer") bubble.textContent = message.text;  // always text, never HTML
@@ -151,7 +172,7 @@
     var replies = message.quick_replies || [];
     if (replies.length) {
       disableOldReplies();
-      var group = make("div", { class: "kefu-replies", role: "group", "aria-label": "Suggested replies" });
+      var group = make("div", { class: "kefu-replies", role: "group", "aria-label": t("suggested_replies") });
       replies.forEach(function (reply) {
         var button = make("button", { type: "button" }, reply.title);
         button.addEventListener("click", function () {
@@ -181,8 +202,8 @@
     state.agentName = handoff.status === "active" ? handoff.agent_name || meta.agent_name || null : null;
     if (!el.who) return;
     el.who.textContent = state.handoff === "active" && state.agentName
-      ? "You're chatting with " + state.agentName + " from our support team"
-      : state.handoff === "waiting" ? "Waiting for a person from our support team…" : "";
+      ? t("chatting_with", { agent: state.agentName })
+      : state.handoff === "waiting" ? t("waiting_for_person") : "";
     el.who.hidden = !el.who.textContent;
   }
 
@@ -194,7 +215,7 @@
   function setConnected(connected) {
     state.connected = connected;
     el.root.classList.toggle("kefu-offline", !connected);
-    el.status.textContent = connected ? "" : "Connection lost. Reconnecting…";
+    el.status.textContent = connected ? "" : t("reconnecting");
     el.status.hidden = connected;
     el.input.disabled = !connected;
     el.send.disabled = !connected;
@@ -219,7 +240,8 @@
     return data;
   }
 
-  function send(text, displayText, silent) {
+  // `hints`: metadata for this message only (the greeting's page language).
+  function send(text, displayText, silent, hints) {
     var message = String(text || "").trim();
     if (!message) return;
     if (!silent) {
@@ -227,6 +249,7 @@
       addMessage({ sender: "customer", text: displayText || message });
     }
     var extra = {};
+    Object.keys(hints || {}).forEach(function (k) { extra[k] = hints[k]; });
     if (displayText) extra.display_text = displayText;
     if (silent) extra.silent = true;
     // Until the server has confirmed a session, messages wait here: nothing typed
@@ -245,7 +268,7 @@
       clearTimeout(state.waitingTimer);
       state.waitingTimer = setTimeout(function () {
         setTyping(false);
-        addNotice("Sorry, this is taking longer than usual. Please wait a moment or try again.");
+        addNotice(t("slow_reply"));
       }, SLOW_REPLY_MS);
     }
   }
@@ -279,7 +302,7 @@
         history.messages.forEach(function (message) {
           if (!announced && seen && message.sender === "agent" && (message.timestamp || 0) > seen) {
             announced = true;
-            addNotice("New from our support team since you were last here:");
+            addNotice(t("new_since_last_visit"));
             if (!el.root.classList.contains("kefu-open")) el.launcher.classList.add("kefu-unread");
           }
           addMessage(message);
@@ -306,7 +329,9 @@
   function greetOnce() {
     if (state.greeted || !state.historyLoaded || !el.root.classList.contains("kefu-open")) return;
     state.greeted = true;
-    send("/greet", null, true);
+    // The page's language goes with the greeting only: sent with every message, it
+    // would outvote a customer who has since switched language.
+    send("/greet", null, true, { lang: config.lang });
   }
 
   function connect() {
@@ -351,36 +376,36 @@
     var link = make("link", { rel: "stylesheet", href: base + "kefu-widget.css" });
     document.head.appendChild(link);
 
-    el.root = make("div", { class: "kefu-root" });
+    el.root = make("div", { class: "kefu-root", lang: textsLanguage });
     el.launcher = make("button", {
       type: "button", class: "kefu-launcher", "aria-controls": "kefu-panel", "aria-expanded": "false",
-      "aria-label": "Open chat",
+      "aria-label": t("open_chat"),
     });
     el.launcher.appendChild(chatIcon());
 
     el.panel = make("section", { id: "kefu-panel", class: "kefu-panel", role: "dialog", "aria-labelledby": "kefu-title" });
     var header = make("header", { class: "kefu-header" });
-    header.appendChild(make("h2", { id: "kefu-title" }, config.title));
-    var close = make("button", { type: "button", class: "kefu-close", "aria-label": "Close chat" }, "×");
+    header.appendChild(make("h2", { id: "kefu-title" }, config.title || t("title")));
+    var close = make("button", { type: "button", class: "kefu-close", "aria-label": t("close_chat") }, "×");
     header.appendChild(close);
     el.status = make("div", { class: "kefu-status", role: "status" });
     el.status.hidden = true;
     el.who = make("div", { class: "kefu-who", role: "status" });
     el.who.hidden = true;
-    el.log = make("div", { class: "kefu-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
-    el.typing = make("div", { class: "kefu-typing", "aria-label": "The assistant is typing" });
+    el.log = make("div", { class: "kefu-log", role: "log", "aria-live": "polite", "aria-label": t("conversation") });
+    el.typing = make("div", { class: "kefu-typing", "aria-label": t("typing") });
     el.typing.appendChild(make("span"));
     el.typing.appendChild(make("span"));
     el.typing.appendChild(make("span"));
     el.typing.hidden = true;
 
     var form = make("form", { class: "kefu-form" });
-    var label = make("label", { for: "kefu-input", class: "kefu-visually-hidden" }, "Your message");
+    var label = make("label", { for: "kefu-input", class: "kefu-visually-hidden" }, t("message_label"));
     el.input = make("textarea", {
-      id: "kefu-input", rows: "1", maxlength: String(MAX_CHARS), placeholder: "Type your message…",
+      id: "kefu-input", rows: "1", maxlength: String(MAX_CHARS), placeholder: t("placeholder"),
       autocomplete: "off",
     });
-    el.send = make("button", { type: "submit", class: "kefu-send" }, "Send");
+    el.send = make("button", { type: "submit", class: "kefu-send" }, t("send"));
     form.appendChild(label);
     form.appendChild(el.input);
     form.appendChild(el.send);
@@ -414,7 +439,7 @@
       }
     });
     setConnected(false);
-    el.status.textContent = "Connecting…";
+    el.status.textContent = t("connecting");
   }
 
   function chatIcon() {
@@ -436,7 +461,7 @@
     var isOpen = open === undefined ? !el.root.classList.contains("kefu-open") : open;
     el.root.classList.toggle("kefu-open", isOpen);
     el.launcher.setAttribute("aria-expanded", String(isOpen));
-    el.launcher.setAttribute("aria-label", isOpen ? "Close chat" : "Open chat");
+    el.launcher.setAttribute("aria-label", t(isOpen ? "close_chat" : "open_chat"));
     el.launcher.classList.remove("kefu-unread");
     sessionStorage.setItem(STORE.open, isOpen ? "1" : "");
     if (isOpen) {
@@ -459,24 +484,61 @@
     if (previous !== null && previous !== identity) newSession();
   }
 
+  // The page may call these before the widget is built (it waits for its texts):
+  // such calls wait too, in order.
+  var built = false;
+  var waitingCalls = [];
+  function whenBuilt(action) {
+    return function () {
+      var args = arguments;
+      if (built) return action.apply(null, args);
+      waitingCalls.push(function () { action.apply(null, args); });
+    };
+  }
+
   window.KefuWidget = {
-    open: function () { toggle(true); },
-    close: function () { toggle(false); },
-    setCustomerToken: setCustomerToken,
-    newConversation: newSession,
+    open: whenBuilt(function () { toggle(true); }),
+    close: whenBuilt(function () { toggle(false); }),
+    setCustomerToken: whenBuilt(setCustomerToken),
+    newConversation: whenBuilt(newSession),
   };
 
   var loader = make("script", { src: base + "vendor/socket.io.min.js" });
   loader.onload = function () { connect(); };
-  loader.onerror = function () { setConnected(false); el.status.textContent = "The chat could not load. Please refresh the page."; };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-  else boot();
+  loader.onerror = function () { setConnected(false); el.status.textContent = t("load_failed"); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { start(1); });
+  else start(1);
+
+  function fetchTexts(lang) {
+    return fetch(config.api + "/i18n/widget/" + encodeURIComponent(lang) + ".json", { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("texts " + response.status);
+        return response.json();
+      });
+  }
+
+  // The widget is built once its texts are here (the web app answers a language it
+  // does not have in its default one); if the web app cannot be reached, it tries
+  // again a few times: without it the chat could not load socket.io either.
+  function start(tries) {
+    fetchTexts(config.lang)
+      .then(function (answer) {
+        texts = answer.texts || {};
+        textsLanguage = answer.language || config.lang;
+        boot();
+      }, function (error) {
+        if (tries < TEXTS_TRIES) setTimeout(function () { start(tries + 1); }, TEXTS_RETRY_MS * tries);
+        else if (window.console) window.console.warn("Kefu chat widget: its texts could not be loaded", error);
+      });
+  }
 
   function boot() {
     build();
     if (config.token) setCustomerToken(config.token);
     else if (localStorage.getItem(STORE.identity) === null) localStorage.setItem(STORE.identity, "anonymous");
     if (sessionStorage.getItem(STORE.open)) toggle(true);
+    built = true;
+    waitingCalls.splice(0).forEach(function (call) { call(); });
     document.head.appendChild(loader);
   }
 })();
