@@ -4,6 +4,7 @@ ratings. No I/O, so every spelling rule is tested directly.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from typing import Dict, List, Optional
@@ -26,6 +27,11 @@ _BARE_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_-])#?(\d{1,7})(?!\d)")
 _EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+\-'])[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _QUANTITY_RE = re.compile(r"[x×]\s*(\d+)$")
 _WORD_RATINGS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# "五星", "四颗星", "给3分", "满分": a Chinese numeral (or digit) before 星 or 分 ("三分钟"
+# is a duration, not a rating).
+_CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CHINESE_RATING = re.compile(r"([一二两三四五])\s*(?:颗|个)?\s*(?:星|分(?!钟))")
+_CHINESE_TOP_MARKS = re.compile(r"满分|好评")
 
 
 def normalize_text(text: str) -> str:
@@ -90,6 +96,11 @@ def parse_rating(text: str) -> Optional[int]:
     for word, value in _WORD_RATINGS.items():
         if re.search(rf"\b{word}\b", clean):
             return value
+    chinese = _CHINESE_RATING.search(clean)
+    if chinese:
+        return _CHINESE_NUMERALS[chinese.group(1)]
+    if _CHINESE_TOP_MARKS.search(clean):
+        return 5
     return None
 
 
@@ -108,17 +119,44 @@ def parse_items(items: str) -> List[tuple]:
     return parsed
 
 
+# Checked in this order: "not urgent" is low before "urgent" is high, and so "不急"
+# before "急". Chinese words stand without \b (Chinese writes no spaces, and its
+# characters are word characters to the regex).
 _URGENCY_WORDS = (
     (
         "low",
-        r"\b(not urgent|no rush|no hurry|whenever|low|not important|not a big deal|can wait)\b",
+        r"\b(not urgent|no rush|no hurry|whenever|low|not important|not a big deal|can wait)\b"
+        r"|不急|不着急|不用急|不太急|不算急|不算太急|不是很急|不怎么急|不紧急|不赶|慢慢来|不重要"
+        r"|无所谓|有空再|等等也行",
     ),
     (
         "high",
-        r"\b(urgent|urgently|asap|emergency|immediately|right away|high|critical|very important)\b",
+        r"\b(urgent|urgently|asap|emergency|immediately|right away|high|critical|very important)\b"
+        r"|紧急|急|马上|立刻|立即|赶紧|越快越好|十万火急|非常重要|很重要|加急",
     ),
-    ("normal", r"\b(normal|medium|soon|moderate|fairly|somewhat|regular|standard)\b"),
+    (
+        "normal",
+        r"\b(normal|medium|soon|moderate|fairly|somewhat|regular|standard)\b"
+        # "一般" only on its own: "一般多久" and "无法正常开机" say nothing of urgency.
+        r"|尽快|中等|^\s*一般[吧啊呀]?\s*$",
+    ),
 )
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Chinese writes no spaces between words; a word is about two characters long.
+HAN_CHARACTERS_PER_WORD = 2
+
+
+def count_words(text: str) -> int:
+    """How many words `text` holds, Chinese too: "the box arrived crushed" is four,
+    and so is "外箱压烂了屏幕" (seven characters). Text without Chinese is counted
+    by its spaces, as before."""
+    han = len(_HAN.findall(text or ""))
+    if not han:
+        return len((text or "").split())
+    rest = [w for w in _HAN.sub(" ", text).split() if any(ch.isalnum() for ch in w)]
+    return len(rest) + math.ceil(han / HAN_CHARACTERS_PER_WORD)
 
 
 def parse_urgency(text: str) -> Optional[str]:
