@@ -365,13 +365,20 @@ def _facts_or_none(owner: ServicesMixin) -> Optional[CompanyFacts]:
 
 class AskQuestion(KefuAction, ABC):
     """A form's question for one slot (`action_ask_<slot>`), kept beside the code
-    that validates the answer."""
+    that validates the answer. `question` names its text in the reply catalogue
+    ("identity.ask_email"), said in the conversation's language."""
 
     question: str = ""
-    buttons: List[Dict[str, str]] = []
+
+    def buttons_for(self, speech: Any) -> List[Dict[str, str]]:
+        """The buttons under the question (`speech` is an actions.speech.Speech)."""
+        return []
 
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(text=self.question, buttons=list(self.buttons))
+        from actions.speech import speech_for  # actions/speech.py builds on this module
+
+        speech = speech_for(self.services, tracker)
+        speech.utter(dispatcher, self.question, buttons=self.buttons_for(speech))
         return []

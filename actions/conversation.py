@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.customer_identity import IDENTITY_SLOTS
+from actions.speech import Speech
 
 
 def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -114,16 +115,19 @@ def deactivate_form_events(tracker: Tracker) -> List[EventType]:
     return []
 
 
-def offer_to_resume_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def offer_to_resume_ticket(
+    dispatcher: CollectingDispatcher, tracker: Tracker, speech: Speech
+) -> None:
     """After a detour (an order look-up in the middle of a ticket, say), offer to
     pick the unfinished ticket up where it was left; its answers are still kept."""
     if (tracker.active_loop or {}).get("name"):
         return
     if tracker.get_slot("ticket_category") or tracker.get_slot("ticket_description"):
-        dispatcher.utter_message(
-            text="By the way, we hadn't finished your ticket. Shall we carry on with it?",
+        speech.utter(
+            dispatcher,
+            "ticket_form.resume",
             buttons=[
-                {"title": "Continue the ticket", "payload": "/report_problem"},
-                {"title": "Drop it", "payload": "/nevermind"},
+                speech.button("buttons.continue_ticket", "/report_problem"),
+                speech.button("buttons.drop_it", "/nevermind"),
             ],
         )

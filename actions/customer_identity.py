@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.common import Services
+from actions.speech import Speech
 from helpdesk.chat_metadata import client_of
 from helpdesk.conversation_identity import Identity, identify
 
@@ -90,9 +91,8 @@ def identity_slot_events(tracker: Tracker, identity: Optional[Identity]) -> List
     return events
 
 
-def token_problem_note(problem: Optional[str]) -> Optional[str]:
-    if problem == "expired":
-        return "Your website sign-in has expired, so I can't see your account from it. Sign in again, or I can verify you here."
-    if problem == "invalid":
-        return "I couldn't read your website sign-in, so I'll verify you here instead."
+def token_problem_note(speech: Speech, problem: Optional[str]) -> Optional[str]:
+    """What the customer hears about a website sign-in that proved nothing."""
+    if problem in ("expired", "invalid"):
+        return speech.say(f"identity.token_{problem}")
     return None

@@ -15,21 +15,36 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction, Services
+from actions.speech import Speech, speech_for
+from helpdesk.faq_matcher import FaqMatcher
 from helpdesk.knowledge import Topic, fill_placeholders
 from helpdesk.parsing import parse_order_id, parse_ticket_id
 
-HELPFUL_BUTTONS = [
-    {"title": "Yes, thanks", "payload": "/affirm"},
-    {"title": "No", "payload": "/deny"},
-]
+
+def helpful_buttons(speech: Speech) -> List[Dict[str, str]]:
+    return [
+        speech.button("buttons.yes_thanks", "/affirm"),
+        speech.button("buttons.helpful_no", "/deny"),
+    ]
 
 
 def topic_button(topic: Topic) -> Dict[str, str]:
+    """A topic offered by its heading, in the language of the articles it is from."""
     return {"title": topic.title, "payload": f'/ask_faq{{"faq_topic": "{topic.id}"}}'}
 
 
-def article_link(services: Services, topic: Topic) -> str:
-    return f"{services.settings.public_web_url}/help/{topic.article_id}#{topic.id}"
+def matcher_for(services: Services, speech: Speech) -> FaqMatcher:
+    """The articles of the conversation's language (the same topic ids in each)."""
+    return services.faq_matcher(speech.language)
+
+
+def article_link(services: Services, topic: Topic, language: str) -> str:
+    """The help-center page of the topic's article, in the language it is quoted
+    in: /help/<article>#<topic> for the default language, /<language>/help/... for
+    another."""
+    default = services.replies().default_language
+    prefix = "" if language == default else f"/{language}"
+    return f"{services.settings.public_web_url}{prefix}/help/{topic.article_id}#{topic.id}"
 
 
 def requested_topic(tracker: Tracker) -> Optional[str]:
@@ -51,22 +66,26 @@ class ActionAnswerFaq(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        matcher = self.services.faq_matcher()
+        speech = speech_for(self.services, tracker)
+        matcher = matcher_for(self.services, speech)
         chosen = matcher.kb.topic(requested_topic(tracker) or "")
         if chosen is not None:
             return quote_answers(self.services, dispatcher, tracker, [chosen])
         matches = matcher.match_each(tracker.latest_message.get("text") or "")
         sure = distinct(topic for m in matches for topic in m.answers)
         if not sure:
-            return self._not_sure(dispatcher, [s.topic for s in matches[0].ranked])
+            return self._not_sure(dispatcher, speech, [s.topic for s in matches[0].ranked])
         return quote_answers(self.services, dispatcher, tracker, sure)
 
-    def _not_sure(self, dispatcher: CollectingDispatcher, closest: List[Topic]) -> List[EventType]:
-        limit = self.services.facts.faq_suggestions
-        dispatcher.utter_message(
-            text="I'm not sure I have the right answer to that. Is your question about one of these?",
+    def _not_sure(
+        self, dispatcher: CollectingDispatcher, speech: Speech, closest: List[Topic]
+    ) -> List[EventType]:
+        limit = speech.facts.faq_suggestions
+        speech.utter(
+            dispatcher,
+            "faq.not_sure",
             buttons=[topic_button(t) for t in closest[:limit]]
-            + [{"title": "None of these — talk to a person", "payload": "/request_human"}],
+            + [speech.button("buttons.none_of_these", "/request_human")],
         )
         return [SlotSet("faq_topic", None)]
 
@@ -93,25 +112,36 @@ def quote_answers(
     """Each topic's section with a link to its article, then "did that answer your
     question?" with an offer to act on it where the topic has one (a return after
     the return rules). No feedback question when the bot goes on to act at once."""
-    topics = topics[:MAX_ANSWERS]
+    speech = speech_for(services, tracker)
+    topics = [quoted_topic(services, speech, t) for t in topics[:MAX_ANSWERS]]
     for topic in topics:
+        answer = fill_placeholders(topic.answer, speech.facts, support_hours=speech.support_hours())
         dispatcher.utter_message(
-            text=f"{fill_placeholders(topic.answer, services.facts)}\n\n"
-            f"More in our help center: {article_link(services, topic)}",
+            text=speech.say(
+                "faq.answer", answer=answer, link=article_link(services, topic, speech.language)
+            ),
             faq_topic=topic.id,
         )
     # Inside a form the form asks its next question right after this, so a
     # feedback question would be mistaken for an answer to the form.
     if ask_feedback and not (tracker.active_loop or {}).get("name"):
-        dispatcher.utter_message(
-            text="Did that answer your question?",
-            buttons=HELPFUL_BUTTONS + follow_up_buttons(services, topics),
+        speech.utter(
+            dispatcher,
+            "faq.did_that_answer",
+            buttons=helpful_buttons(speech) + follow_up_buttons(speech, topics),
         )
     return [SlotSet("faq_topic", topics[-1].id)]
 
 
-def follow_up_buttons(services: Services, topics: List[Topic]) -> List[Dict[str, str]]:
-    offers = [services.facts.faq_follow_ups.get(t.id) for t in topics]
+def quoted_topic(services: Services, speech: Speech, topic: Topic) -> Topic:
+    """The topic as the conversation's language writes it: a topic found in
+    another language's articles (the default's, for a policy the ticket form
+    quotes) is quoted from this language's article with the same id."""
+    return matcher_for(services, speech).kb.topic(topic.id) or topic
+
+
+def follow_up_buttons(speech: Speech, topics: List[Topic]) -> List[Dict[str, str]]:
+    offers = [speech.facts.faq_follow_ups.get(t.id) for t in topics]
     buttons: List[Dict[str, str]] = []
     for offer in offers:
         if offer and all(b["payload"] != f"/{offer[1]}" for b in buttons):
@@ -128,7 +158,7 @@ def answer_if_sure(
     facts = services.facts
     sure = [
         m.best.topic
-        for m in services.faq_matcher().match_each(text)
+        for m in services.faq_matcher(services.language_of(tracker)).match_each(text)
         if m.sure(facts.faq_fallback_min_confidence, facts.faq_fallback_min_similarity)
     ]
     return quote_answers(services, dispatcher, tracker, sure) if sure else None
@@ -150,7 +180,7 @@ def answer_before_acting(
     allowed = services.facts.faq_answer_first.get(intent)
     if not allowed or not text or text.startswith("/") or names_a_record(text):
         return []
-    matches = services.faq_matcher().match_each(text)
+    matches = services.faq_matcher(services.language_of(tracker)).match_each(text)
     topics = [
         topic
         for topic in distinct(t for m in matches for t in m.answers)
@@ -177,10 +207,12 @@ def question_answered(tracker: Tracker) -> Optional[str]:
     return (question or {}).get("text")
 
 
-def related_topics(services: Services, answered: Optional[str], question: str) -> List[Topic]:
+def related_topics(
+    services: Services, answered: Optional[str], question: str, language: str
+) -> List[Topic]:
     """Other answers worth offering when one did not help: the rest of the same
     article first, then whatever else matched the question best."""
-    matcher = services.faq_matcher()
+    matcher = services.faq_matcher(language)
     chosen = matcher.kb.topic(answered or "")
     same_article = [
         t
@@ -214,15 +246,17 @@ class ActionRecordFaqFeedback(KefuAction):
                     tracker.sender_id, topic_id, question, helpful
                 ),
             )
+        speech = speech_for(self.services, tracker)
         if helpful:
-            dispatcher.utter_message(
-                text="Great, glad that helped! Anything else I can do for you?"
-            )
+            speech.utter(dispatcher, "faq.glad_it_helped")
             return []
-        others = related_topics(self.services, topic_id, question_answered(tracker) or "")
-        dispatcher.utter_message(
-            text="Sorry that didn't help. Maybe one of these is closer, or I can get you a person:",
+        others = related_topics(
+            self.services, topic_id, question_answered(tracker) or "", speech.language
+        )
+        speech.utter(
+            dispatcher,
+            "faq.not_helped",
             buttons=[topic_button(t) for t in others[:3]]
-            + [{"title": "Talk to a person", "payload": "/request_human"}],
+            + [speech.button("buttons.talk_to_person", "/request_human")],
         )
         return []

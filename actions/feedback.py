@@ -16,12 +16,17 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import AskQuestion, KefuAction, KefuFormValidation
 from actions.customer_identity import verified_customer_id
+from actions.speech import Speech, speech_for
 from helpdesk.parsing import parse_rating
 
 SKIPPED = "skipped"
 NO_COMMENT = "-"
 SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "nlu_fallback", "out_of_scope", None}
-_DECLINE = re.compile(r"\b(no|nope|skip|not now|no thanks|rather not|don'?t want)\b", re.IGNORECASE)
+_DECLINE = re.compile(
+    r"\b(no|nope|skip|not now|no thanks|rather not|don'?t want)\b"
+    r"|不用了?|不了|跳过|算了|不想|不要|不评|没空|下次吧|先不",
+    re.IGNORECASE,
+)
 
 
 def was_served(tracker: Tracker) -> bool:
@@ -60,7 +65,7 @@ class ValidateCsatForm(KefuFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "deny" or _DECLINE.search(text):
             return {"csat_rating": SKIPPED, "csat_comment": NO_COMMENT}
-        dispatcher.utter_message(text="Please pick a number from 1 (poor) to 5 (excellent).")
+        speech_for(self.services, tracker).utter(dispatcher, "feedback.pick_number")
         return {"csat_rating": None}
 
     def validate_csat_comment(
@@ -74,21 +79,25 @@ class ValidateCsatForm(KefuFormValidation):
 
 
 class ActionAskCsatRating(AskQuestion):
-    question = (
-        "Before you go: how would you rate this conversation, from 1 (poor) to 5 (excellent)?"
-    )
-    buttons = [
-        {"title": f"{n} {'★' * n}", "payload": f'/inform{{"rating": "{n}"}}'}
-        for n in range(5, 0, -1)
-    ]
+    question = "feedback.ask_rating"
+
+    def buttons_for(self, speech: Speech) -> List[Dict[str, str]]:
+        return [
+            speech.button(
+                "buttons.rating", f'/inform{{"rating": "{n}"}}', number=n, stars="★" * n
+            )
+            for n in range(5, 0, -1)
+        ]
 
     def name(self) -> str:
         return "action_ask_csat_rating"
 
 
 class ActionAskCsatComment(AskQuestion):
-    question = "Thank you! Anything you'd like to tell us about it? (optional)"
-    buttons = [{"title": "No comment", "payload": "/deny"}]
+    question = "feedback.ask_comment"
+
+    def buttons_for(self, speech: Speech) -> List[Dict[str, str]]:
+        return [speech.button("buttons.no_comment", "/deny")]
 
     def name(self) -> str:
         return "action_ask_csat_comment"
@@ -116,5 +125,5 @@ class ActionStoreRating(KefuAction):
                     customer_id,
                 ),
             )
-            dispatcher.utter_message(text="Thank you for your feedback!")
+            speech_for(self.services, tracker).utter(dispatcher, "feedback.thanks")
         return []

@@ -1,29 +1,13 @@
-"""How records read in a chat: dates in the company's time zone, money, orders."""
+"""How records read in a chat, in the conversation's language: an order's summary,
+a ticket's, the buttons that offer them. The words come from the reply catalogue
+(`orders`, `tickets` and `buttons` areas); dates and money from the localizer."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 from typing import Dict, List, Optional
 
-from helpdesk.company import CompanyFacts
+from actions.speech import Speech
 from helpdesk.records import OrderView, TicketView
-
-_CURRENCY_SIGNS = {"USD": "$", "CAD": "CA$"}
-
-STATUS_WORDS = {
-    "processing": "being prepared (not shipped yet)",
-    "shipped": "on its way",
-    "delivered": "delivered",
-    "cancelled": "cancelled",
-    "returned": "returned",
-}
-TICKET_STATUS_WORDS = {
-    "open": "open — waiting for our team",
-    "pending": "waiting for your reply",
-    "solved": "solved",
-    "closed": "closed",
-}
 
 
 def quoted(text: Optional[str]) -> str:
@@ -34,70 +18,98 @@ def quoted(text: Optional[str]) -> str:
     return f"`{flat}`" if flat else ""
 
 
-def money(amount: Decimal, currency: str) -> str:
-    sign = _CURRENCY_SIGNS.get(currency.upper())
-    return f"{sign}{amount:,.2f}" if sign else f"{amount:,.2f} {currency.upper()}"
+def order_status(speech: Speech, status: str) -> str:
+    """ "on its way": the status as an order's summary tells it."""
+    return speech.word(f"orders.status_{status}", status)
 
 
-def day(facts: CompanyFacts, moment: Optional[datetime]) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(facts.hours.zone)
-    return f"{local.strftime('%b')} {local.day}, {local.year}"
+def order_state(speech: Speech, status: str) -> str:
+    """ "shipped": the status in a word, inside a sentence."""
+    return speech.word(f"orders.state_{status}", status)
 
 
-def items_line(order: OrderView) -> str:
-    return ", ".join(f"{name} ×{qty}" for name, qty in order.items) or "—"
+def ticket_state(speech: Speech, status: str) -> str:
+    return speech.word(f"tickets.state_{status}", status)
 
 
-def tracking_line(facts: CompanyFacts, order: OrderView) -> Optional[str]:
+def items_line(speech: Speech, order: OrderView) -> str:
+    items = [
+        speech.say("orders.item_quantity", name=name, quantity=qty) for name, qty in order.items
+    ]
+    return speech.listing(items) or "—"
+
+
+def tracking_line(speech: Speech, order: OrderView) -> Optional[str]:
     if not order.tracking_number:
         return None
-    carrier = order.carrier or "the carrier"
-    url = facts.tracking_url(order.carrier, order.tracking_number)
-    link = f" ([track it]({url}))" if url else ""
-    return f"{carrier} tracking number {order.tracking_number}{link}"
+    carrier = order.carrier or speech.say("orders.unknown_carrier")
+    url = speech.facts.tracking_url(order.carrier, order.tracking_number)
+    if url:
+        return speech.say(
+            "orders.tracking_with_link", carrier=carrier, number=order.tracking_number, url=url
+        )
+    return speech.say("orders.tracking", carrier=carrier, number=order.tracking_number)
 
 
-def order_summary(facts: CompanyFacts, order: OrderView) -> str:
+def order_summary(speech: Speech, order: OrderView) -> str:
     """A few lines a customer can read at a glance."""
     lines = [
-        f"Order {order.id}, placed {day(facts, order.placed_at)}: {STATUS_WORDS.get(order.status, order.status)}."
+        speech.say(
+            "orders.summary",
+            order_id=order.id,
+            placed=speech.date(order.placed_at),
+            status=order_status(speech, order.status),
+        )
     ]
     if order.status == "delivered" and order.delivered_at:
-        lines.append(f"Delivered on {day(facts, order.delivered_at)}.")
+        lines.append(speech.say("orders.delivered_on", date=speech.date(order.delivered_at)))
     if order.status == "returned" and order.delivered_at:
         lines.append(
-            f"It was delivered on {day(facts, order.delivered_at)} and has since been returned."
+            speech.say("orders.returned_after_delivery", date=speech.date(order.delivered_at))
         )
-    tracking = tracking_line(facts, order)
+    tracking = tracking_line(speech, order)
     if tracking and order.status in ("shipped", "delivered"):
-        lines.append(f"Shipped with {tracking}.")
-    lines.append(f"Items: {items_line(order)}. Total {money(order.total, order.currency)}.")
+        lines.append(speech.say("orders.shipped_with", tracking=tracking))
+    lines.append(
+        speech.say(
+            "orders.items_total",
+            items=items_line(speech, order),
+            total=speech.money(order.total, order.currency),
+        )
+    )
     return "\n".join(lines)
 
 
-def order_button(order: OrderView) -> Dict[str, str]:
-    first_item = order.items[0][0] if order.items else "order"
-    return {
-        "title": f"{order.id} ({first_item})",
-        "payload": f'/inform{{"order_id": "{order.id}"}}',
-    }
+def order_button(speech: Speech, order: OrderView) -> Dict[str, str]:
+    payload = f'/inform{{"order_id": "{order.id}"}}'
+    if not order.items:
+        return speech.button("buttons.order_without_items", payload, order_id=order.id)
+    return speech.button("buttons.order", payload, order_id=order.id, item=order.items[0][0])
 
 
-def ticket_summary(facts: CompanyFacts, ticket: TicketView) -> str:
-    category = facts.ticket_categories.get(ticket.category)
-    label = category.label if category else ticket.category
+def ticket_summary(speech: Speech, ticket: TicketView) -> str:
+    category = speech.facts.ticket_categories.get(ticket.category)
     lines = [
-        f"Ticket {ticket.ref} — {quoted(ticket.subject)}",
-        f"Status: {TICKET_STATUS_WORDS.get(ticket.status, ticket.status)}. "
-        f"Opened {day(facts, ticket.created_at)}, last updated {day(facts, ticket.updated_at)}. Category: {label}.",
+        speech.say("tickets.summary_title", ticket=ticket.ref, subject=quoted(ticket.subject)),
+        speech.say(
+            "tickets.summary_status",
+            status=speech.word(f"tickets.status_{ticket.status}", ticket.status),
+            opened=speech.date(ticket.created_at),
+            updated=speech.date(ticket.updated_at),
+            category=category.label if category else ticket.category,
+        ),
     ]
     replies = [c for c in ticket.comments if c.author_type == "agent" and not c.internal]
     if replies:
         latest = replies[-1]
         # An agent's words keep their links (a return label, say); customers' do not.
-        lines.append(f'Latest reply from {latest.author_name or "our team"}: "{latest.body}"')
+        lines.append(
+            speech.say(
+                "tickets.latest_reply",
+                author=latest.author_name or speech.say("tickets.our_team"),
+                body=latest.body,
+            )
+        )
     return "\n".join(lines)
 
 

@@ -3,7 +3,7 @@ what the bot does when it does not understand (twice in a row: a person)."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import (
@@ -26,30 +26,37 @@ from actions.conversation import (
 from actions.customer_identity import TASK_SLOTS, identity_slot_events, resolve_identity
 from actions.faq import answer_if_sure
 from actions.handoff import escalate_conversation
+from actions.speech import Speech, speech_for
 from helpdesk.chat_metadata import was_too_long
 from helpdesk.parsing import parse_email, parse_order_id
 from helpdesk.records import RecordsUnavailable
 
 LONG_MESSAGE_CHARS = 600
 
-GREETING_BUTTONS = [
-    {"title": "Where is my order?", "payload": "/check_order_status"},
-    {"title": "Report a problem", "payload": "/report_problem"},
-    {"title": "Returns policy", "payload": '/ask_faq{"faq_topic": "return-window"}'},
-    {"title": "Talk to a person", "payload": "/request_human"},
-]
-SIGNED_IN_BUTTONS = [
-    {"title": "Where is my order?", "payload": "/check_order_status"},
-    {"title": "My tickets", "payload": "/check_ticket_status"},
-    {"title": "Report a problem", "payload": "/report_problem"},
-    {"title": "Talk to a person", "payload": "/request_human"},
-]
-HELP_BUTTONS = [
-    {"title": "Where is my order?", "payload": "/check_order_status"},
-    {"title": "Report a problem", "payload": "/report_problem"},
-    {"title": "What can you do?", "payload": "/ask_capabilities"},
-    {"title": "Talk to a person", "payload": "/request_human"},
-]
+# The buttons under a greeting and under "what can I help with?": catalogue key of
+# the title, payload.
+GREETING_BUTTONS = (
+    ("buttons.where_is_my_order", "/check_order_status"),
+    ("buttons.report_problem", "/report_problem"),
+    ("buttons.returns_policy", '/ask_faq{"faq_topic": "return-window"}'),
+    ("buttons.talk_to_person", "/request_human"),
+)
+SIGNED_IN_BUTTONS = (
+    ("buttons.where_is_my_order", "/check_order_status"),
+    ("buttons.my_tickets", "/check_ticket_status"),
+    ("buttons.report_problem", "/report_problem"),
+    ("buttons.talk_to_person", "/request_human"),
+)
+HELP_BUTTONS = (
+    ("buttons.where_is_my_order", "/check_order_status"),
+    ("buttons.report_problem", "/report_problem"),
+    ("buttons.what_can_you_do", "/ask_capabilities"),
+    ("buttons.talk_to_person", "/request_human"),
+)
+
+
+def buttons(speech: Speech, offered: Iterable[Tuple[str, str]]) -> List[Dict[str, str]]:
+    return [speech.button(key, payload) for key, payload in offered]
 
 
 class ActionSessionStart(KefuAction):
@@ -97,24 +104,26 @@ class ActionGreet(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        facts = self.services.facts
+        speech = speech_for(self.services, tracker)
+        company = speech.facts.name
         try:
             identity, _ = resolve_identity(tracker, self.services)
         except RecordsUnavailable:
             identity = None  # a greeting must not fail because the records are down
         if identity is None:
-            dispatcher.utter_message(
-                text=f"Hi! I'm the {facts.name} virtual assistant. I can answer questions "
-                "about shipping, returns, warranties and more, look up your orders and "
-                "tickets, and open a support ticket for you. How can I help?",
-                buttons=GREETING_BUTTONS,
+            speech.utter(
+                dispatcher,
+                "general.greet",
+                company_name=company,
+                buttons=buttons(speech, GREETING_BUTTONS),
             )
             return identity_slot_events(tracker, None)
-        dispatcher.utter_message(
-            text=f"Hi {identity.customer.first_name}! I'm the {facts.name} virtual assistant. "
-            "I can see you're signed in, so I can look up your orders and tickets "
-            "straight away. How can I help?",
-            buttons=SIGNED_IN_BUTTONS,
+        speech.utter(
+            dispatcher,
+            "general.greet_signed_in",
+            company_name=company,
+            first_name=identity.customer.first_name,
+            buttons=buttons(speech, SIGNED_IN_BUTTONS),
         )
         return identity_slot_events(tracker, identity)
 
@@ -179,48 +188,49 @@ class ActionHandleFallback(KefuAction):
             return escalate_conversation(dispatcher, tracker, self.services, reason)
         if failed_last_time(tracker):
             return escalate_conversation(dispatcher, tracker, self.services, "not_understood")
+        speech = speech_for(self.services, tracker)
         if intent == "inform":
-            self._unexpected_information(dispatcher, text)
+            self._unexpected_information(dispatcher, speech, text)
         elif not text:
-            dispatcher.utter_message(
-                text="It looks like that message was empty. What can I help you with?",
-                buttons=HELP_BUTTONS,
+            speech.utter(
+                dispatcher, "general.empty_message", buttons=buttons(speech, HELP_BUTTONS)
             )
         elif len(text) > LONG_MESSAGE_CHARS:
-            dispatcher.utter_message(
-                text="Thanks for all the detail! I work best with short questions, so I "
-                "may have missed your point. I can open a ticket so a person reads "
-                "everything you wrote, or bring someone in now.",
+            speech.utter(
+                dispatcher,
+                "general.long_message",
                 buttons=[
-                    {"title": "Open a ticket", "payload": "/report_problem"},
-                    {"title": "Talk to a person", "payload": "/request_human"},
+                    speech.button("buttons.open_ticket", "/report_problem"),
+                    speech.button("buttons.talk_to_person", "/request_human"),
                 ],
             )
         else:
-            dispatcher.utter_message(
-                text="Sorry, I didn't quite get that. Could you say it another way? "
-                "Here are some things I can help with:",
-                buttons=HELP_BUTTONS,
+            speech.utter(
+                dispatcher, "general.not_understood", buttons=buttons(speech, HELP_BUTTONS)
             )
         return []
 
     @staticmethod
-    def _unexpected_information(dispatcher: CollectingDispatcher, text: str) -> None:
+    def _unexpected_information(
+        dispatcher: CollectingDispatcher, speech: Speech, text: str
+    ) -> None:
         """An order number or email with no question before it: offer what can be
         done with it instead of saying "I don't understand"."""
         order_id = parse_order_id(text)
         if order_id is None:
-            dispatcher.utter_message(
-                text="Thanks! What would you like me to do with that?", buttons=HELP_BUTTONS
+            speech.utter(
+                dispatcher, "general.what_to_do_with_it", buttons=buttons(speech, HELP_BUTTONS)
             )
             return
         entity = f'{{"order_id": "{order_id}"}}'
-        dispatcher.utter_message(
-            text=f"What would you like to do about order {order_id}?",
+        speech.utter(
+            dispatcher,
+            "general.about_order",
+            order_id=order_id,
             buttons=[
-                {"title": "Where is it?", "payload": f"/check_order_status{entity}"},
-                {"title": "Report a problem with it", "payload": f"/report_problem{entity}"},
-                {"title": "Cancel it", "payload": f"/cancel_order{entity}"},
+                speech.button("buttons.where_is_it", f"/check_order_status{entity}"),
+                speech.button("buttons.report_problem_with_it", f"/report_problem{entity}"),
+                speech.button("buttons.cancel_it", f"/cancel_order{entity}"),
             ],
         )
 
@@ -279,26 +289,15 @@ class ActionCancelCurrentTask(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        speech = speech_for(self.services, tracker)
         form = (tracker.active_loop or {}).get("name")
         if form:
-            dispatcher.utter_message(
-                text=f"No problem, I've stopped {_TASK_NAMES.get(form, 'that')}. "
-                "Is there anything else I can help you with?"
-            )
+            # Each form's name is `general.task_<form>`; a form without one is "that".
+            task = speech.word(f"general.task_{form}", speech.say("general.task_other"))
+            speech.utter(dispatcher, "general.stopped_task", task=task)
         else:
-            dispatcher.utter_message(text="No problem. Is there anything else I can help you with?")
+            speech.utter(dispatcher, "general.stopped")
         return clear_task_events(tracker)
-
-
-_TASK_NAMES: Dict[str, str] = {
-    "ticket_form": "the ticket",
-    "cancellation_form": "the cancellation",
-    "ticket_comment_form": "adding to your ticket",
-    "csat_form": "the survey",
-    "account_form": "the verification",
-    "order_status_form": "the order look-up",
-    "ticket_status_form": "the ticket look-up",
-}
 
 
 class ActionStartOver(KefuAction):
@@ -311,7 +310,6 @@ class ActionStartOver(KefuAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(
-            text="Sure, let's start over. What can I help you with?", buttons=HELP_BUTTONS
-        )
+        speech = speech_for(self.services, tracker)
+        speech.utter(dispatcher, "general.start_over", buttons=buttons(speech, HELP_BUTTONS))
         return clear_task_events(tracker)

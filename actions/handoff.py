@@ -26,11 +26,12 @@ from actions.conversation import (
 )
 from actions.customer_identity import identity_slot_events, resolve_identity
 from actions.faq import answer_before_acting
+from actions.speech import Speech, speech_for
+from helpdesk.conversation_records import HandoffView
 from helpdesk.escalation import EscalationRequest, escalate
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
 from helpdesk.sentiment import conversation_negativity
-from helpdesk.ticket_replies import where_the_answer_comes
 
 logger = logging.getLogger(__name__)
 
@@ -44,23 +45,15 @@ REASON_BY_INTENT = {
     "nlu_fallback": "not_understood",
 }
 
-_OPENING_LINES = {
-    "customer_request": "Of course — I'll bring in a member of our support team.",
-    "customer_upset": "I'm really sorry about this. Let me bring in a member of our support team who can sort it out.",
-    "fraud": "That needs a person from our team, who can look into it securely.",
-    "legal": "That's something a person from our team needs to handle.",
-    "privacy_deletion": "A person from our team handles data deletion requests, so I'll pass this on.",
-    "not_understood": "Sorry, I'm not getting this right. Let me bring in a member of our support team.",
-}
-# When nobody can join now, the opening must not promise that somebody will.
-_OPENING_LINES_NOBODY_NOW = {
-    "customer_request": "I'll make sure a person from our support team gets this.",
-    "customer_upset": "I'm really sorry about this, and I'll make sure a person from our support team sorts it out.",
-    "fraud": "That needs a person from our team, who can look into it securely.",
-    "legal": "That's something a person from our team needs to handle.",
-    "privacy_deletion": "A person from our team handles data deletion requests, so I'll pass this on.",
-    "not_understood": "Sorry, I'm not getting this right, so I'll pass this to a person from our support team.",
-}
+# Why a person is needed, said first (`handoff.opening_<reason>`); when nobody can
+# join now, an opening that does not promise somebody will (`handoff.later_<reason>`).
+KNOWN_REASONS = frozenset(REASON_BY_INTENT.values())
+
+
+def opening(speech: Speech, reason: str, nobody_now: bool = False) -> str:
+    kind = "later" if nobody_now else "opening"
+    known = reason if reason in KNOWN_REASONS else "customer_request"
+    return speech.say(f"handoff.{kind}_{known}")
 
 
 def escalate_conversation(
@@ -70,9 +63,9 @@ def escalate_conversation(
     reason: str,
 ) -> List[EventType]:
     """Hands the conversation to a person; shared by every escalation trigger."""
+    speech = speech_for(services, tracker)
     facts = services.facts
     events: List[EventType] = deactivate_form_events(tracker)
-    opening = _OPENING_LINES.get(reason, _OPENING_LINES["customer_request"])
     try:
         identity, _ = resolve_identity(tracker, services)
         events += identity_slot_events(tracker, identity)
@@ -91,42 +84,33 @@ def escalate_conversation(
                 contact_email=parse_email(tracker.get_slot("verification_email") or ""),
             ),
             services.now(),
+            # the desk's later notices in this chat (an agent joined...) speak it too
+            language=speech.language,
         )
     except RecordsUnavailable as error:
         logger.error("escalation could not be recorded: %s", error)
-        dispatcher.utter_message(
-            text="I'd like to bring in a person from our support team, but unfortunately I can't reach our support systems right now. "
-            f"Please email {facts.support_email} or call {facts.support_phone} "
-            f"({facts.support_hours_text}), "
-            "and mention that the chat assistant sent you."
+        speech.utter(
+            dispatcher,
+            "handoff.unreachable",
+            support_email=facts.support_email,
+            support_phone=facts.support_phone,
+            support_hours=speech.support_hours(),
         )
         return events
 
     if outcome.kind == "already_queued":
-        dispatcher.utter_message(
-            text="You're already in the queue for a person from our support team. "
-            "They'll join this chat as soon as they're free."
-        )
+        speech.utter(dispatcher, "handoff.already_queued")
         return events + [ConversationPaused()]
 
     if outcome.kind == "queued":
         handoff = outcome.handoff
         assert handoff is not None
-        position = (
-            "You're next in the queue."
-            if handoff.queue_position <= 1
-            else f"You're number {handoff.queue_position} in the queue."
-        )
-        if handoff.typical_wait is not None:
-            minutes = max(1, round(handoff.typical_wait.total_seconds() / 60))
-            position += (
-                f" Lately a person has picked chats up within about {minutes} "
-                f"minute{'' if minutes == 1 else 's'}."
-            )
         dispatcher.utter_message(
-            text=f"{opening} {position} They'll see our conversation so far, so you "
-            "won't need to repeat anything. Please keep this chat open; you'll see "
-            "here when they join.",
+            text=speech.say(
+                "handoff.queued",
+                opening=opening(speech, reason),
+                position=place_in_queue(speech, handoff),
+            ),
             handoff={
                 "status": "waiting",
                 "queue_position": handoff.queue_position,
@@ -139,23 +123,43 @@ def escalate_conversation(
 
     opened = outcome.opened
     assert opened is not None and outcome.next_opening is not None
-    hours = facts.hours
-    when = hours.describe_moment(opened.due, services.now())
-    reopen = hours.describe_moment(outcome.next_opening, services.now())
-    contact = where_the_answer_comes(facts, opened.ticket.ref)
+    ref = opened.ticket.ref
     recorded = (
-        f"I've added our conversation to your ticket {opened.ticket.ref}"
+        "handoff.recorded_ticket_updated"
         if outcome.kind == "ticket_updated"
-        else f"I've opened ticket {opened.ticket.ref} with everything we've discussed"
+        else "handoff.recorded_ticket"
     )
-    opening = _OPENING_LINES_NOBODY_NOW.get(reason, _OPENING_LINES_NOBODY_NOW["customer_request"])
     dispatcher.utter_message(
-        text=f"{opening} Our support team is offline right now (we're open "
-        f"{facts.support_hours_text}, except public holidays) and back {reopen}. "
-        f"{recorded}, and a person will answer by {when}. {contact}",
-        handoff={"status": "ticket", "ticket": opened.ticket.ref},
+        text=speech.say(
+            "handoff.offline",
+            opening=opening(speech, reason, nobody_now=True),
+            support_hours=speech.support_hours(),
+            reopen=speech.moment(outcome.next_opening, services.now()),
+            recorded=speech.say(recorded, ticket=ref),
+            due=speech.moment(opened.due, services.now()),
+            # the same promise the desk makes when it turns a chat into a ticket
+            contact=speech.say(
+                "notices.answer_comes_here", ticket=ref, support_email=facts.support_email
+            ),
+        ),
+        handoff={"status": "ticket", "ticket": ref},
     )
     return events
+
+
+def place_in_queue(speech: Speech, handoff: HandoffView) -> str:
+    """ "You're next in the queue. Lately a person has picked chats up within about
+    3 minutes." """
+    position = (
+        speech.say("handoff.next_in_queue")
+        if handoff.queue_position <= 1
+        else speech.say("handoff.place_in_queue", position=handoff.queue_position)
+    )
+    if handoff.typical_wait is None:
+        return position
+    minutes = max(1, round(handoff.typical_wait.total_seconds() / 60))
+    key = "handoff.typical_wait_minute" if minutes == 1 else "handoff.typical_wait_minutes"
+    return speech.sentences([position, speech.say(key, minutes=minutes)])
 
 
 class ActionEscalateToHuman(KefuAction):

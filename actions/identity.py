@@ -27,14 +27,17 @@ from actions.customer_identity import (
     token_problem_note,
 )
 from actions.faq import answer_before_acting
-from actions.formatting import day, quoted
+from actions.formatting import bullet_list, order_state, quoted
+from actions.speech import Speech, speech_for
 from helpdesk.conversation_identity import Identity
 from helpdesk.identity import VerificationClaim
 from helpdesk.parsing import parse_email, parse_order_id
 
 VERIFICATION_SLOTS = ["verification_email", "verification_order"]
 _NO_ORDER_NUMBER = re.compile(
-    r"\b(don'?t|do not|dont|can'?t|cannot|no)\b.*\b(know|have|find|remember|order|number)\b|\bno idea\b",
+    r"\b(don'?t|do not|dont|can'?t|cannot|no)\b.*\b(know|have|find|remember|order|number)\b|\bno idea\b"
+    # 没有订单号 / 不知道 / 找不到 / 忘了 / 不记得 / 记不清
+    r"|(没有|没|不知道|找不到|查不到|忘了|忘记|不记得|记不得|记不清)",
     re.IGNORECASE,
 )
 
@@ -86,7 +89,7 @@ class IdentityFormValidation(KefuFormValidation, ABC):
         events = identity_slot_events(tracker, identity)
         activating = tracker.get_slot("requested_slot") is None
         if identity is None and activating:
-            note = token_problem_note(problem)
+            note = token_problem_note(speech_for(self.services, tracker), problem)
             if note:
                 dispatcher.utter_message(text=note)
             events += details_given_with_the_request(tracker)
@@ -140,6 +143,7 @@ class IdentityFormValidation(KefuFormValidation, ABC):
         )
         if known_identity(tracker) or not (email and order):
             return []
+        speech = speech_for(self.services, tracker)
         customer = self.services.verifier.verify(
             tracker.sender_id,
             VerificationClaim(email, order),
@@ -147,21 +151,15 @@ class IdentityFormValidation(KefuFormValidation, ABC):
             self.services.now(),
         )
         if customer is not None:
-            dispatcher.utter_message(text=f"Thank you, {customer.first_name}, you're verified.")
+            speech.utter(dispatcher, "identity.verified", first_name=customer.first_name)
             events = identity_slot_events(tracker, Identity(customer, "verification"))
             tracker.add_slots(events)
             return events
         failures = int(tracker.get_slot("verification_failures") or 0) + 1
         if failures >= self.services.settings.max_verification_attempts:
-            dispatcher.utter_message(
-                text="Sorry, I couldn't verify those details, and for your security I "
-                "can't try again in this chat."
-            )
+            speech.utter(dispatcher, "identity.locked_out")
         else:
-            dispatcher.utter_message(
-                text="Sorry, I couldn't match that email address and order number. "
-                "Let's try once more."
-            )
+            speech.utter(dispatcher, "identity.try_again")
         events = [
             SlotSet("verification_email", None),
             SlotSet("verification_order", None),
@@ -176,10 +174,7 @@ class IdentityFormValidation(KefuFormValidation, ABC):
         text = str(value or "")
         email = parse_email(text)
         if email is None:
-            dispatcher.utter_message(
-                text="That doesn't look like an email address. Please type the one on "
-                "your account, like name@example.com."
-            )
+            speech_for(self.services, tracker).utter(dispatcher, "identity.not_an_email")
             return {"verification_email": None}
         slots: Dict[str, Any] = {"verification_email": email}
         order = parse_order_id(text.replace(email, " "))
@@ -199,21 +194,18 @@ class IdentityFormValidation(KefuFormValidation, ABC):
                 # order they asked about, so it does not become `order_id`.
                 slots["order_id"] = None
             return slots
+        speech = speech_for(self.services, tracker)
         if _NO_ORDER_NUMBER.search(text):
-            dispatcher.utter_message(
-                text="No problem. Without an order number I can't verify you here in the "
-                "chat. If you have an account, signing in on our website lets me see it "
-                "straight away; otherwise a person from our team can help.",
+            speech.utter(
+                dispatcher,
+                "identity.no_order_number",
                 buttons=[
-                    {"title": "Talk to a person", "payload": "/request_human"},
-                    {"title": "Never mind", "payload": "/nevermind"},
+                    speech.button("buttons.talk_to_person", "/request_human"),
+                    speech.button("buttons.never_mind", "/nevermind"),
                 ],
             )
         else:
-            dispatcher.utter_message(
-                text="That doesn't look like an order number. They look like BW-104233 "
-                "and are in your order confirmation email."
-            )
+            speech.utter(dispatcher, "identity.not_an_order_number")
         return {"verification_order": None}
 
 
@@ -225,36 +217,31 @@ def verified_customer_or_explain(
     identity, _ = resolve_identity(tracker, services)
     if identity is not None:
         return identity
+    speech = speech_for(services, tracker)
     if verification_locked(tracker, services):
-        dispatcher.utter_message(
-            text="For your security I can't look up account details in this chat. "
-            "If you're signed in on our website I can see your account automatically; "
-            "otherwise a person from our team can help.",
-            buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+        speech.utter(
+            dispatcher,
+            "identity.cannot_look_up",
+            buttons=[speech.button("buttons.talk_to_person", "/request_human")],
         )
     else:
-        dispatcher.utter_message(
-            text="I need to verify who you are before I can look at your account.",
-            buttons=[{"title": "Verify me", "payload": "/check_account"}],
+        speech.utter(
+            dispatcher,
+            "identity.must_verify",
+            buttons=[speech.button("buttons.verify_me", "/check_account")],
         )
     return None
 
 
 class ActionAskVerificationEmail(AskQuestion):
-    question = (
-        "First I need to make sure I'm talking to the account holder. "
-        "What's the email address on your account?"
-    )
+    question = "identity.ask_email"
 
     def name(self) -> str:
         return "action_ask_verification_email"
 
 
 class ActionAskVerificationOrder(AskQuestion):
-    question = (
-        "Thanks. And one of your order numbers? It looks like BW-104233 and is in "
-        "your order confirmation email."
-    )
+    question = "identity.ask_order"
 
     def name(self) -> str:
         return "action_ask_verification_order"
@@ -277,35 +264,54 @@ class ActionShowAccount(KefuAction):
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
         if identity is None:
             return identity_slot_events(tracker, None)
-        facts = self.services.facts
+        speech = speech_for(self.services, tracker)
         customer = identity.customer
-        tier = facts.tier(customer.tier)
         orders = self.services.records.list_orders(customer.id, limit=50)
         open_tickets = self.services.records.list_tickets(customer.id, open_only=True)
+        tier = speech.facts.tier(customer.tier)
         lines = [
-            f"Here's your account, {customer.first_name}:",
-            f"- {customer.name}, {customer.email}",
-            f"- {tier.label} member (customer since {day(facts, customer.created_at)}); "
-            f"our first-response target for you is {tier.describe_target()}",
-            f"- {len(orders)} order{'s' if len(orders) != 1 else ''}"
-            + (f"; the latest is {orders[0].id} ({orders[0].status})" if orders else ""),
-            f"- {len(open_tickets)} open ticket{'s' if len(open_tickets) != 1 else ''}"
-            + (
-                ": " + ", ".join(f"{t.ref} ({quoted(t.subject)})" for t in open_tickets[:3])
-                if open_tickets
-                else ""
+            speech.say("identity.account_contact", name=customer.name, email=customer.email),
+            speech.say(
+                "identity.account_tier",
+                tier=tier.label,
+                since=speech.date(customer.created_at),
+                target=speech.target(tier),
             ),
+            _orders_line(speech, orders),
+            _tickets_line(speech, open_tickets),
         ]
         dispatcher.utter_message(
-            text="\n".join(lines),
+            text="\n".join(
+                [speech.say("identity.account_intro", first_name=customer.first_name)]
+                + [bullet_list(lines)]
+            ),
             buttons=[
-                {
-                    "title": "Membership benefits",
-                    "payload": '/ask_faq{"faq_topic": "membership-tiers"}',
-                },
-                {"title": "My orders", "payload": "/check_order_status"},
-                {"title": "My tickets", "payload": "/check_ticket_status"},
+                speech.button(
+                    "buttons.membership_benefits", '/ask_faq{"faq_topic": "membership-tiers"}'
+                ),
+                speech.button("buttons.my_orders", "/check_order_status"),
+                speech.button("buttons.my_tickets", "/check_ticket_status"),
             ],
         )
-        offer_to_resume_ticket(dispatcher, tracker)
+        offer_to_resume_ticket(dispatcher, tracker, speech)
         return identity_slot_events(tracker, identity)
+
+
+def _orders_line(speech: Speech, orders: List[Any]) -> str:
+    if not orders:
+        return speech.say("identity.orders_none")
+    key = "identity.orders_one" if len(orders) == 1 else "identity.orders_many"
+    return speech.say(
+        key, count=len(orders), order_id=orders[0].id, status=order_state(speech, orders[0].status)
+    )
+
+
+def _tickets_line(speech: Speech, tickets: List[Any]) -> str:
+    if not tickets:
+        return speech.say("identity.tickets_none")
+    key = "identity.tickets_one" if len(tickets) == 1 else "identity.tickets_many"
+    shown = speech.listing(
+        speech.say("identity.ticket_entry", ticket=t.ref, subject=quoted(t.subject))
+        for t in tickets[:3]
+    )
+    return speech.say(key, count=len(tickets), tickets=shown)

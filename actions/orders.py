@@ -13,8 +13,9 @@ from rasa_sdk.types import DomainDict
 from actions.common import KefuAction, Services, optional_lookup
 from actions.conversation import offer_to_resume_ticket
 from actions.customer_identity import verified_customer_id
-from actions.formatting import items_line, money, order_button, order_summary
+from actions.formatting import items_line, order_button, order_state, order_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
+from actions.speech import Speech, speech_for
 from helpdesk.conversation_identity import Identity
 from helpdesk.order_reference import order_named_by_item, refers_back
 from helpdesk.orders import cancel_customer_order, customer_order
@@ -37,9 +38,9 @@ def own_order_or_explain(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, hint: str
 ) -> Dict[str, Any]:
     """`order_id` for a form when the order is the customer's; otherwise the slot
-    stays empty and the customer hears why (another's order reads as missing).
-    Called while a form validates, after `prepare` set `customer_id` from the
-    proof on the message."""
+    stays empty and the customer hears why (another's order reads as missing), then
+    `hint` (a catalogue key: what to do instead). Called while a form validates,
+    after `prepare` set `customer_id` from the proof on the message."""
     order_id = parse_order_id(str(value or ""))
     customer_id = tracker.get_slot("customer_id")
     order = (
@@ -48,8 +49,13 @@ def own_order_or_explain(
         else None
     )
     if order is None:
-        missing = f"order {order_id}" if order_id else "that order"
-        dispatcher.utter_message(text=f"I couldn't find {missing} on your account. {hint}")
+        speech = speech_for(services, tracker)
+        if order_id:
+            speech.utter(
+                dispatcher, "orders.not_found_with_hint", order_id=order_id, hint=speech.say(hint)
+            )
+        else:
+            speech.utter(dispatcher, "orders.that_order_not_found_with_hint", hint=speech.say(hint))
         return {"order_id": None}
     return {"order_id": order.id}
 
@@ -83,18 +89,18 @@ class ActionShowOrderStatus(KefuAction):
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
         events: List[EventType] = [SlotSet("order_id", None)]
         if identity is not None:
-            shown = self._show(dispatcher, tracker, identity)
-            offer_to_resume_ticket(dispatcher, tracker)
+            speech = speech_for(self.services, tracker)
+            shown = self._show(dispatcher, tracker, speech, identity)
+            offer_to_resume_ticket(dispatcher, tracker, speech)
             if shown:
                 events.append(SlotSet("last_order_id", shown))
         return events
 
     def _show(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, identity: Identity
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, speech: Speech, identity: Identity
     ) -> Optional[str]:
         """Shows the order the customer means, or their latest orders; returns the
         number of the order shown on its own, if one was."""
-        facts = self.services.facts
         records = self.services.records
         orders: Optional[List[OrderView]] = None
         wanted = mentioned_order(tracker) or asked_about(tracker)
@@ -105,23 +111,19 @@ class ActionShowOrderStatus(KefuAction):
             order = customer_order(records, identity.customer.id, wanted)
             if order is not None:
                 dispatcher.utter_message(
-                    text=order_summary(facts, order), buttons=_order_actions(order)
+                    text=order_summary(speech, order), buttons=_order_actions(speech, order)
                 )
                 return order.id
-            dispatcher.utter_message(
-                text=f"I couldn't find an order {wanted} on your account. Here are your latest orders instead."
-            )
+            speech.utter(dispatcher, "orders.not_found_latest_instead", order_id=wanted)
         if orders is None:
             orders = records.list_orders(identity.customer.id, limit=10)
         if not orders:
-            dispatcher.utter_message(text="I don't see any orders on your account yet.")
+            speech.utter(dispatcher, "orders.no_orders")
             return None
-        intro = "Here's your order:" if len(orders) == 1 else "Here are your latest orders:"
+        intro = speech.say("orders.found_one" if len(orders) == 1 else "orders.found_many")
         dispatcher.utter_message(
-            text=intro
-            + "\n\n"
-            + "\n\n".join(order_summary(facts, o) for o in orders[:ORDERS_SHOWN]),
-            buttons=[order_button(o) for o in orders[ORDERS_SHOWN : ORDERS_SHOWN + 4]],
+            text="\n\n".join([intro, *(order_summary(speech, o) for o in orders[:ORDERS_SHOWN])]),
+            buttons=[order_button(speech, o) for o in orders[ORDERS_SHOWN : ORDERS_SHOWN + 4]],
         )
         return orders[0].id if len(orders) == 1 else None
 
@@ -153,18 +155,14 @@ def meant_order(tracker: Tracker, orders: List[OrderView]) -> Optional[str]:
     return named.id if named else None
 
 
-def _order_actions(order: OrderView) -> List[Dict[str, str]]:
+def _order_actions(speech: Speech, order: OrderView) -> List[Dict[str, str]]:
+    entity = f'{{"order_id": "{order.id}"}}'
     if order.status == "processing":
-        return [
-            {"title": "Cancel this order", "payload": f'/cancel_order{{"order_id": "{order.id}"}}'}
-        ]
+        return [speech.button("buttons.cancel_this_order", f"/cancel_order{entity}")]
     if order.status in ("shipped", "delivered"):
         return [
-            {
-                "title": "Report a problem with it",
-                "payload": f'/report_problem{{"order_id": "{order.id}"}}',
-            },
-            {"title": "Return it", "payload": f'/request_return{{"order_id": "{order.id}"}}'},
+            speech.button("buttons.report_problem_with_it", f"/report_problem{entity}"),
+            speech.button("buttons.return_it", f"/request_return{entity}"),
         ]
     return []
 
@@ -202,7 +200,7 @@ class ValidateCancellationForm(IdentityFormValidation):
             dispatcher,
             tracker,
             value,
-            "Please check the number (it looks like BW-104233).",
+            "orders.check_number_hint",
         )
 
 
@@ -221,17 +219,18 @@ class ActionAskCancellationOrder(KefuAction):
             [],
         )
         open_orders = [o for o in orders if o.status == "processing"]
+        speech = speech_for(self.services, tracker)
         if customer_id and not open_orders:
-            dispatcher.utter_message(
-                text="None of your orders can be cancelled right now: only orders that "
-                "haven't shipped yet can be. A shipped order can be returned instead. "
-                "Which order did you mean?",
-                buttons=[order_button(o) for o in orders[:4]],
+            speech.utter(
+                dispatcher,
+                "orders.none_cancellable",
+                buttons=[order_button(speech, o) for o in orders[:4]],
             )
             return []
-        dispatcher.utter_message(
-            text="Which order would you like to cancel? Only orders that haven't shipped yet can be cancelled.",
-            buttons=[order_button(o) for o in open_orders[:5]],
+        speech.utter(
+            dispatcher,
+            "orders.which_to_cancel",
+            buttons=[order_button(speech, o) for o in open_orders[:5]],
         )
         return []
 
@@ -251,13 +250,21 @@ class ActionAskCancelConfirmed(KefuAction):
             else None,
             None,
         )
-        summary = f" ({items_line(order)}, {money(order.total, order.currency)})" if order else ""
-        dispatcher.utter_message(
-            text=f"Shall I cancel order {order_id}{summary}?",
-            buttons=[
-                {"title": "Yes, cancel it", "payload": "/affirm"},
-                {"title": "No, keep it", "payload": "/deny"},
-            ],
+        speech = speech_for(self.services, tracker)
+        buttons = [
+            speech.button("buttons.yes_cancel_it", "/affirm"),
+            speech.button("buttons.no_keep_it", "/deny"),
+        ]
+        if order is None:
+            speech.utter(dispatcher, "orders.confirm_cancel", buttons=buttons, order_id=order_id)
+            return []
+        speech.utter(
+            dispatcher,
+            "orders.confirm_cancel_details",
+            buttons=buttons,
+            order_id=order_id,
+            items=items_line(speech, order),
+            total=speech.money(order.total, order.currency),
         )
         return []
 
@@ -276,16 +283,18 @@ class ActionCancelOrder(KefuAction):
         order_id = mentioned_order(tracker)
         if order_id is None:
             return done
+        speech = speech_for(self.services, tracker)
         if tracker.get_slot("cancel_confirmed") is False:
-            dispatcher.utter_message(text=f"Okay, I've left order {order_id} as it is.")
+            speech.utter(dispatcher, "orders.kept", order_id=order_id)
             return done
-        self._cancel(dispatcher, identity, order_id, tracker.sender_id)
-        offer_to_resume_ticket(dispatcher, tracker)
+        self._cancel(dispatcher, speech, identity, order_id, tracker.sender_id)
+        offer_to_resume_ticket(dispatcher, tracker, speech)
         return done
 
     def _cancel(
         self,
         dispatcher: CollectingDispatcher,
+        speech: Speech,
         identity: Identity,
         order_id: str,
         conversation_id: str,
@@ -294,29 +303,33 @@ class ActionCancelOrder(KefuAction):
             self.services.records, identity.customer.id, order_id, conversation_id
         )
         if result.outcome == "cancelled":
-            dispatcher.utter_message(text=f"Done: order {order_id} is cancelled.")
+            speech.utter(dispatcher, "orders.cancelled", order_id=order_id)
             return
         if result.outcome == "not_found":
-            dispatcher.utter_message(text=f"I couldn't find order {order_id} on your account.")
+            speech.utter(dispatcher, "orders.not_found", order_id=order_id)
             return
-        status = result.order.status if result.order else "no longer processing"
+        if result.order is None:
+            speech.utter(dispatcher, "orders.nothing_to_cancel_any_more", order_id=order_id)
+            return
+        status = result.order.status
         if status in ("shipped", "delivered"):
-            dispatcher.utter_message(
-                text=f"Order {order_id} has already {'shipped' if status == 'shipped' else 'been delivered'}, "
-                "so it can't be cancelled any more, but you can return it once it's with you. "
-                "Shall I start a return?",
+            speech.utter(
+                dispatcher,
+                f"orders.already_{status}",
+                order_id=order_id,
                 buttons=[
-                    {
-                        "title": "Start a return",
-                        "payload": f'/request_return{{"order_id": "{order_id}"}}',
-                    },
-                    {
-                        "title": "Returns policy",
-                        "payload": '/ask_faq{"faq_topic": "return-window"}',
-                    },
+                    speech.button(
+                        "buttons.start_return", f'/request_return{{"order_id": "{order_id}"}}'
+                    ),
+                    speech.button(
+                        "buttons.returns_policy", '/ask_faq{"faq_topic": "return-window"}'
+                    ),
                 ],
             )
         else:
-            dispatcher.utter_message(
-                text=f"Order {order_id} is already {status}, so there's nothing to cancel."
+            speech.utter(
+                dispatcher,
+                "orders.nothing_to_cancel",
+                order_id=order_id,
+                status=order_state(speech, status),
             )

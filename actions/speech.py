@@ -13,13 +13,15 @@ never writes a customer-facing sentence in Python:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Services
-from helpdesk.company import CompanyFacts
+from helpdesk.company import CompanyFacts, Tier
 from helpdesk.localization import Localizer
 from helpdesk.replies import ReplyCatalogue
 
@@ -38,6 +40,12 @@ class Speech:
         """The text `key` ("orders.not_found") filled with `values`."""
         return self.catalogue.text(key, self.language, **values)
 
+    def word(self, key: str, fallback: str) -> str:
+        """The text `key` when the catalogue has it, else `fallback`: a record's
+        status the catalogue does not know yet ("on_hold") reads as stored rather
+        than failing the message."""
+        return self.say(key) if self.catalogue.has(key) else fallback
+
     def button(self, key: str, payload: str, **values: Any) -> Dict[str, str]:
         return {"title": self.say(key, **values), "payload": payload}
 
@@ -49,6 +57,31 @@ class Speech:
         **values: Any,
     ) -> None:
         dispatcher.utter_message(text=self.say(key, **values), buttons=list(buttons or []))
+
+    def sentences(self, parts: Iterable[str]) -> str:
+        """Sentences of one message, as the language puts them side by side (a
+        space in English, nothing in Chinese)."""
+        return self.say("formatting.sentence_separator").join(p for p in parts if p)
+
+    def listing(self, items: Iterable[str]) -> str:
+        """ "a, b, c" / "a，b，c"."""
+        return self.say("formatting.list_separator").join(items)
+
+    def date(self, moment: Optional[datetime]) -> str:
+        """A calendar day in the company's time zone: "Nov 17, 2026" / "2026年11月17日"."""
+        return self.local.date(moment, self.facts.hours.zone)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return self.local.money(amount, currency)
+
+    def moment(self, at: datetime, now: Optional[datetime] = None) -> str:
+        """ "tomorrow at 8:00 am Eastern" / "明天 8:00（美东时间）"."""
+        hours = self.facts.hours
+        return self.local.moment(hours, at, hours.timezone_label, now)
+
+    def target(self, tier: Tier) -> str:
+        """A tier's first-response target: "1 business hour" / "1 个工作小时"."""
+        return self.local.target(tier.first_response_hours, tier.first_response_days)
 
     def support_hours(self) -> str:
         """ "Monday–Friday 8:00–20:00, Saturday 9:00–17:00 Eastern"."""

@@ -13,8 +13,9 @@ from rasa_sdk.types import DomainDict
 from actions.common import AskQuestion, KefuAction, optional_lookup
 from actions.conversation import offer_to_resume_ticket
 from actions.customer_identity import verified_customer_id
-from actions.formatting import quoted, ticket_summary
+from actions.formatting import quoted, ticket_state, ticket_summary
 from actions.identity import IdentityFormValidation, verified_customer_or_explain
+from actions.speech import Speech, speech_for
 from helpdesk.parsing import parse_ticket_id
 from helpdesk.records import TicketView
 
@@ -40,49 +41,49 @@ class ActionShowTicketStatus(KefuAction):
         identity = verified_customer_or_explain(dispatcher, tracker, self.services)
         if identity is None:
             return [SlotSet("ticket_id", None)]
-        facts = self.services.facts
+        speech = speech_for(self.services, tracker)
         wanted = parse_ticket_id(str(tracker.get_slot("ticket_id") or ""), allow_bare_number=True)
         if wanted:
             ticket = own_ticket(self.services, identity.customer.id, wanted)
             if ticket is not None:
                 dispatcher.utter_message(
-                    text=ticket_summary(facts, ticket), buttons=_ticket_actions(ticket)
+                    text=ticket_summary(speech, ticket), buttons=_ticket_actions(speech, ticket)
                 )
                 return [SlotSet("ticket_id", None)]
-            dispatcher.utter_message(text="I couldn't find that ticket on your account.")
+            speech.utter(dispatcher, "tickets.not_found")
         tickets = self.services.records.list_tickets(identity.customer.id)
         open_tickets = [t for t in tickets if t.is_open]
         if not tickets:
-            dispatcher.utter_message(
-                text="You don't have any tickets with us.",
-                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            speech.utter(
+                dispatcher,
+                "tickets.none",
+                buttons=[speech.button("buttons.report_problem", "/report_problem")],
             )
         elif not open_tickets:
             latest = tickets[0]
-            dispatcher.utter_message(
-                text=f"You have no open tickets. Your latest was {latest.ref} ({quoted(latest.subject)}), "
-                f"which is {latest.status}.",
-                buttons=[{"title": "Report a new problem", "payload": "/report_problem"}],
+            speech.utter(
+                dispatcher,
+                "tickets.no_open",
+                ticket=latest.ref,
+                subject=quoted(latest.subject),
+                status=ticket_state(speech, latest.status),
+                buttons=[speech.button("buttons.report_new_problem", "/report_problem")],
             )
         else:
+            summaries = [ticket_summary(speech, t) for t in open_tickets[:3]]
             dispatcher.utter_message(
-                text="Your open tickets:\n\n"
-                + "\n\n".join(ticket_summary(facts, t) for t in open_tickets[:3]),
-                buttons=_ticket_actions(open_tickets[0]),
+                text="\n\n".join([speech.say("tickets.open_list"), *summaries]),
+                buttons=_ticket_actions(speech, open_tickets[0]),
             )
-        offer_to_resume_ticket(dispatcher, tracker)
+        offer_to_resume_ticket(dispatcher, tracker, speech)
         return [SlotSet("ticket_id", None)]
 
 
-def _ticket_actions(ticket: TicketView) -> List[Dict[str, str]]:
+def _ticket_actions(speech: Speech, ticket: TicketView) -> List[Dict[str, str]]:
     if ticket.status == "closed":
         return []
-    return [
-        {
-            "title": f"Add information to {ticket.ref}",
-            "payload": f'/add_ticket_comment{{"ticket_id": "{ticket.ref}"}}',
-        }
-    ]
+    payload = f'/add_ticket_comment{{"ticket_id": "{ticket.ref}"}}'
+    return [speech.button("buttons.add_to_ticket", payload, ticket=ticket.ref)]
 
 
 class ValidateTicketCommentForm(IdentityFormValidation):
@@ -100,16 +101,16 @@ class ValidateTicketCommentForm(IdentityFormValidation):
             tracker.get_slot("customer_id"),
             parse_ticket_id(str(value or ""), allow_bare_number=True),
         )
+        speech = speech_for(self.services, tracker)
         if ticket is None:
-            dispatcher.utter_message(
-                text="I couldn't find that ticket on your account. Ticket numbers look like T-00042."
-            )
+            speech.utter(dispatcher, "tickets.not_found_hint")
             return {"ticket_id": None}
         if ticket.status == "closed":
-            dispatcher.utter_message(
-                text=f"Ticket {ticket.ref} is closed, so it can't take more information. "
-                "You can report the problem again and I'll open a new ticket.",
-                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            speech.utter(
+                dispatcher,
+                "tickets.closed",
+                ticket=ticket.ref,
+                buttons=[speech.button("buttons.report_problem", "/report_problem")],
             )
             return {"ticket_id": None}
         return {"ticket_id": ticket.ref}
@@ -119,7 +120,7 @@ class ValidateTicketCommentForm(IdentityFormValidation):
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
         if not text:
-            dispatcher.utter_message(text="The message was empty. What would you like to add?")
+            speech_for(self.services, tracker).utter(dispatcher, "tickets.empty_comment")
             return {"ticket_comment": None}
         return {"ticket_comment": text}
 
@@ -138,16 +139,24 @@ class ActionAskTicketId(KefuAction):
             else [],
             [],
         )
+        speech = speech_for(self.services, tracker)
         if customer_id and not tickets:
-            dispatcher.utter_message(
-                text="You don't have any open tickets. Which ticket do you mean? Or I can open a new one.",
-                buttons=[{"title": "Report a problem", "payload": "/report_problem"}],
+            speech.utter(
+                dispatcher,
+                "tickets.no_open_which",
+                buttons=[speech.button("buttons.report_problem", "/report_problem")],
             )
             return []
-        dispatcher.utter_message(
-            text="Which ticket should I add it to?",
+        speech.utter(
+            dispatcher,
+            "tickets.which_ticket",
             buttons=[
-                {"title": f"{t.ref}: {t.subject}", "payload": f'/inform{{"ticket_id": "{t.ref}"}}'}
+                speech.button(
+                    "buttons.ticket",
+                    f'/inform{{"ticket_id": "{t.ref}"}}',
+                    ticket=t.ref,
+                    subject=t.subject,
+                )
                 for t in tickets[:5]
             ],
         )
@@ -176,15 +185,18 @@ class ActionAddTicketComment(KefuAction):
         updated = self.services.records.add_ticket_comment(
             ticket.id, "customer", identity.customer.name, comment
         )
-        dispatcher.utter_message(
-            text=f"I've added that to ticket {updated.ref}; our team will see it. "
-            f"It's {updated.status} right now."
+        speech = speech_for(self.services, tracker)
+        speech.utter(
+            dispatcher,
+            "tickets.comment_added",
+            ticket=updated.ref,
+            status=ticket_state(speech, updated.status),
         )
         return done
 
 
 class ActionAskTicketComment(AskQuestion):
-    question = "What would you like to add to the ticket? I'll pass it on word for word."
+    question = "tickets.ask_comment"
 
     def name(self) -> str:
         return "action_ask_ticket_comment"

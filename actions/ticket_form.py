@@ -5,7 +5,8 @@ order number typed when the category was asked is kept, and so is a description;
 the category is inferred from the description by a trained classifier
 (helpdesk.ticket_categories) and confirmed in the summary rather than asked. No
 question is asked more than twice: then the best guess goes into the summary for
-the customer to confirm. "No, change it" asks which detail to change.
+the customer to confirm. "No, change it" asks which detail to change. (The questions
+themselves are in actions/ticket_questions.py.)
 """
 
 from __future__ import annotations
@@ -17,29 +18,38 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import KefuAction, optional_lookup
-from actions.customer_identity import verified_customer_id
 from actions.faq import quote_answers
-from actions.formatting import bullet_list, order_button, quoted
 from actions.identity import IdentityFormValidation
 from actions.orders import (
     NO_ORDER,
-    mentioned_order,
     order_meant_on_activation,
     own_order_or_explain,
 )
+from actions.speech import speech_for
+from helpdesk.company import CompanyFacts
 from helpdesk.conversation_identity import Identity
-from helpdesk.parsing import asks_a_question, parse_order_id, parse_urgency
+from helpdesk.parsing import asks_a_question, count_words, parse_order_id, parse_urgency
 
 # No question is asked more than this many times; then the best guess goes into the
 # summary, where the customer confirms or changes it.
 MAX_ASKS = 2
-# The details "No, change it" can change, as the customer may name them.
+# The details "No, change it" can change, as the customer may name them (in English
+# or Chinese; the buttons of utter_ask_ticket_change send the English words).
 CHANGEABLE = {
-    "ticket_category": ("category", "kind", "type", "topic"),
-    "order_id": ("order",),
-    "ticket_description": ("description", "describe", "wording", "text", "what happened"),
-    "ticket_urgency": ("urgency", "urgent", "priority"),
+    "ticket_category": ("category", "kind", "type", "topic", "类型", "类别", "分类", "种类"),
+    "order_id": ("order", "订单", "单号"),
+    "ticket_description": (
+        "description",
+        "describe",
+        "wording",
+        "text",
+        "what happened",
+        "描述",
+        "内容",
+        "经过",
+        "说明",
+    ),
+    "ticket_urgency": ("urgency", "urgent", "priority", "紧急", "急", "优先"),
 }
 
 
@@ -95,6 +105,16 @@ _NOT_AN_ORDER = (
     "no",
     "n/a",
     "nope",
+    "无",
+    "没有",
+    "没",
+    "不是",
+    "没有订单",
+    "和订单无关",
+    "跟订单无关",
+    "与订单无关",
+    "不是订单的问题",
+    "不涉及订单",
 )
 
 
@@ -104,7 +124,7 @@ def describes_a_problem(text: str, category: Optional[str]) -> bool:
     ("I want to open a ticket", "I'd like to return the fridge")."""
     if text.startswith("/"):
         return False
-    words = len(text.split())
+    words = count_words(text)
     if category in (None, "return_request", "cancellation", "other"):
         return words >= 14
     return words >= 6
@@ -146,7 +166,7 @@ class ValidateTicketForm(IdentityFormValidation):
             return []
         text = (message.get("text") or "").strip()
         events = order_meant_on_activation(self.services, tracker, identity, activating)
-        guess = self.services.facts.guess_category(text)
+        guess = self.facts(tracker).guess_category(text)
         if tracker.get_slot("ticket_category") is None:
             category = "return_request" if intent == "request_return" else guess
             if category:
@@ -170,7 +190,8 @@ class ValidateTicketForm(IdentityFormValidation):
             return []
         if tracker.get_slot("faq_topic") == category.policy_topic:
             return []
-        topic = self.services.knowledge_base().topic(category.policy_topic)
+        language = self.services.language_of(tracker)
+        topic = self.services.knowledge_base(language).topic(category.policy_topic)
         if topic is None:
             return []
         return quote_answers(self.services, dispatcher, tracker, [topic])
@@ -203,7 +224,7 @@ class ValidateTicketForm(IdentityFormValidation):
         order_id = parse_order_id(text)
         if asked != "order_id" and order_id and not tracker.get_slot("order_id"):
             events.append(SlotSet("order_id", order_id))
-        facts = self.services.facts
+        facts = self.facts(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         taking_description = (
             asked not in ("ticket_description", "ticket_change")
@@ -220,15 +241,21 @@ class ValidateTicketForm(IdentityFormValidation):
             events.append(SlotSet("ticket_urgency", urgency))
         return events
 
+    def facts(self, tracker: Tracker) -> CompanyFacts:
+        """The facts in the conversation's language: its category labels, and the
+        example descriptions the category guess learns from."""
+        return self.services.facts_in(self.services.language_of(tracker))
+
     def validate_ticket_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        facts = self.services.facts
+        facts = self.facts(tracker)
         text = str(value or "").strip().lower()
         if text.startswith("/"):
             return {"ticket_category": None}  # a button of an earlier question
         for key, category in facts.ticket_categories.items():
-            if text in (key, category.label.lower()):
+            english = self.services.facts.ticket_categories.get(key, category)
+            if text in (key, category.label.lower(), english.label.lower()):
                 return {"ticket_category": key}
         guess = facts.guess_category(text)
         if guess:
@@ -238,15 +265,13 @@ class ValidateTicketForm(IdentityFormValidation):
             # the summary for the customer to confirm or change.
             said = " ".join(filter(None, [tracker.get_slot("ticket_description"), text]))
             return {"ticket_category": facts.category_classifier().ranked(said)[0][0]}
-        dispatcher.utter_message(
-            text="Sorry, I didn't catch which kind of problem it is. Please pick one of these:"
-        )
+        speech_for(self.services, tracker).utter(dispatcher, "ticket_form.category_not_caught")
         return {"ticket_category": None}
 
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        if str(value or "").strip().lower().rstrip(".!") in _NOT_AN_ORDER:
+        if str(value or "").strip().lower().rstrip(".!。！") in _NOT_AN_ORDER:
             return {"order_id": NO_ORDER}
         if parse_order_id(str(value or "")) is None:
             if times_asked(tracker, "action_ask_ticket_form_order_id") >= MAX_ASKS:
@@ -259,19 +284,16 @@ class ValidateTicketForm(IdentityFormValidation):
             dispatcher,
             tracker,
             value,
-            "Please pick one below, or type its number (like BW-104233).",
+            "ticket_form.pick_order_hint",
         )
 
     def validate_ticket_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "").strip()
-        short = len(text.split()) < MIN_DESCRIPTION_WORDS and len(text) < 20
+        short = count_words(text) < MIN_DESCRIPTION_WORDS and len(text) < 20
         if short and text and times_asked(tracker, "action_ask_ticket_description") < MAX_ASKS:
-            dispatcher.utter_message(
-                text="Could you tell me a little more, so our team can help without "
-                "having to ask you again? What happened, and when?"
-            )
+            speech_for(self.services, tracker).utter(dispatcher, "ticket_form.more_detail")
             return {"ticket_description": None}
         return {"ticket_description": text}
 
@@ -283,7 +305,7 @@ class ValidateTicketForm(IdentityFormValidation):
         if level is None and times_asked(tracker, "action_ask_ticket_urgency") >= MAX_ASKS:
             level = "normal"
         if level is None:
-            dispatcher.utter_message(text="Please choose how urgent it is:")
+            speech_for(self.services, tracker).utter(dispatcher, "ticket_form.choose_urgency")
         return {"ticket_urgency": level}
 
     def validate_ticket_confirmed(
@@ -316,107 +338,3 @@ class ValidateTicketForm(IdentityFormValidation):
             dispatcher.utter_message(response="utter_ticket_change_not_understood")
             return {"ticket_change": None}
         return {slot: None, "ticket_change": None, "ticket_confirmed": None}
-
-
-class ActionAskTicketCategory(KefuAction):
-    def name(self) -> str:
-        return "action_ask_ticket_category"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        categories = self.services.facts.ticket_categories
-        dispatcher.utter_message(
-            text="I'll open a ticket for you. What is it about?",
-            buttons=[
-                {"title": c.label, "payload": f'/inform{{"ticket_category": "{key}"}}'}
-                for key, c in categories.items()
-            ],
-        )
-        return []
-
-
-class ActionAskTicketOrder(KefuAction):
-    def name(self) -> str:
-        return "action_ask_ticket_form_order_id"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        customer_id = verified_customer_id(tracker, self.services)
-        orders = optional_lookup(
-            lambda: self.services.records.list_orders(customer_id, limit=5) if customer_id else [],
-            [],
-        )
-        dispatcher.utter_message(
-            text="Which order is it about?",
-            buttons=[order_button(o) for o in orders]
-            + [
-                {
-                    "title": "It's not about an order",
-                    "payload": f'/inform{{"order_id": "{NO_ORDER}"}}',
-                }
-            ],
-        )
-        return []
-
-
-class ActionAskTicketDescription(KefuAction):
-    QUESTIONS = {
-        "return_request": "Could you tell me briefly why you're returning it, and whether it has been opened?",
-        "cancellation": "Could you tell me what you'd like cancelled, and why?",
-    }
-    DEFAULT = "Please describe the problem in your own words: what happened, and anything you've already tried."
-
-    def name(self) -> str:
-        return "action_ask_ticket_description"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        category = tracker.get_slot("ticket_category") or ""
-        dispatcher.utter_message(text=self.QUESTIONS.get(category, self.DEFAULT))
-        return []
-
-
-class ActionAskTicketUrgency(KefuAction):
-    def name(self) -> str:
-        return "action_ask_ticket_urgency"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        dispatcher.utter_message(
-            text="How urgent is it for you?",
-            buttons=[
-                {"title": label, "payload": f'/inform{{"urgency": "{key}"}}'}
-                for key, (label, _) in self.services.facts.urgencies.items()
-            ],
-        )
-        return []
-
-
-class ActionAskTicketConfirmed(KefuAction):
-    def name(self) -> str:
-        return "action_ask_ticket_confirmed"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        facts = self.services.facts
-        category = facts.ticket_categories.get(tracker.get_slot("ticket_category") or "")
-        urgency = facts.urgencies.get(tracker.get_slot("ticket_urgency") or "", ("—", 0))[0]
-        lines = [
-            f"Category: {category.label if category else '—'}",
-            f"Order: {mentioned_order(tracker) or 'none'}",
-            f"Urgency: {urgency}",
-            f"Your description: {quoted(tracker.get_slot('ticket_description'))}",
-        ]
-        dispatcher.utter_message(
-            text="Here's the ticket I'll open:\n" + bullet_list(lines) + "\n\nShall I open it?",
-            buttons=[
-                {"title": "Yes, open it", "payload": "/affirm"},
-                {"title": "No, change it", "payload": "/deny"},
-            ],
-        )
-        return []

@@ -15,6 +15,7 @@ from actions.common import KefuAction
 from actions.conversation import transcript
 from actions.identity import verified_customer_or_explain
 from actions.orders import mentioned_order
+from actions.speech import speech_for
 from actions.ticket_form import TICKET_TASK_SLOTS
 from helpdesk.tickets import TicketRequest, open_ticket
 
@@ -36,6 +37,7 @@ class ActionOpenTicket(KefuAction):
         if identity is None:
             return done
         facts = self.services.facts
+        speech = speech_for(self.services, tracker)
         now = self.services.now()
         opened = open_ticket(
             self.services.records,
@@ -49,15 +51,19 @@ class ActionOpenTicket(KefuAction):
                 conversation_id=tracker.sender_id,
                 context={"transcript": transcript(tracker), "identity_method": identity.method},
                 request_key=ticket_request_key(tracker, identity.customer.id),
+                language=speech.language,
             ),
             now,
         )
-        tier = facts.tier(identity.customer.tier)
+        tier = speech.facts.tier(identity.customer.tier)
         dispatcher.utter_message(
-            text=f"I've opened ticket {opened.ticket.ref} for you. As a {tier.label} "
-            f"member you'll hear from a person within {opened.target} (by "
-            f"{facts.hours.describe_moment(opened.due, now)}). You can ask me about it "
-            "any time, or add more information to it.",
+            text=speech.say(
+                "tickets.opened",
+                ticket=opened.ticket.ref,
+                tier=tier.label,
+                target=speech.target(tier),
+                due=speech.moment(opened.due, now),
+            ),
             ticket=opened.ticket.ref,
         )
         return done

@@ -113,6 +113,21 @@ class Result:
     events: List[Dict[str, Any]]
     messages: List[Dict[str, Any]]
     domain: Dict[str, Any]
+    # the conversation's `language` slot, which picks a response's variation
+    language: Optional[str] = None
+
+    def variation(self, name: str) -> Dict[str, Any]:
+        """The variation of response `name` Rasa says in this conversation: the one
+        whose condition names its language, else the one without a condition."""
+        variations = self.domain["responses"][name]
+        for variant in variations:
+            conditions = variant.get("condition") or []
+            if conditions and all(
+                c.get("name") == "language" and c.get("value") == self.language
+                for c in conditions
+            ):
+                return variant
+        return next(v for v in variations if not v.get("condition"))
 
     def rendered(self, message: Dict[str, Any]) -> Dict[str, Any]:
         """A message as Rasa sends it: a domain response filled in with the values
@@ -120,7 +135,7 @@ class Result:
         name = message.get("response")
         if not name:
             return message
-        [variant, *_] = self.domain["responses"][name]
+        variant = self.variation(name)
         values = {k: v for k, v in message.items() if v is not None}
         return {
             **message,
@@ -158,7 +173,7 @@ class Result:
 def run(action, tracker: Tracker, domain: Dict[str, Any]) -> Result:
     dispatcher = CollectingDispatcher()
     events = run_async(action.run(dispatcher, tracker, domain))
-    return Result(events, dispatcher.messages, domain)
+    return Result(events, dispatcher.messages, domain, tracker.get_slot("language"))
 
 
 def answer(

@@ -143,3 +143,58 @@ def test_a_plain_request_for_a_person_quotes_no_article(services, domain):
         domain,
     )
     assert "/help/" not in result.text and "in the queue" in result.text
+
+
+ZH = {"language": "zh"}
+
+
+def test_a_chinese_question_is_answered_from_the_chinese_article_with_its_chinese_link(
+    services, domain
+):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("客服电话是多少", "ask_faq", slots=ZH),
+        domain,
+    )
+    assert "1-800-555-0199" in result.text and "{{" not in result.text
+    assert "周一至周五 8:00–20:00" in result.text  # the hours as Chinese writes them
+    assert "详情请看帮助中心：http://localhost:8000/zh/help/contact#contact-details" in result.text
+    assert "这个回答解决您的问题了吗？" in result.text
+    assert result.buttons[:2] == ["解决了，谢谢", "没有"]
+
+
+def test_a_chinese_return_question_offers_the_return_in_chinese(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker("买了一个多星期了还能退货吗", "ask_faq", slots=ZH),
+        domain,
+    )
+    assert "/zh/help/returns#return-window" in result.text
+    assert "申请退货" in result.buttons  # company.yml's follow-up, zh/company.yml's title
+
+
+def test_a_topic_chosen_with_a_button_is_quoted_in_the_conversations_language(services, domain):
+    result = run(
+        ActionAnswerFaq(services),
+        make_tracker(
+            "/ask_faq",
+            "ask_faq",
+            slots=ZH,
+            entities=[{"entity": "faq_topic", "value": "contact-details"}],
+        ),
+        domain,
+    )
+    assert "/zh/help/contact#contact-details" in result.text and "More in our" not in result.text
+
+
+def test_unhelpful_answers_get_chinese_offers(services, domain):
+    from actions.faq import ActionRecordFaqFeedback
+
+    result = run(
+        ActionRecordFaqFeedback(services),
+        make_tracker("没有", "deny", slots={**ZH, "faq_topic": "return-window"}),
+        domain,
+    )
+    assert result.text.startswith("抱歉没能帮到您")
+    assert result.buttons[-1] == "转人工客服"
+    assert all(not title.isascii() for title in result.buttons)  # the Chinese topic titles

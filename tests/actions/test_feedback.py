@@ -77,3 +77,31 @@ def test_a_rating_given_while_the_database_is_locked_is_thanked_at_once_and_kept
     assert time.monotonic() - started < 1.0  # not waiting for the lock
     assert services.deferred.wait_until_written(timeout=60)
     assert conversations.has_rating("conv-locked")
+
+
+ZH = {"language": "zh"}
+
+
+def test_the_survey_speaks_chinese_and_understands_chinese_ratings(services, domain):
+    from actions.feedback import ActionAskCsatRating
+
+    asked = run(ActionAskCsatRating(services), make_tracker("再见", "goodbye", slots=ZH), domain)
+    assert asked.text.startswith("在您离开之前") and asked.buttons[0] == "5 ★★★★★"
+    five = answer(ValidateCsatForm(services), "csat_rating", "五星", domain, slots=ZH, history=SERVED)
+    assert five.slot("csat_rating") == "5"
+    declined = answer(
+        ValidateCsatForm(services), "csat_rating", "不用了", domain, slots=ZH, history=SERVED
+    )
+    assert declined.slot("csat_rating") == "skipped"
+    unclear = answer(ValidateCsatForm(services), "csat_rating", "嗯", domain, slots=ZH, history=SERVED)
+    assert unclear.text == "请选一个 1（很差）到 5（很好）之间的分数。"
+
+
+def test_a_chinese_rating_is_thanked_in_chinese(services, domain):
+    result = run(
+        ActionStoreRating(services),
+        make_tracker("4", "inform", slots={**ZH, "csat_rating": "4"}, sender_id="conv-zh"),
+        domain,
+    )
+    assert result.text == "感谢您的反馈！"
+    assert services.deferred.wait_until_written()

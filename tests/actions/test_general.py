@@ -164,3 +164,54 @@ def test_an_article_asked_for_in_two_words_is_not_taken_for_information(services
         domain,
     )
     assert "1-800-555-0199" in result.text
+
+
+ZH = {"language": "zh"}
+
+
+def test_a_chinese_conversation_is_greeted_in_chinese_by_name(services, domain, token_for):
+    result = run(
+        ActionGreet(services),
+        make_tracker("你好", "greet", slots=ZH, metadata={"customer_token": token_for("C1001")}),
+        domain,
+    )
+    assert result.text.startswith("Maya，您好！我是 Brightwave 的智能客服助手")
+    assert result.buttons == ["我的订单到哪了？", "我的工单", "反馈问题", "转人工客服"]
+
+
+def test_a_chinese_misunderstanding_is_answered_in_chinese(services, domain):
+    result = run(
+        ActionHandleFallback(services),
+        make_tracker("啊啊啊", "nlu_fallback", slots=ZH, confidence=0.2),
+        domain,
+    )
+    assert result.text.startswith("抱歉，我没太明白") and "转人工客服" in result.buttons
+    order = run(ActionHandleFallback(services), make_tracker("bw 104233", "inform", slots=ZH), domain)
+    assert "订单 BW-104233 需要我帮您做什么？" in order.text and "查看物流" in order.buttons
+
+
+def test_never_mind_in_chinese_names_the_task_in_chinese(services, domain):
+    result = run(
+        ActionCancelCurrentTask(services),
+        make_tracker("算了", "nevermind", slots=ZH, active_loop="ticket_form"),
+        domain,
+    )
+    assert "已为您退出工单填写" in result.text and result.ended_form
+    start = run(ActionStartOver(services), make_tracker("重新开始", "start_over", slots=ZH), domain)
+    assert start.text.startswith("好的，我们重新开始")
+
+
+def test_a_broken_backend_apologises_in_the_conversations_language(settings, domain):
+    broken = Services.from_settings(
+        settings.with_changes(database_url="postgresql://kefu@127.0.0.1:9/nowhere")
+    )
+    result = run(
+        ActionShowOrderStatus(broken),
+        make_tracker(
+            "我的订单到哪了",
+            "check_order_status",
+            slots={"customer_id": "C1001", "identity_method": "token", **ZH},
+        ),
+        domain,
+    )
+    assert "连不上我们的客户系统" in result.text and "转人工客服" in result.buttons

@@ -121,3 +121,49 @@ def test_the_transcript_shows_what_the_customer_saw_not_the_widgets_own_messages
         "What's the email address on your account?",
         "a person please",
     ]
+
+
+ZH = {"language": "zh"}
+
+
+def test_a_chinese_request_for_a_person_is_answered_in_chinese_and_stored_in_chinese(
+    services, domain, demo_db
+):
+    result = run(
+        ActionEscalateToHuman(services),
+        make_tracker("转人工", "request_human", slots=ZH),
+        domain,
+    )
+    assert "pause" in result.kinds
+    assert result.text.startswith("好的，我这就为您转接客服团队的工作人员。下一个就轮到您了。")
+    with demo_db.session() as session:
+        handoff = session.execute(select(Handoff)).scalar_one()
+    assert handoff.language == "zh"  # the desk's notices in this chat speak it too
+
+
+def test_outside_hours_a_chinese_customer_hears_the_times_in_chinese(services, records, domain):
+    closed = replace(services, clock=lambda: CLOSED_HOURS)
+    closed.identities.bind("conv-test", "C1003", "verification", CLOSED_HOURS)
+    tracker = make_tracker(
+        "麻烦帮我转接工作人员",
+        "request_human",
+        slots={"customer_id": "C1003", "identity_method": "verification", **ZH},
+    )
+    result = run(ActionEscalateToHuman(closed), tracker, domain)
+    ticket = records.list_tickets("C1003")[0]
+    assert "我会确保客服团队的工作人员收到您的问题。客服团队现在不在线" in result.text
+    assert "周一至周五 8:00–20:00，周六 9:00–17:00（美东时间）" in result.text
+    assert "将于明天 8:00（美东时间）恢复服务" in result.text
+    assert "12月1日（周二）8:00（美东时间）之前回复您" in result.text
+    assert f"我已为您创建工单 {ticket.ref}" in result.text and "support@brightwave.example" in result.text
+
+
+def test_a_chinese_customer_is_told_the_contacts_in_chinese_when_the_database_is_down(
+    settings, domain
+):
+    broken = Services.from_settings(
+        settings.with_changes(database_url="postgresql://kefu@127.0.0.1:9/nowhere")
+    )
+    result = run(ActionEscalateToHuman(broken), make_tracker("人工", "request_human", slots=ZH), domain)
+    assert "现在连不上我们的客服系统" in result.text
+    assert "1-800-555-0199（周一至周五 8:00–20:00" in result.text

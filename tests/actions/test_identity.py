@@ -210,3 +210,54 @@ def test_email_and_order_number_in_the_first_message_verify_at_once(services, do
     )
     assert "you're verified" in result.text
     assert result.slot("customer_id") == "C1001"
+
+
+ZH = {"language": "zh"}
+
+
+def test_verification_speaks_chinese(services, domain):
+    from actions.identity import ActionAskVerificationEmail
+
+    asked = run(ActionAskVerificationEmail(services), make_tracker("查订单", slots=ZH), domain)
+    assert asked.text == "首先需要确认一下是账户本人。请问您账户绑定的邮箱是什么？"
+    form = ValidateAccountForm(services)
+    bad = answer(form, "verification_email", "maya at example", domain, slots=ZH)
+    assert "这好像不是邮箱地址" in bad.text
+    ok = answer(form, "verification_order", "BW104101", domain, slots={**ZH, **MAYAS_EMAIL})
+    assert "谢谢您，Maya，身份验证通过了。" in ok.text
+
+
+def test_a_chinese_visitor_without_an_order_number_is_offered_a_person(services, domain):
+    result = answer(
+        ValidateAccountForm(services),
+        "verification_order",
+        "我不记得订单号了",
+        domain,
+        slots={**ZH, **MAYAS_EMAIL},
+    )
+    assert result.text.startswith("没关系。没有订单号的话")
+    assert result.buttons == ["转人工客服", "算了"]
+
+
+def test_the_account_summary_in_chinese(services, domain, token_for):
+    result = run(
+        ActionShowAccount(services),
+        make_tracker(
+            "我是什么会员", "check_account", slots=ZH, metadata={"customer_token": token_for("C1001")}
+        ),
+        domain,
+    )
+    assert result.text.startswith("Maya，这是您的账户信息：\n- Maya Thompson，maya.thompson@example.com")
+    assert "Premier 会员（自 2023年6月4日 起成为我们的客户）" in result.text
+    assert "1 个工作小时内首次回复您" in result.text
+    assert "3 个订单，最近一个是 BW-104138（待发货）" in result.text
+    assert "1 个未解决的工单：T-00001（`Charged twice`）" in result.text
+    assert result.buttons == ["会员权益", "我的订单", "我的工单"]
+
+
+def test_an_unverified_chinese_customer_is_told_why_in_chinese(services, domain):
+    result = run(
+        ActionShowOrderStatus(services), make_tracker("我的订单", "check_order_status", slots=ZH), domain
+    )
+    assert result.text == "查看您的账户之前，我需要先验证一下您的身份。"
+    assert result.buttons == ["验证身份"]

@@ -191,3 +191,71 @@ def test_cancel_it_after_an_order_was_shown_means_that_order(services, domain):
     )
     assert result.slot("order_id") == "BW-104138"
     assert result.slot("requested_slot") == "cancel_confirmed"
+
+
+ZH = {"language": "zh"}
+
+
+def test_an_order_reads_in_chinese_with_chinese_dates_and_money(services, domain):
+    tracker = make_tracker(
+        "BW104119 到哪了",
+        "check_order_status",
+        slots={**MAYA, **ZH, "order_id": "BW-104119"},
+        metadata=MAYA_TOKEN,
+    )
+    result = run(ActionShowOrderStatus(services), tracker, domain)
+    assert result.text.startswith("订单 BW-104119，2026年11月17日下单：运输中。")
+    assert "物流：UPS，单号 1Z" in result.text and "[查看物流](https://www.ups.com/track" in result.text
+    assert "商品：Orbit smart speaker ×2。合计 US$198.00。" in result.text
+    assert result.buttons == ["反馈这个订单的问题", "申请退货"]
+
+
+def test_a_missing_order_and_the_latest_orders_in_chinese(services, domain):
+    tracker = make_tracker(
+        "BW-104167 呢",
+        "check_order_status",
+        slots={**MAYA, **ZH, "order_id": "BW-104167"},
+        metadata=MAYA_TOKEN,
+    )
+    result = run(ActionShowOrderStatus(services), tracker, domain)
+    assert "您的账户里没有找到订单 BW-104167。下面是您最近的订单。" in result.text
+    assert "这是您最近的订单：" in result.text and "签收日期：2026年10月15日。" in result.text
+    assert "CA$2,257.98（加拿大元）" in result.text
+
+
+def test_cancelling_in_chinese(services, domain, records):
+    slots = {**MAYA, **ZH, "order_id": "BW-104138"}
+    question = run(
+        ActionAskCancellationOrder(services),
+        make_tracker("取消订单", "cancel_order", slots={**MAYA, **ZH}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert question.text.startswith("您想取消哪个订单？")
+    assert question.buttons == ["BW-104138（Tempo smartwatch）"]
+    done = run(
+        ActionCancelOrder(services),
+        make_tracker("是的", "affirm", slots={**slots, "cancel_confirmed": True}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert "已为您取消订单 BW-104138。" in done.text
+    assert records.get_order("BW-104138").status == "cancelled"
+    shipped = run(
+        ActionCancelOrder(services),
+        make_tracker("BW-104119", "inform", slots={**slots, "order_id": "BW-104119"}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert "订单 BW-104119 已经发货，无法再取消了" in shipped.text
+    assert shipped.buttons == ["申请退货", "退货政策"]
+
+
+def test_someone_elses_order_in_a_chinese_form_reads_as_missing(services, domain):
+    result = answer(
+        ValidateCancellationForm(services),
+        "order_id",
+        "BW-104190",
+        domain,
+        slots={**MAYA, **ZH},
+        metadata=MAYA_TOKEN,
+    )
+    assert result.slot("order_id") is None
+    assert "您的账户里没有找到订单 BW-104190。请核对一下订单号（格式类似 BW-104233）。" in result.text

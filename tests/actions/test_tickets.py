@@ -1,4 +1,5 @@
-from actions.ticket_form import ActionAskTicketConfirmed, ValidateTicketForm
+from actions.ticket_form import ValidateTicketForm
+from actions.ticket_questions import ActionAskTicketConfirmed
 from actions.tickets import ActionOpenTicket
 from tests.actions.conftest import MAYA, MAYA_TOKEN, answer, make_tracker, run
 from tests.conftest import OPEN_HOURS
@@ -341,3 +342,106 @@ def test_the_rule_for_the_problem_comes_before_the_questions(services, domain):
         domain,
     )
     assert "48 hours" not in again.text
+
+
+ZH = {"language": "zh"}
+
+
+def test_a_chinese_first_message_becomes_category_and_description(services, domain):
+    text = "收到的电视屏幕裂了，外箱也被压烂了"
+    result = run(
+        ValidateTicketForm(services),
+        make_tracker(text, "report_problem", slots={**MAYA, **ZH}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert result.slot("ticket_category") == "damaged_item"
+    assert result.slot("ticket_description") == text
+
+
+def test_chinese_answers_to_the_ticket_questions_are_understood(services, domain):
+    form = ValidateTicketForm(services)
+    category = answer(
+        form, "ticket_category", "账单或付款问题", domain, slots={**MAYA, **ZH}, metadata=MAYA_TOKEN
+    )
+    assert category.slot("ticket_category") == "billing"
+    slots = {**MAYA, **ZH, "ticket_category": "damaged_item"}
+    no_order = answer(form, "order_id", "和订单无关。", domain, slots=slots, metadata=MAYA_TOKEN)
+    assert no_order.slot("order_id") == "none"
+    short = answer(
+        form,
+        "ticket_description",
+        "坏了",
+        domain,
+        slots={**slots, "order_id": "BW-104101"},
+        metadata=MAYA_TOKEN,
+    )
+    assert short.slot("ticket_description") is None and "能再说得详细一点吗" in short.text
+    described = {**slots, "order_id": "BW-104101", "ticket_description": "冰箱门到的时候凹进去一块"}
+    urgent = answer(form, "ticket_urgency", "挺急的", domain, slots=described, metadata=MAYA_TOKEN)
+    assert urgent.slot("ticket_urgency") == "high"
+    relaxed = answer(form, "ticket_urgency", "不着急", domain, slots=described, metadata=MAYA_TOKEN)
+    assert relaxed.slot("ticket_urgency") == "low"
+
+
+def test_no_change_it_in_chinese_names_the_detail(services, domain):
+    changing = answer(
+        ValidateTicketForm(services),
+        "ticket_change",
+        "紧急程度选错了",
+        domain,
+        slots={**SUMMARY_SLOTS, **ZH, "ticket_confirmed": False, "requested_slot": "ticket_change"},
+        metadata=MAYA_TOKEN,
+    )
+    assert changing.slot("ticket_urgency") is None
+    assert changing.slot("requested_slot") == "ticket_urgency"
+
+
+def test_the_chinese_summary_uses_the_chinese_labels(services, domain):
+    slots = {
+        **MAYA,
+        **ZH,
+        "ticket_category": "damaged_item",
+        "ticket_description": "外箱压烂了，水壶有凹痕",
+        "ticket_urgency": "high",
+    }
+    result = run(
+        ActionAskTicketConfirmed(services),
+        make_tracker("紧急", "inform", slots=slots, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert result.text == (
+        "我将为您提交以下工单：\n- 问题类型：商品损坏\n- 订单：无\n- 紧急程度：紧急\n"
+        "- 问题描述：`外箱压烂了，水壶有凹痕`\n\n确认提交吗？"
+    )
+    assert result.buttons == ["是，提交工单", "不，我要修改"]
+
+
+def test_the_ticket_questions_offer_chinese_labels(services, domain):
+    from actions.ticket_questions import ActionAskTicketCategory, ActionAskTicketUrgency
+
+    category = run(ActionAskTicketCategory(services), make_tracker("x", slots=ZH), domain)
+    assert category.text.startswith("我来为您创建工单") and "商品损坏" in category.buttons
+    urgency = run(ActionAskTicketUrgency(services), make_tracker("x", slots=ZH), domain)
+    assert urgency.buttons == ["不急", "请尽快处理", "紧急"]
+
+
+def test_opening_a_ticket_in_chinese_tells_number_tier_and_target_in_chinese(
+    services, domain, records
+):
+    result = run(
+        ActionOpenTicket(services),
+        make_tracker("是的", "affirm", slots={**CONFIRMED, **ZH}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    ticket = records.list_tickets("C1001")[0]
+    assert result.text.startswith(f"已为您创建工单 {ticket.ref}。您是Premier 会员")
+    assert "1 个工作小时内回复您，最晚不超过今天 16:00（美东时间）" in result.text
+
+
+def test_a_chinese_confirmation_the_database_cannot_store_is_kept_in_chinese(services, domain):
+    result = run(
+        ActionOpenTicket(broken_services(services)),
+        make_tracker("是", "affirm", slots={**CONFIRMED, **ZH}, metadata=MAYA_TOKEN),
+        domain,
+    )
+    assert "工单没能保存" in result.text and result.slot("requested_slot") == "ticket_confirmed"
