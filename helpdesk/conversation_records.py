@@ -11,13 +11,8 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import func, select
 
 from helpdesk.db import Database
-from helpdesk.handoff_events import (
-    NEXT_IN_LINE,
-    NEXT_IN_LINE_NOTE,
-    add_escalated_event,
-    add_event,
-)
-from helpdesk.handoff_reasons import REASONS
+from helpdesk.desk_texts import DeskTexts, default_texts
+from helpdesk.handoff_events import NEXT_IN_LINE, add_escalated_event, add_event
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 
@@ -49,6 +44,8 @@ class NewHandoff:
     status: str = "waiting"
     ticket_id: Optional[int] = None
     created_at: Optional[datetime] = None  # default: now
+    # The conversation's language: the desk's notices in this chat are in it.
+    language: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +60,22 @@ class HandoffView:
     ticket_id: Optional[int] = None
     # How long agents have recently taken to pick chats up (median), when known.
     typical_wait: Optional[timedelta] = None
+    language: Optional[str] = None
 
 
 class ConversationRecords:
-    def __init__(self, db: Database) -> None:
+    """`texts` words the chat's live log for agents (default: the environment's
+    knowledge base)."""
+
+    def __init__(self, db: Database, texts: Optional[DeskTexts] = None) -> None:
         self.db = db
+        self._texts = texts
+
+    @property
+    def texts(self) -> DeskTexts:
+        if self._texts is None:
+            self._texts = default_texts(None)
+        return self._texts
 
     def create_handoff(self, handoff: NewHandoff) -> HandoffView:
         with unit_of_work(self.db) as session:
@@ -84,13 +92,19 @@ class ConversationRecords:
                 collected=handoff.collected,
                 ticket_id=handoff.ticket_id,
                 created_at=handoff.created_at or utcnow(),
+                language=handoff.language,
             )
             session.add(row)
             session.flush()
             position = 0
             if row.status == "waiting":
-                reason = row.reason_detail or REASONS.get(row.reason, row.reason)
-                add_escalated_event(session, row.id, reason, row.created_at)
+                reason = row.reason_detail or self.texts.reason(row.reason)
+                add_escalated_event(
+                    session,
+                    row.id,
+                    self.texts.say("desk.event_escalated", reason=reason),
+                    row.created_at,
+                )
                 # Agents take the most urgent chat first, then the longest waiting.
                 position = session.execute(
                     select(func.count(Handoff.id)).where(
@@ -100,9 +114,8 @@ class ConversationRecords:
                     )
                 ).scalar_one()
                 if position == 1:  # the escalation message says so
-                    add_event(
-                        session, row.id, NEXT_IN_LINE, row.created_at, None, NEXT_IN_LINE_NOTE
-                    )
+                    told = self.texts.say("desk.event_next_in_line")
+                    add_event(session, row.id, NEXT_IN_LINE, row.created_at, None, told)
             return HandoffView(
                 id=row.id,
                 conversation_id=row.conversation_id,
@@ -113,6 +126,7 @@ class ConversationRecords:
                 queue_position=int(position),
                 ticket_id=row.ticket_id,
                 typical_wait=_typical_wait(session, row.created_at) if position else None,
+                language=row.language,
             )
 
     def open_handoff_for(self, conversation_id: str) -> Optional[int]:
@@ -139,9 +153,8 @@ class ConversationRecords:
                 return MessageRoute(None, row is not None)
             if row.customer_left_at is not None:
                 row.customer_left_at = None
-                add_event(
-                    session, row.id, "customer_back", now, None, "The customer is back in the chat."
-                )
+                back = self.texts.say("desk.event_customer_back")
+                add_event(session, row.id, "customer_back", now, None, back)
             add_event(session, row.id, "customer_message", now, None, text[:MAX_CUSTOMER_MESSAGE])
             return MessageRoute(int(row.id), True)
 
@@ -155,19 +168,8 @@ class ConversationRecords:
             if (row.customer_left_at is None) == present:
                 return
             row.customer_left_at = None if present else now
-            if present:
-                add_event(
-                    session, row.id, "customer_back", now, None, "The customer is back in the chat."
-                )
-            else:
-                add_event(
-                    session,
-                    row.id,
-                    "customer_left",
-                    now,
-                    None,
-                    "The customer closed the chat window.",
-                )
+            kind = "customer_back" if present else "customer_left"
+            add_event(session, row.id, kind, now, None, self.texts.say(f"desk.event_{kind}"))
 
     def record_rating(
         self,

@@ -3,7 +3,8 @@ orders and tickets, how they rated us before, and three judgements an agent woul
 otherwise work out by hand — lifetime value, lifecycle stage and churn risk.
 
 The judgements are simple, stated rules (see `lifecycle_stage` and `churn_risk`),
-shown with their reasons, so an agent can see why and disagree.
+shown with their reasons, so an agent can see why and disagree. The reasons are
+worded in the console's language (the catalogue's `summary.churn_*`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from typing import Dict, List, Optional, Tuple
 
 from helpdesk.conversation_records import ConversationRecords
+from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.records import CustomerRecords, CustomerView, OrderView, TicketView
 
 # Orders that count towards what a customer has spent with us.
@@ -63,7 +65,11 @@ def build_profile(
     conversations: ConversationRecords,
     customer_id: str,
     now: datetime,
+    language: Optional[str] = None,
+    texts: Optional[DeskTexts] = None,
 ) -> Optional[CustomerProfile]:
+    """The customer's record, its judgements' reasons in `language` (default: the
+    company's default language, the console's)."""
     customer = records.get_customer(customer_id)
     if customer is None:
         return None
@@ -77,7 +83,7 @@ def build_profile(
     for order in orders:
         if order.status in SPENDING_STATUSES:
             spend[order.currency] = spend.get(order.currency, Decimal("0.00")) + order.total
-    risk, reasons = churn_risk(orders, tickets, ratings, now)
+    risk, reasons = churn_risk(orders, tickets, ratings, now, language, texts)
     return CustomerProfile(
         customer=customer,
         orders=orders,
@@ -112,28 +118,35 @@ def churn_risk(
     tickets: List[TicketView],
     ratings: List[RatingView],
     now: datetime,
+    language: Optional[str] = None,
+    texts: Optional[DeskTexts] = None,
 ) -> Tuple[str, Tuple[str, ...]]:
     """Points for what usually comes before a customer leaves; 0–1 low, 2–3 medium,
     4+ high."""
+    catalogue = default_texts(texts)
+
+    def say(key: str, **values: object) -> str:
+        return catalogue.say(f"summary.{key}", language, **values)
+
     points = 0
     reasons: List[str] = []
     open_tickets = [t for t in tickets if t.is_open]
     if len(open_tickets) >= 2:
         points += 2
-        reasons.append(f"{len(open_tickets)} open tickets")
+        reasons.append(say("churn_open_tickets", count=len(open_tickets)))
     elif open_tickets:
         points += 1
-        reasons.append("1 open ticket")
+        reasons.append(say("churn_open_ticket"))
     recent = [r for r in ratings[:3] if r.rating <= 2]
     if recent:
         points += 2
-        reasons.append("rated a recent conversation 1–2 out of 5")
+        reasons.append(say("churn_low_rating"))
     returned = [o for o in orders if o.status in ("returned", "cancelled")]
     if orders and len(returned) * 3 >= len(orders):
         points += 1
-        reasons.append(f"{len(returned)} of {len(orders)} orders returned or cancelled")
+        reasons.append(say("churn_returns", returned=len(returned), orders=len(orders)))
     if orders and now - max(o.placed_at for o in orders) > timedelta(days=365):
         points += 1
-        reasons.append("no order in over a year")
+        reasons.append(say("churn_no_recent_order"))
     level = "high" if points >= 4 else "medium" if points >= 2 else "low"
     return level, tuple(reasons)

@@ -9,6 +9,10 @@ Every transition is one conditional UPDATE, so two agents clicking "claim" at on
 cannot both win. Every change is also written as a `HandoffEvent`, which is what the
 console streams. The desk decides what the customer must be told (`Notice`s) but
 does not deliver it: the web app sends notices into the chat through Rasa.
+
+What the customer is told is in the chat's language (stored with the handoff); what
+agents read (the log, the refusals) in the console's. Both are catalogue texts
+(`notices.*`, `desk.*`, see helpdesk/desk_texts.py).
 """
 
 from __future__ import annotations
@@ -23,14 +27,8 @@ from helpdesk.agents import AgentView
 from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import OPEN_HANDOFF_STATUSES
 from helpdesk.db import Database
-from helpdesk.handoff_events import (
-    NEXT_IN_LINE,
-    NEXT_IN_LINE_NOTE,
-    EventView,
-    add_event,
-    event_query,
-)
-from helpdesk.handoff_reasons import REASONS
+from helpdesk.desk_texts import DeskTexts, default_texts
+from helpdesk.handoff_events import NEXT_IN_LINE, EventView, add_event, event_query
 from helpdesk.handoff_tickets import ChatsBecomeTickets
 from helpdesk.handoff_views import (
     HandoffConflict,
@@ -59,12 +57,16 @@ class HandoffDesk(ChatsBecomeTickets):
         facts: CompanyFacts,
         claim_timeout: timedelta = timedelta(minutes=15),
         left_grace: timedelta = timedelta(minutes=2),
+        texts: Optional[DeskTexts] = None,
     ) -> None:
         self.db = db
         self.records = records
         self.facts = facts
         self.claim_timeout = claim_timeout
         self.left_grace = left_grace
+        # The catalogue of the knowledge base `facts` came from (default: the
+        # environment's).
+        self.texts = default_texts(texts)
 
     # ----- reading ---------------------------------------------------------------
 
@@ -122,13 +124,12 @@ class HandoffDesk(ChatsBecomeTickets):
             row = self._get(session, handoff_id)
             if not changed:
                 if row.status == "active" and row.agent_id == agent.id:
-                    raise HandoffConflict("You already hold this chat.")
+                    raise HandoffConflict(self.texts.say("desk.already_yours"))
                 raise HandoffConflict(self._state_text(row))
-            event = add_event(
-                session, row.id, "claimed", now, agent.name, f"{agent.name} joined the chat."
-            )
+            joined = self.texts.say("desk.event_claimed", agent=agent.name)
+            event = add_event(session, row.id, "claimed", now, agent.name, joined)
             notice = Notice(
-                text=f"{agent.name} from our support team has joined the chat.",
+                text=self.texts.say("notices.agent_joined", row.language, agent=agent.name),
                 metadata={
                     "sender": "system",
                     "agent_name": agent.name,
@@ -167,12 +168,10 @@ class HandoffDesk(ChatsBecomeTickets):
     def resolve(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "resolved", now)
-            event = add_event(
-                session, row.id, "resolved", now, agent.name, f"{agent.name} resolved the chat."
-            )
+            resolved = self.texts.say("desk.event_resolved", agent=agent.name)
+            event = add_event(session, row.id, "resolved", now, agent.name, resolved)
             notice = Notice(
-                text=f"{agent.name} has marked this chat as resolved. Thank you for "
-                "talking to us! If anything else comes up, just write here.",
+                text=self.texts.say("notices.resolved", row.language, agent=agent.name),
                 metadata={"sender": "system", "handoff": {"status": "resolved"}},
                 resume_bot=True,
                 ask_rating=True,
@@ -182,18 +181,12 @@ class HandoffDesk(ChatsBecomeTickets):
     def hand_back(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "returned", now)
-            event = add_event(
-                session,
-                row.id,
-                "returned",
-                now,
-                agent.name,
-                f"{agent.name} handed the chat back to the assistant.",
-            )
+            returned = self.texts.say("desk.event_returned", agent=agent.name)
+            event = add_event(session, row.id, "returned", now, agent.name, returned)
             notice = Notice(
-                text=f"{agent.name} has left the chat and handed you back to the "
-                f'{self.facts.name} assistant. Ask me anything, or say "talk to a person" '
-                "if you need the team again.",
+                text=self.texts.say(
+                    "notices.handed_back", row.language, agent=agent.name, company=self.facts.name
+                ),
                 metadata={"sender": "system", "handoff": {"status": "returned"}},
                 resume_bot=True,
             )
@@ -202,9 +195,8 @@ class HandoffDesk(ChatsBecomeTickets):
     def convert_to_ticket(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "converted", now)
-        return self._open_ticket_for(
-            row.id, now, agent.name, why=f"{agent.name} turned the chat into a ticket."
-        )
+        why = self.texts.say("desk.why_agent_converted", agent=agent.name)
+        return self._open_ticket_for(row.id, now, agent.name, why=why)
 
     def announce_next_in_line(self, now: datetime) -> Optional[Tuple[str, Notice]]:
         """After a chat leaves the queue: the customer now at its head, if they have
@@ -218,10 +210,10 @@ class HandoffDesk(ChatsBecomeTickets):
             ).scalar_one_or_none()
             if head is None or _was_told_next(session, head.id):
                 return None
-            add_event(session, head.id, NEXT_IN_LINE, now, None, NEXT_IN_LINE_NOTE)
+            told = self.texts.say("desk.event_next_in_line")
+            add_event(session, head.id, NEXT_IN_LINE, now, None, told)
             return head.conversation_id, Notice(
-                text="Good news: you're next in the queue. A person from our team will "
-                "join this chat shortly.",
+                text=self.texts.say("notices.next_in_line", head.language),
                 metadata={
                     "sender": "system",
                     "handoff": {"status": "waiting", "queue_position": 1},
@@ -248,30 +240,31 @@ class HandoffDesk(ChatsBecomeTickets):
 
     def _require_holder(self, row: Handoff, agent: AgentView) -> None:
         if row.status == "waiting":
-            raise HandoffConflict("Nobody holds this chat yet: claim it first.")
+            raise HandoffConflict(self.texts.say("desk.claim_first"))
         if row.status != "active":
             raise HandoffConflict(self._state_text(row))
         if row.agent_id != agent.id:
             raise NotYourChat(
-                f"{row.agent.name if row.agent else 'Another agent'} holds this chat."
+                self.texts.say("desk.held_by", agent=row.agent.name)
+                if row.agent
+                else self.texts.say("desk.held_by_someone")
             )
 
-    @staticmethod
-    def _state_text(row: Handoff) -> str:
-        holder = row.agent.name if row.agent else "another agent"
-        return {
-            "waiting": "The chat is waiting to be claimed.",
-            "active": f"{holder} already holds this chat.",
-            "resolved": "The chat was already resolved.",
-            "returned": "The chat was already handed back to the assistant.",
-            "converted": "The chat was already turned into a ticket.",
-        }.get(row.status, f"The chat is {row.status}.")
+    def _state_text(self, row: Handoff) -> str:
+        """Why the chat cannot be changed now, as the agent reads it."""
+        if row.status == "active":
+            if row.agent:
+                return self.texts.say("desk.state_active", agent=row.agent.name)
+            return self.texts.say("desk.state_active_someone")
+        key = f"desk.state_{row.status}"
+        if row.status in ("waiting", "resolved", "returned", "converted"):
+            return self.texts.say(key)
+        return self.texts.say("desk.state_other", status=row.status)
 
-    @staticmethod
-    def _get(session: Session, handoff_id: int) -> Handoff:
+    def _get(self, session: Session, handoff_id: int) -> Handoff:
         row = session.get(Handoff, handoff_id, populate_existing=True)
         if row is None:
-            raise HandoffNotFound(f"There is no chat with id {handoff_id}.")
+            raise HandoffNotFound(self.texts.say("desk.no_such_chat", handoff_id=handoff_id))
         return row
 
     def _entry(self, row: Handoff) -> QueueEntry:
@@ -283,7 +276,7 @@ class HandoffDesk(ChatsBecomeTickets):
             conversation_id=row.conversation_id,
             status=row.status,
             reason=row.reason,
-            reason_text=row.reason_detail or REASONS.get(row.reason, row.reason),
+            reason_text=row.reason_detail or self.texts.reason(row.reason),
             priority=row.priority,
             created_at=row.created_at,
             claimed_at=row.claimed_at,
@@ -299,6 +292,7 @@ class HandoffDesk(ChatsBecomeTickets):
             customer_left_at=row.customer_left_at,
             ticket_id=row.ticket_id,
             sentiment=row.sentiment,
+            language=self.texts.language(row.language),
         )
 
 

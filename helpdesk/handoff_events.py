@@ -1,6 +1,7 @@
 """The live log of a handed-off chat (`HandoffEvent` rows): written by the bot when
 it queues a chat, by the Rasa channel when the customer writes, and by the console
-when agents act. The console streams it in id order."""
+when agents act. The console streams it in id order. What the desk itself writes
+in it (who joined, the customer left...) is the catalogue's `desk.event_*`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from helpdesk.models import HandoffEvent
 
 # The customer at the head of the queue was told they are next (once per chat).
 NEXT_IN_LINE = "next_in_line"
-NEXT_IN_LINE_NOTE = "The customer was told they are next in the queue."
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,6 @@ def event_query(session: Session, query: Any) -> List[EventView]:
     return [event_view(row) for row in session.execute(query.order_by(HandoffEvent.id)).scalars()]
 
 
-def add_escalated_event(session: Session, handoff_id: int, reason_text: str, now: datetime) -> None:
+def add_escalated_event(session: Session, handoff_id: int, body: str, now: datetime) -> None:
     """Written when the bot queues a chat, so consoles see the new chat at once."""
-    add_event(
-        session,
-        handoff_id,
-        "escalated",
-        now,
-        None,
-        f"The assistant handed the chat over: {reason_text}.",
-    )
+    add_event(session, handoff_id, "escalated", now, None, body)

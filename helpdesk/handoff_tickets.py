@@ -3,6 +3,9 @@ take them (unclaimed in time, the customer gone, support closed). Part of the
 handoff desk (`HandoffDesk` mixes this in), kept apart because it is its own step:
 a ticket with the whole chat, opened once per chat (by its request key), and a
 chat marked converted whose ticket went missing repaired by the next sweep.
+
+The ticket's description is for agents (the console's language); its subject and
+the notice that tells the customer are in the chat's language.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import List, Optional
 from sqlalchemy import select, update
 
 from helpdesk.handoff_events import add_event
-from helpdesk.handoff_views import Outcome
+from helpdesk.handoff_views import Outcome, QueueEntry
 from helpdesk.models import Agent, Handoff
 from helpdesk.notices import Notice
 from helpdesk.sql_records import unit_of_work
@@ -25,8 +28,8 @@ INTERRUPTED_AFTER = timedelta(minutes=1)
 
 
 class ChatsBecomeTickets:
-    """Needs the desk's `db`, `records`, `facts`, `claim_timeout`, `left_grace`,
-    `detail()`, `_get()` and `_entry()`."""
+    """Needs the desk's `db`, `records`, `facts`, `texts`, `claim_timeout`,
+    `left_grace`, `detail()`, `_get()` and `_entry()`."""
 
     def sweep(self, now: datetime) -> List[Outcome]:
         """Turns waiting chats nobody can take into tickets: unclaimed for too long,
@@ -39,17 +42,17 @@ class ChatsBecomeTickets:
             due = []
             for row in waiting:
                 if closed:
-                    why = "Support closed before anyone could pick the chat up."
+                    why = "why_support_closed"
                 elif row.created_at + self.claim_timeout <= now:
-                    why = "Nobody picked the chat up in time."
+                    why = "why_unclaimed"
                 elif (
                     row.customer_left_at is not None
                     and row.customer_left_at + self.left_grace <= now
                 ):
-                    why = "The customer left before anyone picked the chat up."
+                    why = "why_customer_left"
                 else:
                     continue
-                due.append((row.id, why))
+                due.append((row.id, self.texts.say(f"desk.{why}")))
         outcomes = []
         for handoff_id, why in due:
             with unit_of_work(self.db) as session:
@@ -82,7 +85,7 @@ class ChatsBecomeTickets:
                 handoff_id,
                 now,
                 names.get(agent_id),
-                why="The chat was turned into a ticket; the ticket is opened now.",
+                why=self.texts.say("desk.why_interrupted"),
             )
             for handoff_id, agent_id in stranded
         ]
@@ -95,12 +98,15 @@ class ChatsBecomeTickets:
         customer = self.records.get_customer(entry.customer_id) if entry.customer_id else None
         said = [t["text"] for t in detail.transcript if t.get("role") == "customer"]
         said += [e.body for e in detail.events if e.kind == "customer_message"]
-        lines = [f"Chat handed to a person: {entry.reason_text}.", why]
+        say = self.texts.say
+        language = entry.language
+        lines = [say("desk.ticket_chat_handed_over", reason=entry.reason_text), why]
         if detail.collected.get("ticket_description"):
-            lines.append(f"Problem: {detail.collected['ticket_description']}")
+            lines.append(say("desk.ticket_problem", problem=detail.collected["ticket_description"]))
         if said:
-            lines.append("The customer wrote:")
-            lines.extend(f"- {text}" for text in said[-12:])
+            lines.append(say("desk.ticket_customer_wrote"))
+            lines.extend(say("desk.ticket_customer_line", text=text) for text in said[-12:])
+        hint = say("desk.hint_chat", language, reason=self._reason_in(entry, language).lower())
         opened = open_ticket(
             self.records,
             self.facts,
@@ -112,7 +118,8 @@ class ChatsBecomeTickets:
                 order_id=detail.collected.get("order_id"),
                 conversation_id=entry.conversation_id,
                 source="handoff",
-                subject_hint=f"chat: {entry.reason_text.lower()}",
+                subject_hint=hint,
+                language=language,
                 # One chat, one ticket: a conversion repeated after a crash finds it.
                 request_key=f"handoff:{entry.id}",
                 context={
@@ -134,30 +141,23 @@ class ChatsBecomeTickets:
                 },
             ),
             now,
+            texts=self.texts,
         )
+        ref = opened.ticket.ref
         with unit_of_work(self.db) as session:
             row = self._get(session, handoff_id)
             row.ticket_id = opened.ticket.id
-            event = add_event(
-                session,
-                row.id,
-                "converted",
-                now,
-                agent_name,
-                f"{why} Ticket {opened.ticket.ref} opened.",
-            )
+            body = say("desk.event_converted", why=why, ticket=ref)
+            event = add_event(session, row.id, "converted", now, agent_name, body)
             entry = self._entry(row)
-        when = self.facts.hours.describe_moment(opened.due, now)
-        contact = where_the_answer_comes(self.facts, opened.ticket.ref)
-        opening = (
-            f"{agent_name} has turned our chat into ticket {opened.ticket.ref}"
-            if agent_name
-            else f"Sorry, nobody from our team could pick this chat up right now, so I've "
-            f"opened ticket {opened.ticket.ref}"
-        )
+        zone = self.texts.facts(language).hours.timezone_label
+        when = self.texts.local(language).moment(self.facts.hours, opened.due, zone, now)
+        contact = where_the_answer_comes(self.facts, ref, language, self.texts)
+        told = dict(ticket=ref, when=when, contact=contact)
         notice = Notice(
-            text=f"{opening}, with everything you've told us, and a person will answer by "
-            f"{when}. {contact} Meanwhile I'm here if you need anything else.",
+            text=say("notices.converted_by_agent", language, agent=agent_name, **told)
+            if agent_name
+            else say("notices.converted_nobody_free", language, **told),
             metadata={
                 "sender": "system",
                 "handoff": {"status": "converted"},
@@ -166,3 +166,10 @@ class ChatsBecomeTickets:
             resume_bot=True,
         )
         return Outcome(entry, [notice], event, opened)
+
+    def _reason_in(self, entry: QueueEntry, language: str) -> str:
+        """The handoff's reason in `language`: its label, unless the bot gave a
+        reason of its own (kept as it was written)."""
+        if entry.reason_text == self.texts.reason(entry.reason):
+            return self.texts.reason(entry.reason, language)
+        return entry.reason_text

@@ -47,6 +47,8 @@ class QueueEntry:
     customer_left_at: Optional[datetime]
     ticket_id: Optional[int]
     sentiment: float
+    # The conversation's language: the customer reads the desk's notices in it.
+    language: str = "en"
 
 
 @dataclass(frozen=True)

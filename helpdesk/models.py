@@ -183,6 +183,10 @@ class Handoff(Base):
     # Set while the customer's chat window is closed (socket disconnected); a waiting
     # chat whose customer stays away becomes a ticket.
     customer_left_at = Column(UtcDateTime)
+    # The conversation's language ("en", "zh"), in which the desk's notices reach
+    # the customer. Added after the first releases: `Database.create_schema` adds it
+    # to an existing table, where the older chats read NULL (the default language).
+    language = Column(String(8))
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")

@@ -104,6 +104,9 @@ class PendingChatReply:
     conversation_id: str
     author_name: Optional[str]
     body: str
+    # The conversation's language when the ticket was opened (its context's
+    # "language"), else None: the default language.
+    language: Optional[str] = None
 
 
 @dataclass

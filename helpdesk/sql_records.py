@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -271,7 +271,7 @@ class SqlCustomerRecords(CustomerRecords):
     def pending_chat_replies(self, limit: int = 50) -> List[PendingChatReply]:
         with unit_of_work(self.db) as session:
             rows = session.execute(
-                select(TicketComment, Ticket.conversation_id)
+                select(TicketComment, Ticket.conversation_id, Ticket.context)
                 .join(Ticket, Ticket.id == TicketComment.ticket_id)
                 .where(TicketComment.chat_delivery == "pending")
                 .order_by(TicketComment.id)
@@ -284,8 +284,9 @@ class SqlCustomerRecords(CustomerRecords):
                     conversation_id=conversation_id,
                     author_name=comment.author_name,
                     body=comment.body,
+                    language=_language_of(context),
                 )
-                for comment, conversation_id in rows
+                for comment, conversation_id, context in rows
             ]
 
     def mark_chat_reply_delivered(self, comment_id: int) -> None:
@@ -323,3 +324,8 @@ class SqlCustomerRecords(CustomerRecords):
             session.flush()
             session.expire(row, ["comments"])
             return ticket_view(row)
+
+
+def _language_of(context: Any) -> Optional[str]:
+    language = context.get("language") if isinstance(context, dict) else None
+    return language if isinstance(language, str) else None

@@ -8,30 +8,36 @@ has it, the comment stays "pending" and the web app's sweeper tries again.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from helpdesk.company import CompanyFacts
+from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.notices import Notice
 from helpdesk.records import PendingChatReply
 
 
-def where_the_answer_comes(facts: CompanyFacts, ticket_ref: str) -> str:
+def where_the_answer_comes(
+    facts: CompanyFacts,
+    ticket_ref: str,
+    language: Optional[str] = None,
+    texts: Optional[DeskTexts] = None,
+) -> str:
     """What the customer is promised about the answer to a ticket opened in the
-    chat: only what will happen (replies come into this chat; there is no email
-    from Kefu yet)."""
-    return (
-        "A person will reply here in this chat: if you close it, their answer will be "
-        f"waiting when you open the chat again, and you can ask me about {ticket_ref} any "
-        f"time. If you'd rather write to us, email {facts.support_email} quoting the "
-        "ticket number."
+    chat, in the conversation's `language`: only what will happen (replies come
+    into this chat; there is no email from Kefu yet)."""
+    return default_texts(texts).say(
+        "notices.answer_comes_here",
+        language,
+        ticket=ticket_ref,
+        support_email=facts.support_email,
     )
 
 
-def ticket_reply_notice(reply: PendingChatReply) -> Notice:
-    """The reply as it appears in the widget: written by a person, about a ticket."""
+def ticket_reply_notice(reply: PendingChatReply, texts: Optional[DeskTexts] = None) -> Notice:
+    """The reply as it appears in the widget: written by a person, about a ticket.
+    An author without a name is the support team, in the ticket's language."""
+    author = reply.author_name or default_texts(texts).say("notices.support_team", reply.language)
     return Notice(
         text=reply.body,
-        metadata={
-            "sender": "agent",
-            "agent_name": reply.author_name or "Support team",
-            "ticket": reply.ticket_ref,
-        },
+        metadata={"sender": "agent", "agent_name": author, "ticket": reply.ticket_ref},
     )

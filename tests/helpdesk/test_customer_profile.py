@@ -63,3 +63,26 @@ def test_the_summary_of_an_anonymous_visitor_says_they_are_not_verified(
     chat = queue_chat(conversations, customer_id=None)
     summary = summarize(HandoffDesk(demo_db, records, facts).detail(chat), None)
     assert summary.startswith("An anonymous visitor (identity not verified).")
+
+
+def test_the_console_may_ask_for_the_summary_in_chinese(demo_db, records, conversations, facts):
+    chat = queue_chat(conversations, customer_text="The screen is cracked!!")
+    detail = HandoffDesk(demo_db, records, facts).detail(chat)
+    profile = build_profile(records, conversations, "C1001", OPEN_HOURS, language="zh")
+    summary = summarize(detail, profile, language="zh")
+    assert summary.startswith(
+        "Maya Thompson（Premier 会员，已在网站登录）。转人工原因：顾客要求转人工。"
+    )
+    assert "涉及订单 BW-104119（已发货）。" in summary
+    assert "最后留言：“The screen is cracked!!”" in summary  # the customer's own words
+    assert "未结工单：T-00001。" in summary
+    assert profile.churn_reasons == ("1 张未结工单",)
+
+
+def test_an_anonymous_visitors_summary_in_chinese_says_they_are_not_verified(
+    demo_db, records, conversations, facts
+):
+    chat = queue_chat(conversations, customer_id=None)
+    summary = summarize(HandoffDesk(demo_db, records, facts).detail(chat), None, language="zh")
+    assert summary.startswith("匿名访客（身份未验证）。")
+    assert "问题：The TV screen is cracked。" in summary

@@ -131,3 +131,61 @@ def test_asking_again_while_closed_adds_to_the_same_ticket(records, conversation
     assert again.kind == "ticket_updated" and again.opened.ticket.id == first.opened.ticket.id
     assert "The customer is upset" in again.opened.ticket.comments[-1].body
     assert len(records.open_tickets_for_conversation("conv-1")) == 1
+
+
+def test_the_conversations_language_is_kept_with_its_handoff(
+    records, conversations, facts, demo_db
+):
+    chinese = escalate(records, conversations, facts, request(records), OPEN_HOURS, language="zh")
+    english = escalate(
+        records, conversations, facts, request(records, conversation_id="conv-2"), OPEN_HOURS
+    )
+    assert (chinese.handoff.language, english.handoff.language) == ("zh", "en")
+    with demo_db.session() as session:
+        assert session.get(Handoff, chinese.handoff.id).language == "zh"
+        # what agents read stays in their language
+        assert session.get(Handoff, chinese.handoff.id).reason_detail == (
+            "The customer asked for a person"
+        )
+
+
+def test_a_language_kefu_does_not_speak_is_kept_as_the_default(records, conversations, facts):
+    outcome = escalate(records, conversations, facts, request(records), OPEN_HOURS, language="fr")
+    assert outcome.handoff.language == "en"
+
+
+def test_a_chinese_ticket_opened_while_closed_is_titled_and_timed_in_chinese(
+    records, conversations, facts
+):
+    outcome = escalate(
+        records,
+        conversations,
+        facts,
+        request(records, reason="customer_upset"),
+        CLOSED_HOURS,
+        language="zh",
+    )
+    ticket = records.get_ticket(outcome.opened.ticket.id)
+    assert ticket.subject == "商品损坏 – 订单 BW-104119"
+    assert outcome.opened.target == "1 个工作小时"  # Premier
+    assert ticket.description.startswith(
+        "Escalated by the assistant outside support hours: The customer is upset."
+    )
+    # the replies an agent writes later reach the chat with the desk's words in Chinese
+    records.add_ticket_comment(ticket.id, "agent", None, "我们已安排换货。", to_chat=True)
+    [pending] = records.pending_chat_replies()
+    assert pending.language == "zh"
+
+
+def test_an_english_ticket_opened_while_closed_reads_as_it_always_did(
+    records, conversations, facts
+):
+    outcome = escalate(
+        records,
+        conversations,
+        facts,
+        request(records, reason="customer_upset", collected={"ticket_category": "damaged_item"}),
+        CLOSED_HOURS,
+    )
+    assert outcome.opened.ticket.subject == "Damaged item – chat escalated: the customer is upset"
+    assert outcome.opened.target == "1 business hour"

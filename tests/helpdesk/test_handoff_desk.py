@@ -246,3 +246,110 @@ def test_a_conversion_interrupted_before_its_ticket_is_finished_by_the_sweeper_o
     assert outcome.ticket is not None and outcome.entry.ticket_id == outcome.ticket.ticket.id
     assert desk.sweep(NOW + timedelta(minutes=3)) == []
     assert len([t for t in records.list_tickets("C1001") if t.conversation_id == "chat-maya"]) == 1
+
+
+# --- the chat's language ------------------------------------------------------------
+
+
+def _chinese_chat(conversations, conversation_id="chat-zh", customer_id="C1001", priority=5):
+    return conversations.create_handoff(
+        NewHandoff(
+            conversation_id=conversation_id,
+            reason="customer_request",
+            transcript=[{"role": "customer", "text": "我要转人工", "intent": "request_human"}],
+            collected={"order_id": "BW-104119"},
+            customer_id=customer_id,
+            identity_method="token",
+            priority=priority,
+            created_at=NOW,
+            language="zh",
+        )
+    ).id
+
+
+def test_the_english_notices_read_exactly_as_they_always_did(desk, chat, alex):
+    assert desk.queue()[0].language == "en"
+    [joined] = desk.claim(chat, alex, NOW).notices
+    assert joined.text == "Alex Rivera from our support team has joined the chat."
+    [resolved] = desk.resolve(chat, alex, NOW).notices
+    assert resolved.text == (
+        "Alex Rivera has marked this chat as resolved. Thank you for talking to us! "
+        "If anything else comes up, just write here."
+    )
+
+
+def test_a_chinese_chat_hears_the_desk_in_chinese_and_agents_read_its_log_in_english(
+    desk, conversations, alex
+):
+    chat = _chinese_chat(conversations)
+    assert desk.queue()[0].language == "zh"
+    [joined] = desk.claim(chat, alex, NOW).notices
+    assert joined.text == "客服专员 Alex Rivera 已加入对话，很高兴为您服务。"
+    [back] = desk.hand_back(chat, alex, NOW).notices
+    assert back.text.startswith("Alex Rivera 已离开对话，接下来由 Brightwave 智能助手")
+    assert [e.body for e in desk.detail(chat).events] == [
+        "The assistant handed the chat over: The customer asked for a person.",
+        "The customer was told they are next in the queue.",
+        "Alex Rivera joined the chat.",
+        "Alex Rivera handed the chat back to the assistant.",
+    ]
+
+
+def test_a_resolved_chinese_chat_is_thanked_in_chinese(desk, conversations, alex):
+    chat = _chinese_chat(conversations)
+    desk.claim(chat, alex, NOW)
+    [notice] = desk.resolve(chat, alex, NOW).notices
+    assert notice.text.startswith("Alex Rivera 已将本次对话标记为已解决。") and notice.ask_rating
+
+
+def test_a_chinese_customer_is_told_in_chinese_that_they_are_next(desk, conversations, alex):
+    first = queue_chat(conversations, "first", priority=9)
+    _chinese_chat(conversations, "second-zh", priority=3)
+    desk.claim(first, alex, NOW)
+    conversation_id, notice = desk.announce_next_in_line(NOW)
+    assert conversation_id == "second-zh"
+    assert notice.text == "好消息：下一位就是您了，客服专员马上就会加入对话。"
+
+
+def test_a_chinese_chat_nobody_picked_up_becomes_a_ticket_said_in_chinese(
+    desk, conversations, records
+):
+    chat = _chinese_chat(conversations)
+    [outcome] = desk.sweep(NOW + timedelta(minutes=16))
+    ref = outcome.ticket.ticket.ref
+    text = outcome.notices[0].text
+    assert text.startswith(f"抱歉，客服专员暂时都在忙，没能接入本次对话，我已为您创建工单 {ref}")
+    # the moment in Chinese with the Chinese zone label, the promise in Chinese
+    assert "前答复您" in text and "美东时间" in text and "support@brightwave.example" in text
+    assert outcome.entry.id == chat and outcome.entry.language == "zh"
+    ticket = records.get_ticket(outcome.ticket.ticket.id)
+    # customers read the subject in their language; agents read the description in theirs
+    assert ticket.subject == "其他问题 – 订单 BW-104119"
+    assert ticket.description.startswith(
+        "Chat handed to a person: The customer asked for a person."
+    )
+
+
+def test_an_agent_who_turns_a_chinese_chat_into_a_ticket_is_named_in_chinese(
+    desk, conversations, alex
+):
+    chat = _chinese_chat(conversations)
+    desk.claim(chat, alex, NOW)
+    outcome = desk.convert_to_ticket(chat, alex, NOW)
+    ref = outcome.ticket.ticket.ref
+    assert outcome.notices[0].text.startswith(f"Alex Rivera 已将本次对话转为工单 {ref}")
+    assert outcome.event.body == f"Alex Rivera turned the chat into a ticket. Ticket {ref} opened."
+
+
+def test_a_chat_held_by_an_agent_no_longer_known_is_refused_in_a_sentence(
+    desk, chat, alex, sam, demo_db
+):
+    from sqlalchemy import update
+
+    from helpdesk.models import Handoff
+
+    desk.claim(chat, alex, NOW)
+    with demo_db.session() as session:  # the agent's row is gone from the join
+        session.execute(update(Handoff).where(Handoff.id == chat).values(agent_id=None))
+    with pytest.raises(HandoffConflict, match="^Another agent already holds this chat.$"):
+        desk.claim(chat, sam, NOW)
