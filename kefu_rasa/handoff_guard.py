@@ -27,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, Conversa
 from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords, MessageRoute
 from helpdesk.db import Database
+from helpdesk.desk_texts import DeskTexts
 from helpdesk.models import utcnow
 from helpdesk.records import RecordsUnavailable
 from kefu_rasa.message_spool import MessageSpool, SpooledMessage
@@ -44,7 +45,8 @@ def conversation_records() -> ConversationRecords:
     if _records is None:
         settings = Settings.from_env()
         _records = ConversationRecords(
-            Database(settings.database_url, settings.db_timeout_seconds)
+            Database(settings.database_url, settings.db_timeout_seconds),
+            DeskTexts(settings.knowledge_base_dir),
         )
     return _records
 

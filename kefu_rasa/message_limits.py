@@ -6,7 +6,8 @@
 - A message longer than `KEFU_MAX_MESSAGE_CHARS` is not parsed: Rasa runs its NLU
   on the event loop that serves every conversation, and a 200,000-character message
   used to freeze them all for most of a minute. It is kept in the conversation,
-  word for word, and answered with `utter_message_too_long`.
+  word for word, and answered with `utter_message_too_long` in the language the
+  message is written in (or the conversation's).
 - Then the handoff guard (a person may have the chat) and the never-silent safety
   net, in that order.
 """
@@ -18,12 +19,19 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from helpdesk.chat_metadata import STAMP_KEY
 from helpdesk.config import Settings
 from kefu_rasa.handoff_guard import hold_for_agent
-from kefu_rasa.silence import apology_text, never_silent, running_agent
+from kefu_rasa.language_policy import LANGUAGE_SLOT
+from kefu_rasa.silence import (
+    apology_for,
+    apology_text,
+    decided_language,
+    never_silent,
+    running_agent,
+)
 
 logger = logging.getLogger(__name__)
 TOO_LONG_RESPONSE = "utter_message_too_long"
@@ -58,7 +66,9 @@ def kefu_message_handler(
                 await answer_too_long(message, limit)
             except Exception:
                 logger.exception("could not answer a message that was too long")
-                await message.output_channel.send_text_message(message.sender_id, apology_text())
+                await message.output_channel.send_text_message(
+                    message.sender_id, await apology_for(message)
+                )
             return
         await guarded(message)
 
@@ -71,7 +81,9 @@ async def answer_too_long(message: UserMessage, limit: int) -> None:
     with the customer's next message."""
     agent = running_agent()
     if agent is None:  # outside a Rasa server (unit tests of the channels)
-        await message.output_channel.send_text_message(message.sender_id, apology_text())
+        await message.output_channel.send_text_message(
+            message.sender_id, await apology_for(message)
+        )
         return
     metadata = dict(message.metadata or {})
     metadata.setdefault(STAMP_KEY, {})["too_long"] = True
@@ -94,6 +106,12 @@ async def answer_too_long(message: UserMessage, limit: int) -> None:
                 metadata=metadata,
             )
         )
+        # No policy runs for this message, so its language is kept here, as
+        # kefu_rasa/language_policy.py would: the answer is in it.
+        slot = tracker.get_slot(LANGUAGE_SLOT)
+        language = decided_language(message.text or "", metadata, slot)
+        if language and language != slot and LANGUAGE_SLOT in tracker.slots:
+            tracker.update(SlotSet(LANGUAGE_SLOT, language))
         reply = await processor.nlg.generate(
             TOO_LONG_RESPONSE,
             tracker,
@@ -101,7 +119,7 @@ async def answer_too_long(message: UserMessage, limit: int) -> None:
             max_chars=f"{limit:,}",
             length=f"{len(message.text):,}",
         )
-        reply = reply or {"text": apology_text()}
+        reply = reply or {"text": apology_text(language)}
         tracker.update(ActionExecuted(TOO_LONG_RESPONSE))
         tracker.update(
             BotUttered(
