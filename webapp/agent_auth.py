@@ -11,7 +11,6 @@ from fastapi import Depends, Request
 
 from helpdesk.agents import AgentView
 from helpdesk.records import RecordsUnavailable
-from webapp.api_errors import SESSION_ENDED, database_unavailable, not_signed_in
 from webapp.dependencies import AppState, app_state
 
 SESSION_COOKIE = "kefu_agent_session"
@@ -27,11 +26,11 @@ def session_token(request: Request) -> Optional[str]:
 def current_agent(request: Request, state: AppState = Depends(app_state)) -> AgentView:
     token = session_token(request)
     if token is None:
-        raise not_signed_in()
+        raise state.errors.not_signed_in()
     try:
         agent = state.accounts.agent_for_token(token, state.now())
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
     if agent is None:
-        raise not_signed_in(SESSION_ENDED)
+        raise state.errors.not_signed_in(session_ended=True)
     return agent

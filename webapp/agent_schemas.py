@@ -1,5 +1,7 @@
 """Request and response shapes of the agents' API (the console and any script
-an agent writes against it)."""
+an agent writes against it). The field descriptions are the API's documentation
+(for developers); what a refused field tells the agent is a catalogue text
+(`errors.*`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any, Dict, List, Optional
 from pydantic import BaseModel as PydanticModel
 from pydantic import Field, validator
 
+from helpdesk.desk_texts import DeskTexts
 from helpdesk.handoff_desk import MAX_MESSAGE_LENGTH, MAX_NOTE_LENGTH
 from helpdesk.models import TICKET_STATUSES
 
@@ -39,9 +42,15 @@ class LoginOut(BaseModel):
     expires_at: datetime
 
 
+def _refusal(key: str, **values: object) -> str:
+    """A validator has no request in hand: the environment's knowledge base (the
+    web app's own) words it, in the console's language."""
+    return DeskTexts.from_env().say(f"errors.{key}", **values)
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_refusal("must_not_be_empty"))
     return value.strip()
 
 
@@ -70,7 +79,7 @@ class StatusBody(BaseModel):
     @validator("status")
     def _known(cls, value: str) -> str:  # noqa: N805 (pydantic validator)
         if value not in TICKET_STATUSES:
-            raise ValueError(f"must be one of {', '.join(TICKET_STATUSES)}")
+            raise ValueError(_refusal("must_be_one_of", values=", ".join(TICKET_STATUSES)))
         return value
 
 
@@ -116,6 +125,10 @@ class QueueItem(BaseModel):
     ticket_id: Optional[int]
     ticket_ref: Optional[str]
     sentiment: float
+    language: str = Field(
+        ..., description='The conversation\'s language ("en", "zh"): the customer reads the '
+        "desk's notices, and should read the agent's replies, in it"
+    )
 
 
 class OrderOut(BaseModel):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Optional
 
 from starlette.concurrency import run_in_threadpool
 
+from helpdesk.desk_texts import DeskTexts
 from helpdesk.handoff_desk import HandoffDesk
 from helpdesk.notices import Notice
 from helpdesk.records import CustomerRecords
@@ -26,8 +27,12 @@ RATING_FORM = "csat_form"
 
 
 class ChatDelivery:
-    def __init__(self, rasa: RasaClient) -> None:
+    """`texts` word what the web app itself adds to a notice (a ticket reply's
+    author when it has no name), in the chat's language."""
+
+    def __init__(self, rasa: RasaClient, texts: Optional[DeskTexts] = None) -> None:
         self.rasa = rasa
+        self.texts = texts
 
     async def send(self, conversation_id: str, notice: Notice) -> None:
         """Raises `RasaUnavailable` when the message could not be delivered."""
@@ -64,7 +69,7 @@ class ChatDelivery:
         delivered = 0
         for reply in await run_in_threadpool(records.pending_chat_replies):
             try:
-                await self.send(reply.conversation_id, ticket_reply_notice(reply))
+                await self.send(reply.conversation_id, ticket_reply_notice(reply, self.texts))
             except RasaUnavailable as error:
                 logger.warning("ticket reply %s waits for Rasa: %s", reply.ticket_ref, error)
                 break

@@ -15,9 +15,11 @@ from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
+from helpdesk.desk_texts import DeskTexts
 from helpdesk.handoff_desk import HandoffDesk
 from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
+from webapp.api_errors import ApiErrors
 from webapp.chat_delivery import ChatDelivery
 from webapp.rasa_client import RasaClient
 
@@ -43,6 +45,7 @@ class AppState:
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         templates.env.globals["rasa_url"] = settings.public_rasa_url
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
+        texts = DeskTexts(settings.knowledge_base_dir)
         return cls(
             settings=settings,
             db=db,
@@ -50,13 +53,24 @@ class AppState:
             rasa=rasa,
             templates=templates,
             accounts=AgentAccounts(db, settings.agent_session_hours),
-            conversations=ConversationRecords(db),
-            delivery=ChatDelivery(rasa),
+            conversations=ConversationRecords(db, texts),
+            delivery=ChatDelivery(rasa, texts),
         )
 
     @property
     def facts(self) -> CompanyFacts:
         return load_company(self.settings.knowledge_base_dir)
+
+    @property
+    def texts(self) -> DeskTexts:
+        """The reply catalogue and the company's labels, per language (read again
+        when a catalogue file changed)."""
+        return DeskTexts(self.settings.knowledge_base_dir)
+
+    @property
+    def errors(self) -> ApiErrors:
+        """The refusals and outages the API answers, in the console's language."""
+        return ApiErrors(self.texts)
 
     @property
     def desk(self) -> HandoffDesk:
@@ -68,6 +82,7 @@ class AppState:
             self.facts,
             claim_timeout=timedelta(minutes=self.settings.handoff_claim_timeout_minutes),
             left_grace=timedelta(seconds=self.settings.handoff_left_grace_seconds),
+            texts=self.texts,
         )
 
     def now(self) -> datetime:

@@ -19,7 +19,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from helpdesk.records import RecordsUnavailable
-from webapp.api_errors import DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_ADVICE
 from webapp.dependencies import AppState
 
 log = logging.getLogger(__name__)
@@ -43,16 +42,19 @@ async def database_down(request: Request, error: Exception) -> Response:
         str(error).splitlines()[0] if str(error) else type(error).__name__,
     )
     headers = {"Retry-After": RETRY_AFTER_SECONDS, "Cache-Control": "no-store"}
-    if wants_json(request):
-        return JSONResponse({"detail": DATABASE_UNAVAILABLE}, status_code=503, headers=headers)
     state: AppState = request.app.state.kefu
+    errors = state.errors
+    problem = errors.say_whatever_happens("database_unavailable")
+    if wants_json(request):
+        return JSONResponse({"detail": problem}, status_code=503, headers=headers)
     return state.templates.TemplateResponse(
         request,
         "unavailable.html",
         {
             "company_name": _company_name(state),
-            "problem": DATABASE_UNAVAILABLE,
-            "advice": DATABASE_UNAVAILABLE_ADVICE,
+            "problem": problem,
+            # The page says what to do about it; the API's callers decide that themselves.
+            "advice": errors.say_whatever_happens("database_unavailable_advice"),
         },
         status_code=503,
         headers=headers,

@@ -385,3 +385,68 @@ def test_claiming_tells_the_customer_now_at_the_head_of_the_queue(alex, chat, co
     path, events = rasa.calls[-1]
     assert path == "/conversations/chat-daniel/tracker/events"
     assert "you're next in the queue" in events[0]["text"]
+
+
+# --- languages ----------------------------------------------------------------------
+
+
+def _chinese_chat(conversations, conversation_id="chat-zh"):
+    from helpdesk.conversation_records import NewHandoff
+
+    return conversations.create_handoff(
+        NewHandoff(
+            conversation_id=conversation_id,
+            reason="customer_request",
+            transcript=[{"role": "customer", "text": "我的电视坏了，转人工"}],
+            collected={"order_id": "BW-104119"},
+            customer_id="C1001",
+            identity_method="token",
+            created_at=OPEN_HOURS,
+            language="zh",
+        )
+    ).id
+
+
+def test_the_queue_and_a_chat_say_which_language_the_customer_writes_in(alex, chat, conversations):
+    chinese = _chinese_chat(conversations)
+    languages = {item["id"]: item["language"] for item in alex.get("/api/queue").json()}
+    assert languages == {chat: "en", chinese: "zh"}
+    assert alex.get(f"/api/handoffs/{chinese}").json()["handoff"]["language"] == "zh"
+
+
+def test_claiming_a_chinese_chat_tells_the_customer_in_chinese(alex, conversations, rasa):
+    chinese = _chinese_chat(conversations)
+    assert alex.post(f"/api/handoffs/{chinese}/claim").status_code == 200
+    path, events = rasa.calls[-1]
+    assert path == "/conversations/chat-zh/tracker/events"
+    assert events[0]["text"] == "客服专员 Alex Rivera 已加入对话，很高兴为您服务。"
+
+
+def test_a_chinese_chats_summary_is_in_the_consoles_language_unless_it_asks_for_another(
+    alex, conversations
+):
+    chinese = _chinese_chat(conversations)
+    default = alex.get(f"/api/handoffs/{chinese}").json()
+    assert default["summary"].startswith(
+        "Maya Thompson (Premier customer, signed in on the website)."
+    )
+    assert default["handoff"]["reason_text"] == "The customer asked for a person"
+    asked = alex.get(f"/api/handoffs/{chinese}", params={"language": "zh"}).json()
+    assert asked["summary"].startswith("Maya Thompson（Premier 会员，已在网站登录）。")
+    record = alex.get("/api/customers/C1001", params={"language": "zh"}).json()
+    assert record["churn_reasons"] == ["1 张未结工单"]
+
+
+def test_the_apis_refusals_read_exactly_as_they_always_did(alex, sam, chat, app):
+    assert alex.get("/api/handoffs/999").json()["detail"] == "There is no chat with id 999."
+    assert alex.post(f"/api/handoffs/{chat}/resolve").json()["detail"] == (
+        "Nobody holds this chat yet: claim it first."
+    )
+    assert alex.get("/api/tickets/T-99999").json()["detail"] == "There is no ticket T-99999."
+    assert alex.get("/api/tickets/nope").json()["detail"] == (
+        "'nope' is not a ticket number (like T-00042)."
+    )
+    assert alex.get("/api/customers/C9999").json()["detail"] == "There is no customer with that id."
+    assert TestClient(app).get("/api/queue").json()["detail"] == (
+        "Please sign in to the agent console first."
+    )

@@ -9,8 +9,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from helpdesk.config import Settings
 from webapp.agent_auth import SESSION_COOKIE
-from webapp.api_errors import DATABASE_UNAVAILABLE
 from webapp.app import create_app
+
+# knowledge_base/replies/errors.yml: database_unavailable
+DATABASE_UNAVAILABLE = "The helpdesk database is not reachable right now."
 
 UNREACHABLE = "postgresql://kefu@127.0.0.1:9/nowhere"  # nothing listens there
 # Filled into the path of every route, and a body that passes every route's checks.
@@ -20,6 +22,7 @@ PATH_VALUES = {
     "{customer_id}": "C1001",
     "{article_id}": "shipping",
     "{session_id}": "a" * 32,
+    "{language}": "zh",
     "{area}": "widget",
 }
 BODY = {

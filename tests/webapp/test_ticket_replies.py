@@ -57,3 +57,25 @@ def test_a_reply_rasa_cannot_take_now_is_delivered_by_the_sweeper_later(alex, ap
     run_async(sweep_once(app.state.kefu))
     assert [e["text"] for _, e in agent_events(rasa)] == ["Refund sent."]
     assert records.pending_chat_replies() == []
+
+
+def test_a_reply_without_an_author_on_a_chinese_chats_ticket_is_signed_by_the_team_in_chinese(
+    app, rasa, records
+):
+    ticket = records.create_ticket(
+        NewTicket(
+            category="damaged_item",
+            subject="商品损坏 – 订单 BW-104101",
+            description="The box arrived crushed",
+            urgency="normal",
+            priority=4,
+            customer_id="C1001",
+            conversation_id="chat-zh",
+            context={"language": "zh"},
+        )
+    )
+    records.add_ticket_comment(ticket.id, "agent", None, "我们会给您补发一台。", to_chat=True)
+    run_async(sweep_once(app.state.kefu))
+    [(_, event)] = agent_events(rasa)
+    assert event["metadata"]["agent_name"] == "客服团队"
+    assert event["text"] == "我们会给您补发一台。"  # the agent's own words, as written

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from helpdesk.agents import AgentView, LoginFailed, LoginLocked
 from webapp.agent_auth import SESSION_COOKIE, current_agent, session_token
 from webapp.agent_schemas import AgentOut, LoginOut, LoginRequest
-from webapp.api_errors import login_failed, login_locked
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api/agent", tags=["agent session"])
@@ -40,9 +39,9 @@ def login(
     try:
         signed_in = state.accounts.sign_in(body.email, body.password, now, client)
     except LoginFailed:
-        raise login_failed() from None
+        raise state.errors.login_failed() from None
     except LoginLocked as locked:
-        raise login_locked(locked.until, now) from None
+        raise state.errors.login_locked(locked.until, now) from None
     response.set_cookie(
         SESSION_COOKIE,
         signed_in.token,

@@ -3,7 +3,7 @@ ratings."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -12,7 +12,6 @@ from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CustomerOut, CustomerRecordOut
 from webapp.agent_views import customer_record_out
-from webapp.api_errors import database_unavailable, no_such_customer
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(
@@ -31,7 +30,7 @@ def search(
     try:
         found = state.records.search_customers(q, limit)
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
     return [
         CustomerOut(
             id=c.id, name=c.name, email=c.email, phone=c.phone, tier=c.tier, created_at=c.created_at
@@ -52,14 +51,19 @@ def search(
 )
 def customer(
     customer_id: str = Path(..., max_length=32),
+    language: Optional[str] = Query(
+        None, max_length=16, description='The language of the churn reasons ("en", "zh")'
+    ),
     state: AppState = Depends(app_state),
 ) -> CustomerRecordOut:
     try:
-        profile = build_profile(state.records, state.conversations, customer_id, state.now())
+        profile = build_profile(
+            state.records, state.conversations, customer_id, state.now(), language, state.texts
+        )
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
     if profile is None:
-        raise no_such_customer()
+        raise state.errors.no_such_customer()
     record = customer_record_out(profile)
     assert record is not None
     return record

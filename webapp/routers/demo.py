@@ -13,7 +13,6 @@ from typing import List
 from fastapi import APIRouter, Depends
 
 from helpdesk.identity import issue_customer_token
-from webapp.api_errors import no_such_customer
 from webapp.dependencies import AppState, app_state
 from webapp.schemas import DemoCustomer, DemoToken, DemoTokenRequest
 
@@ -43,7 +42,7 @@ def demo_customers(state: AppState = Depends(app_state)) -> List[DemoCustomer]:
 def demo_token(body: DemoTokenRequest, state: AppState = Depends(app_state)) -> DemoToken:
     customer = state.records.get_customer(body.customer_id)
     if customer is None:
-        raise no_such_customer()
+        raise state.errors.no_such_customer()
     token = issue_customer_token(customer.id, state.settings.customer_token_secret, TOKEN_LIFETIME)
     return DemoToken(
         customer_id=customer.id,

@@ -27,7 +27,6 @@ from webapp.agent_schemas import (
     TextBody,
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
-from webapp.api_errors import database_unavailable
 from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
@@ -42,6 +41,13 @@ ERRORS = {
     409: {"description": "The chat is not in a state that allows this"},
     503: {"description": "The database or the assistant is not reachable"},
 }
+# The console's language for what the agent reads (the case summary); the
+# company's default when not given.
+CONSOLE_LANGUAGE = Query(
+    None,
+    max_length=16,
+    description='The language of the summary ("en", "zh"); default: the company\'s',
+)
 STREAM_POLL_SECONDS = 0.25
 STREAM_HEARTBEAT_SECONDS = 15.0
 STREAM_RECHECK_SESSION_SECONDS = 60.0
@@ -52,17 +58,18 @@ _STATUS = {HandoffNotFound: 404, NotYourChat: 403, HandoffConflict: 409}
 DESK_ERRORS = (HandoffNotFound, NotYourChat, HandoffConflict, RecordsUnavailable)
 
 
-def _http_error(error: Exception) -> HTTPException:
+def _http_error(state: AppState, error: Exception) -> HTTPException:
+    """The desk's refusals are worded by the desk (helpdesk/handoff_desk.py)."""
     if isinstance(error, RecordsUnavailable):
-        return database_unavailable()
+        return state.errors.database_unavailable()
     return HTTPException(status_code=_STATUS[type(error)], detail=str(error))
 
 
-async def _desk_call(function, *args):  # type: ignore[no-untyped-def]
+async def _desk_call(state: AppState, function, *args):  # type: ignore[no-untyped-def]
     try:
         return await run_in_threadpool(function, *args)
     except DESK_ERRORS as error:
-        raise _http_error(error) from error
+        raise _http_error(state, error) from error
 
 
 async def _after_change(state: AppState, outcome: Outcome) -> ActionOut:
@@ -83,7 +90,7 @@ def queue(state: AppState = Depends(app_state)) -> List[QueueItem]:
     try:
         entries = state.desk.queue()
     except RecordsUnavailable as error:
-        raise _http_error(error) from error
+        raise _http_error(state, error) from error
     return [queue_item(e, now) for e in entries]
 
 
@@ -93,21 +100,26 @@ def queue(state: AppState = Depends(app_state)) -> List[QueueItem]:
     responses=ERRORS,
     summary="One chat with everything known",
 )
-def handoff(handoff_id: int = HANDOFF_ID, state: AppState = Depends(app_state)) -> HandoffOut:
+def handoff(
+    handoff_id: int = HANDOFF_ID,
+    language: Optional[str] = CONSOLE_LANGUAGE,
+    state: AppState = Depends(app_state),
+) -> HandoffOut:
     now = state.now()
+    texts = state.texts
     try:
         detail = state.desk.detail(handoff_id)
         customer_id = detail.entry.customer_id
         profile = (
-            build_profile(state.records, state.conversations, customer_id, now)
+            build_profile(state.records, state.conversations, customer_id, now, language, texts)
             if customer_id
             else None
         )
     except (HandoffNotFound, RecordsUnavailable) as error:
-        raise _http_error(error) from error
+        raise _http_error(state, error) from error
     return HandoffOut(
         handoff=queue_item(detail.entry, now),
-        summary=summarize(detail, profile),
+        summary=summarize(detail, profile, language, texts),
         transcript=detail.transcript,
         collected=detail.collected,
         events=[event_out(e) for e in detail.events],
@@ -127,7 +139,7 @@ async def claim(
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> ActionOut:
-    outcome = await _desk_call(state.desk.claim, handoff_id, agent, state.now())
+    outcome = await _desk_call(state, state.desk.claim, handoff_id, agent, state.now())
     answer = await _after_change(state, outcome)
     await state.delivery.announce_next_in_line(state.desk, state.now())
     return answer
@@ -146,17 +158,14 @@ async def reply(
     state: AppState = Depends(app_state),
 ) -> EventOut:
     desk = state.desk
-    entry = await _desk_call(desk.check_can_write, handoff_id, agent)
+    entry = await _desk_call(state, desk.check_can_write, handoff_id, agent)
     try:
         await state.delivery.send(
             entry.conversation_id, desk.reply_notice(agent, body.text, handoff_id)
         )
     except RasaUnavailable as error:
-        raise HTTPException(
-            status_code=503,
-            detail="Your reply could not be delivered: the assistant is not reachable. Please try again.",
-        ) from error
-    event = await _desk_call(desk.record_reply, handoff_id, agent, body.text, state.now())
+        raise state.errors.reply_not_delivered() from error
+    event = await _desk_call(state, desk.record_reply, handoff_id, agent, body.text, state.now())
     return event_out(event)
 
 
@@ -174,7 +183,7 @@ async def note(
     state: AppState = Depends(app_state),
 ) -> EventOut:
     return event_out(
-        await _desk_call(state.desk.add_note, handoff_id, agent, body.text, state.now())
+        await _desk_call(state, state.desk.add_note, handoff_id, agent, body.text, state.now())
     )
 
 
@@ -190,7 +199,7 @@ async def resolve(
     state: AppState = Depends(app_state),
 ) -> ActionOut:
     return await _after_change(
-        state, await _desk_call(state.desk.resolve, handoff_id, agent, state.now())
+        state, await _desk_call(state, state.desk.resolve, handoff_id, agent, state.now())
     )
 
 
@@ -206,7 +215,7 @@ async def hand_back(
     state: AppState = Depends(app_state),
 ) -> ActionOut:
     return await _after_change(
-        state, await _desk_call(state.desk.hand_back, handoff_id, agent, state.now())
+        state, await _desk_call(state, state.desk.hand_back, handoff_id, agent, state.now())
     )
 
 
@@ -222,7 +231,7 @@ async def convert(
     state: AppState = Depends(app_state),
 ) -> ActionOut:
     return await _after_change(
-        state, await _desk_call(state.desk.convert_to_ticket, handoff_id, agent, state.now())
+        state, await _desk_call(state, state.desk.convert_to_ticket, handoff_id, agent, state.now())
     )
 
 
@@ -241,7 +250,7 @@ def events(
     try:
         return [event_out(e) for e in state.desk.events_after(after, handoff_id)]
     except RecordsUnavailable as error:
-        raise _http_error(error) from error
+        raise _http_error(state, error) from error
 
 
 @router.get(
@@ -251,7 +260,7 @@ def event_cursor(state: AppState = Depends(app_state)) -> EventCursor:
     try:
         return EventCursor(last_event_id=state.desk.latest_event_id())
     except RecordsUnavailable as error:
-        raise _http_error(error) from error
+        raise _http_error(state, error) from error
 
 
 @router.get(

@@ -9,17 +9,11 @@ from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
 from helpdesk.models import TICKET_STATUSES
-from helpdesk.parsing import parse_ticket_id
+from helpdesk.parsing import format_ticket_ref, parse_ticket_id
 from helpdesk.records import RecordsUnavailable, TicketView
 from webapp.agent_auth import current_agent
 from webapp.agent_schemas import CommentBody, StatusBody, TicketOut
 from webapp.agent_views import ticket_out
-from webapp.api_errors import (
-    database_unavailable,
-    no_such_ticket,
-    not_a_ticket_number,
-    unknown_ticket_status,
-)
 from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 
@@ -32,10 +26,10 @@ ERRORS = {
 }
 
 
-def _ticket_id(ref: str) -> int:
+def _ticket_id(state: AppState, ref: str) -> int:
     ticket_id = parse_ticket_id(ref, allow_bare_number=True)
     if ticket_id is None:
-        raise not_a_ticket_number(ref)
+        raise state.errors.not_a_ticket_number(ref)
     return ticket_id
 
 
@@ -52,18 +46,18 @@ def list_tickets(
     state: AppState = Depends(app_state),
 ) -> List[TicketOut]:
     if status is not None and status not in TICKET_STATUSES:
-        raise unknown_ticket_status(TICKET_STATUSES)
+        raise state.errors.unknown_ticket_status(TICKET_STATUSES)
     try:
         return [ticket_out(t) for t in state.records.find_tickets(status, limit, offset)]
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
 
 
 @router.get(
     "/{ref}", response_model=TicketOut, responses=ERRORS, summary="One ticket with its comments"
 )
 def get_ticket(ref: str = TICKET_REF, state: AppState = Depends(app_state)) -> TicketOut:
-    return ticket_out(_load(state, _ticket_id(ref)))
+    return ticket_out(_load(state, _ticket_id(state, ref)))
 
 
 @router.patch(
@@ -76,11 +70,11 @@ def update_ticket(
     body: StatusBody, ref: str = TICKET_REF, state: AppState = Depends(app_state)
 ) -> TicketOut:
     try:
-        return ticket_out(state.records.set_ticket_status(_ticket_id(ref), body.status))
+        return ticket_out(state.records.set_ticket_status(_ticket_id(state, ref), body.status))
     except KeyError as error:
-        raise no_such_ticket(ref) from error
+        raise state.errors.no_such_ticket(ref) from error
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
 
 
 @router.post(
@@ -101,7 +95,7 @@ async def comment(
     try:
         ticket = await run_in_threadpool(
             state.records.add_ticket_comment,
-            _ticket_id(ref),
+            _ticket_id(state, ref),
             "agent",
             agent.name,
             body.text,
@@ -113,16 +107,16 @@ async def comment(
             ticket = await run_in_threadpool(state.records.get_ticket, ticket.id) or ticket
         return ticket_out(ticket)
     except KeyError as error:
-        raise no_such_ticket(ref) from error
+        raise state.errors.no_such_ticket(ref) from error
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
 
 
 def _load(state: AppState, ticket_id: int) -> TicketView:
     try:
         ticket = state.records.get_ticket(ticket_id)
     except RecordsUnavailable as error:
-        raise database_unavailable() from error
+        raise state.errors.database_unavailable() from error
     if ticket is None:
-        raise no_such_ticket(ticket_id)
+        raise state.errors.no_such_ticket(format_ticket_ref(ticket_id))  # "T-00042"
     return ticket

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path
+from fastapi import APIRouter, Depends, Header, Path
 
 from helpdesk.chat_sessions import SESSION_ID_PATTERN, is_valid_session
 from webapp.dependencies import AppState, app_state
@@ -38,14 +38,12 @@ async def history(
     state: AppState = Depends(app_state),
 ) -> ChatHistory:
     if not SESSION_ID_PATTERN.match(session_id):
-        raise HTTPException(status_code=400, detail="That is not a chat session id.")
+        raise state.errors.not_a_session()
     if not is_valid_session(state.settings.session_secret, session_id, session_secret):
-        raise HTTPException(status_code=403, detail="This chat belongs to another browser.")
+        raise state.errors.other_browser()
     try:
         tracker = await state.rasa.tracker(session_id)
     except RasaUnavailable as error:
-        raise HTTPException(
-            status_code=503, detail="The assistant is not reachable right now."
-        ) from error
+        raise state.errors.assistant_unreachable() from error
     events = (tracker or {}).get("events") or []
     return ChatHistory(session_id=session_id, messages=chat_messages(events))
