@@ -18,7 +18,8 @@ from actions.common import KefuAction, Services
 from actions.speech import Speech, speech_for
 from helpdesk.faq_matcher import FaqMatcher
 from helpdesk.knowledge import Topic, fill_placeholders
-from helpdesk.parsing import parse_order_id, parse_ticket_id
+from helpdesk.language import is_chinese
+from helpdesk.parsing import asks_a_question, parse_order_id, parse_ticket_id
 
 
 def helpful_buttons(speech: Speech) -> List[Dict[str, str]]:
@@ -173,12 +174,16 @@ def answer_before_acting(
     someone?" gets the number and a person. Which topics a request may answer first
     is company data (company.yml `faq.answer_first`). Nothing when the message names
     an order or a ticket (an instruction about it, which the action explains), when
-    the customer has just read that answer, or when no allowed topic is sure."""
+    the customer has just read that answer, or when no allowed topic is sure. A
+    Chinese request must also ask something: "转人工客服" shares its words with the
+    questions about support hours (人工客服几点上班), but only asks for a person."""
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
     intent = (message.get("intent") or {}).get("name") or ""
     allowed = services.facts.faq_answer_first.get(intent)
     if not allowed or not text or text.startswith("/") or names_a_record(text):
+        return []
+    if is_chinese(text) and not asks_a_question(text):
         return []
     matches = services.faq_matcher(services.language_of(tracker)).match_each(text)
     topics = [

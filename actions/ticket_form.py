@@ -78,13 +78,18 @@ def asks_a_question_first(intent: Optional[str], text: str) -> bool:
 
 
 def times_asked(tracker: Tracker, ask_action: str) -> int:
-    """How often the form asked this question since it started."""
+    """How often the form asked this question since it started. Rasa runs a form's
+    question inside the form's own turn, so the tracker holds no ActionExecuted of
+    the question: what it holds is the bot's message, marked with the action that
+    sent it (`utter_action`)."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == "ticket_form":
             break
-        if event.get("event") == "action" and event.get("name") == ask_action:
-            count += 1
+        kind = event.get("event")
+        said_by = (event.get("metadata") or {}).get("utter_action")
+        asked_by_action = kind == "action" and event.get("name") == ask_action
+        count += asked_by_action or (kind == "bot" and said_by == ask_action)
     return count
 
 

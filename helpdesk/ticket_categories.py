@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from helpdesk import sentence_encoder
+from helpdesk.language import is_chinese
 from helpdesk.text_classifier import TextClassifier
 
 
@@ -32,7 +33,10 @@ class CategoryClassifier:
             texts.extend(lines)
             labels.extend([key] * len(lines))
         self.min_confidence = min_confidence
-        self._classifier = TextClassifier(c=10.0).fit(
+        # The examples of a Chinese overlay (knowledge_base/zh/company.yml) are read
+        # with the Chinese n-grams (helpdesk/text_classifier.py).
+        chinese = sum(is_chinese(text) for text in texts) * 2 > len(texts)
+        self._classifier = TextClassifier(c=10.0, language="zh" if chinese else "en").fit(
             texts, labels, dense=sentence_encoder.encode(texts)
         )
 

@@ -445,3 +445,23 @@ def test_a_chinese_confirmation_the_database_cannot_store_is_kept_in_chinese(ser
         domain,
     )
     assert "工单没能保存" in result.text and result.slot("requested_slot") == "ticket_confirmed"
+
+
+def test_questions_asked_inside_the_forms_turn_count_towards_the_two_asks(services, domain):
+    # Rasa runs a form's question within the form's own turn: the tracker holds the
+    # bot's messages marked with the asking action, not an ActionExecuted of it.
+    asked_twice = [
+        {"event": "active_loop", "name": "ticket_form"},
+        {"event": "bot", "text": "?", "metadata": {"utter_action": "action_ask_ticket_category"}},
+        {"event": "bot", "text": "?", "metadata": {"utter_action": "action_ask_ticket_category"}},
+    ]
+    result = answer(
+        ValidateTicketForm(services),
+        "ticket_category",
+        "BW-104167",
+        domain,
+        slots={**MAYA, "ticket_description": "the phone won't charge any more"},
+        metadata=MAYA_TOKEN,
+        history=asked_twice,
+    )
+    assert result.slot("ticket_category") == "faulty_product"
