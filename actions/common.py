@@ -140,8 +140,11 @@ class Services:
         with self._lock:
             cached_stamp, matcher = self._faq_cache.get(language, (None, None))
             if matcher is None or cached_stamp != stamp:
+                # Each language's thresholds (a language's company.yml overlay may
+                # set its own: its matcher's probabilities run differently).
+                thresholds = self.facts_in(language).faq
                 matcher = _shared_matcher(
-                    stamp, Path(self.settings.knowledge_base_dir), self.facts.faq, language
+                    stamp, Path(self.settings.knowledge_base_dir), thresholds, language
                 )
                 self._faq_cache[language] = (stamp, matcher)
             return matcher
