@@ -137,12 +137,13 @@ class Services:
             str(kb_dir.resolve()),
             tuple(sorted((p.name, p.stat().st_mtime_ns) for p in sources)),
         )
+        # Each language's thresholds (a language's company.yml overlay may set its
+        # own: its matcher's probabilities run differently). Read before taking the
+        # lock, which reading the catalogue takes too.
+        thresholds = self.facts_in(language).faq
         with self._lock:
             cached_stamp, matcher = self._faq_cache.get(language, (None, None))
             if matcher is None or cached_stamp != stamp:
-                # Each language's thresholds (a language's company.yml overlay may
-                # set its own: its matcher's probabilities run differently).
-                thresholds = self.facts_in(language).faq
                 matcher = _shared_matcher(
                     stamp, Path(self.settings.knowledge_base_dir), thresholds, language
                 )

@@ -156,10 +156,11 @@ def answer_if_sure(
     """When Rasa did not understand a message, it may still be a question an
     article answers in words unlike any example; quote it only when the match is
     surer than usual. None when nothing is that sure."""
-    facts = services.facts
+    language = services.language_of(tracker)
+    facts = services.facts_in(language)
     sure = [
         m.best.topic
-        for m in services.faq_matcher(services.language_of(tracker)).match_each(text)
+        for m in services.faq_matcher(language).match_each(text)
         if m.sure(facts.faq_fallback_min_confidence, facts.faq_fallback_min_similarity)
     ]
     return quote_answers(services, dispatcher, tracker, sure) if sure else None
@@ -175,15 +176,16 @@ def answer_before_acting(
     is company data (company.yml `faq.answer_first`). Nothing when the message names
     an order or a ticket (an instruction about it, which the action explains), when
     the customer has just read that answer, or when no allowed topic is sure. A
-    Chinese request must also ask something: "转人工客服" shares its words with the
-    questions about support hours (人工客服几点上班), but only asks for a person."""
+    Chinese request for a person must also ask something: "转人工客服" shares its
+    words with the questions about support hours (人工客服几点上班), but only asks
+    for a person."""
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
     intent = (message.get("intent") or {}).get("name") or ""
     allowed = services.facts.faq_answer_first.get(intent)
     if not allowed or not text or text.startswith("/") or names_a_record(text):
         return []
-    if is_chinese(text) and not asks_a_question(text):
+    if intent == "request_human" and is_chinese(text) and not asks_a_question(text):
         return []
     matches = services.faq_matcher(services.language_of(tracker)).match_each(text)
     topics = [

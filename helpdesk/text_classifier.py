@@ -24,6 +24,14 @@ from sklearn.preprocessing import normalize
 Ranking = List[Tuple[str, float]]
 
 
+def pinyin(text: str) -> str:
+    """ "退款多久" -> "tuikuanduojiu": the sound of the Chinese characters, anything
+    else as it is, without spaces (so "mima" meets 密码's "mi ma")."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).replace(" ", "")
+
+
 class TextClassifier:
     def __init__(
         self,
@@ -44,9 +52,16 @@ class TextClassifier:
             # runs of up to four for phrases.
             self.words = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
             self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+            # And how the text sounds: customers type a word in pinyin ("mima",
+            # "yunfei") or pick a character that sounds the same (退宽 for 退款,
+            # 电化 for 电话); spelt as pinyin without spaces, all of them read alike.
+            self.sounds: Optional[TfidfVectorizer] = TfidfVectorizer(
+                analyzer="char", ngram_range=(2, 4), sublinear_tf=True
+            )
         else:
             self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
             self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+            self.sounds = None
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
 
     def fit(
@@ -78,16 +93,21 @@ class TextClassifier:
     def vectors(self, texts: Sequence[str], fit: bool = False) -> csr_matrix:
         """Unit-length feature vectors, so a dot product is a cosine similarity."""
         prepared = [self.prepare(text or "") for text in texts]
+        inputs = [(self.words, prepared), (self.chars, prepared)]
+        if self.sounds is not None:  # (not the vectorizer's preprocessor: it is persisted)
+            inputs.append((self.sounds, [pinyin(text) for text in prepared]))
         if fit:
-            parts = [self.words.fit_transform(prepared), self.chars.fit_transform(prepared)]
+            parts = [vectorizer.fit_transform(data) for vectorizer, data in inputs]
         else:
-            parts = [self.words.transform(prepared), self.chars.transform(prepared)]
+            parts = [vectorizer.transform(data) for vectorizer, data in inputs]
         return normalize(csr_matrix(hstack(parts)))
 
     @property
     def dense_width(self) -> int:
         """How many dense features the fitted model expects."""
         sparse = len(self.words.vocabulary_) + len(self.chars.vocabulary_)
+        if self.sounds is not None:
+            sparse += len(self.sounds.vocabulary_)
         return int(self.model.n_features_in_) - sparse
 
     @property

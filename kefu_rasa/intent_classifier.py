@@ -124,6 +124,7 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
                     {
                         "words": classifier.words,
                         "chars": classifier.chars,
+                        "sounds": classifier.sounds,
                         "model": classifier.model,
                         "uses_dense": classifier.uses_dense,
                     },
@@ -162,6 +163,7 @@ class KefuIntentClassifier(IntentClassifier, GraphComponent):
         parts = sio.load(path, trusted=untrusted)
         classifier = cls._new_classifier(config, language)
         classifier.words, classifier.chars = parts["words"], parts["chars"]
+        classifier.sounds = parts.get("sounds")
         classifier.model = parts["model"]
         classifier.model.coef_ = np.asfortranarray(classifier.model.coef_)  # see fit()
         classifier.uses_dense = bool(parts.get("uses_dense", False))

@@ -53,12 +53,14 @@ def create_app(settings: Settings, actions_package: str = ACTIONS_PACKAGE) -> Sa
 
 
 async def warm_up(app: Sanic, loop: object) -> None:
-    """Builds the FAQ matcher (and loads the sentence encoder) before the first
-    customer's question has to wait for it."""
+    """Builds the FAQ matcher of every language (and loads the sentence encoder)
+    before the first customer's question has to wait for it."""
     from actions.common import default_services
 
     try:
-        default_services().faq_matcher()
+        services = default_services()
+        for language in services.replies().languages:
+            services.faq_matcher(language)
     except Exception:  # the first question will report it properly
         logger.exception("could not prepare the knowledge base at start-up")
 
