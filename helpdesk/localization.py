@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_currency, get_currency_name
 
 from helpdesk.replies import ReplyCatalogue
-from helpdesk.support_hours import SupportHours
+from helpdesk.support_hours import SupportHours, clock
 
 # Babel locale per conversation language.
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
@@ -78,34 +78,21 @@ class Localizer:
 
     def week(self, hours: SupportHours) -> List[str]:
         """One line per run of days with the same hours: "Monday–Friday 8:00–20:00"."""
-        lines: List[str] = []
-        day = 0
-        while day < 7:
-            span = hours.weekly.get(day)
-            end = day
-            while end + 1 < 7 and hours.weekly.get(end + 1) == span:
-                end += 1
-            days = (
-                self.weekday(day)
-                if end == day
-                else self._say("day_range", first=self.weekday(day), last=self.weekday(end))
-            )
-            if span:
-                lines.append(
-                    self._say("days_open", days=days, opens=_clock(span[0]), closes=_clock(span[1]))
-                )
-            else:
-                lines.append(self._say("days_closed", days=days))
-            day = end + 1
-        return lines
+        return [self._run(first, last, span) for first, last, span in hours.day_runs()]
+
+    def _run(self, first: int, last: int, span: Optional[Tuple[str, str]]) -> str:
+        days = (
+            self.weekday(first)
+            if first == last
+            else self._say("day_range", first=self.weekday(first), last=self.weekday(last))
+        )
+        if span is None:
+            return self._say("days_closed", days=days)
+        return self._say("days_open", days=days, opens=clock(span[0]), closes=clock(span[1]))
 
     def support_hours(self, hours: SupportHours, zone_label: str) -> str:
         """ "Monday–Friday 8:00–20:00, Saturday 9:00–17:00 Eastern"."""
-        open_days = [
-            line
-            for line, day_open in zip(self.week(hours), _runs_open(hours), strict=True)
-            if day_open
-        ]
+        open_days = [self._run(*run) for run in hours.day_runs() if run[2] is not None]
         joined = self._say("list_separator").join(open_days)
         return self._say("support_hours", days=joined, zone=zone_label).strip()
 
@@ -138,22 +125,3 @@ class Localizer:
         return self._say(
             "target_business_day" if count == 1 else "target_business_days", count=count
         )
-
-
-def _runs_open(hours: SupportHours) -> List[bool]:
-    """Whether each line of `Localizer.week` is a run of open days."""
-    found: List[bool] = []
-    day = 0
-    while day < 7:
-        span = hours.weekly.get(day)
-        end = day
-        while end + 1 < 7 and hours.weekly.get(end + 1) == span:
-            end += 1
-        found.append(bool(span))
-        day = end + 1
-    return found
-
-
-def _clock(hhmm: str) -> str:
-    """ "08:00" -> "8:00"."""
-    return hhmm[1:] if hhmm.startswith("0") else hhmm

@@ -116,23 +116,30 @@ class SupportHours:
         label = f" {self.timezone_label}" if self.timezone_label else ""
         return f"{day} at {clock}{label}"
 
-    def describe_week(self) -> List[str]:
-        """One line per run of days with the same hours: "Monday–Friday 8:00–20:00"."""
-        lines: List[str] = []
+    def day_runs(self) -> List[Tuple[int, int, Optional[Tuple[str, str]]]]:
+        """The week as runs of days with the same hours: (first day, last day, the
+        opening and closing times or None when closed), Monday = 0."""
+        runs: List[Tuple[int, int, Optional[Tuple[str, str]]]] = []
         day = 0
         while day < 7:
             span = self.weekly.get(day)
             end = day
             while end + 1 < 7 and self.weekly.get(end + 1) == span:
                 end += 1
-            days = _DAY_NAMES[day] if end == day else f"{_DAY_NAMES[day]}–{_DAY_NAMES[end]}"
-            lines.append(
-                f"{days} {_clock(span[0])}–{_clock(span[1])}" if span else f"{days} closed"
-            )
+            runs.append((day, end, span))
             day = end + 1
+        return runs
+
+    def describe_week(self) -> List[str]:
+        """One line per run of days with the same hours: "Monday–Friday 8:00–20:00"
+        (in English; helpdesk/localization.py writes it in any language)."""
+        lines: List[str] = []
+        for first, last, span in self.day_runs():
+            days = _DAY_NAMES[first] if first == last else f"{_DAY_NAMES[first]}–{_DAY_NAMES[last]}"
+            lines.append(f"{days} {clock(span[0])}–{clock(span[1])}" if span else f"{days} closed")
         return lines
 
 
-def _clock(hhmm: str) -> str:
+def clock(hhmm: str) -> str:
     """ "08:00" -> "8:00"."""
     return hhmm[1:] if hhmm.startswith("0") else hhmm
