@@ -13,7 +13,9 @@ from ops.paths import tool
 
 
 def normalised(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    """Case and punctuation folded; Chinese characters kept (without them the
+    Chinese example "PayPal可以用吗" would read as the English "paypal")."""
+    return re.sub(r"[^a-z0-9\u3400-\u9fff]+", " ", text.lower()).strip()
 
 
 def training_texts() -> set:
