@@ -216,3 +216,11 @@ def test_a_text_edited_in_the_catalogue_is_served_without_a_restart(settings, tm
     widget = kb / "replies" / "widget.yml"
     widget.write_text(widget.read_text().replace('send: "Send"', 'send: "Go"'))
     assert client.get("/i18n/widget/en.json").json()["texts"]["send"] == "Go"
+
+
+def test_a_huge_or_odd_language_tag_gets_the_default_texts_or_a_refusal(client):
+    for asked in ("a" * 5000, "%00", "zh%2F..%2F..", "中文"):
+        answer = client.get(f"/i18n/widget/{asked}.json")
+        assert answer.status_code in (200, 404, 414), asked
+        if answer.status_code == 200:
+            assert answer.json()["language"] == "en"
