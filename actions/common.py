@@ -42,7 +42,7 @@ from helpdesk.knowledge import (
 )
 from helpdesk.language import pick_language
 from helpdesk.records import CustomerRecords, RecordsUnavailable
-from helpdesk.replies import ReplyCatalogue, load_reply_catalogue
+from helpdesk.replies import ReplyCatalogue, current_catalogue
 from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.verification import Verifier, verification_policies
 
@@ -62,7 +62,6 @@ class Services:
     deferred: DeferredWrites = field(default_factory=DeferredWrites)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     _faq_cache: Dict[str, Tuple[Any, FaqMatcher]] = field(default_factory=dict, repr=False)
-    _replies_cache: Tuple[Any, Optional[ReplyCatalogue]] = field(default=(None, None), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -104,15 +103,7 @@ class Services:
     def replies(self) -> ReplyCatalogue:
         """The reply catalogue as it is now: an edited text is said on the next
         message, without restarting anything."""
-        kb_dir = Path(self.settings.knowledge_base_dir)
-        sources = [*kb_dir.glob("replies/*.yml"), *kb_dir.glob("*/replies/*.yml")]
-        stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in sources))
-        with self._lock:
-            cached_stamp, catalogue = self._replies_cache
-            if catalogue is None or cached_stamp != stamp:
-                catalogue = load_reply_catalogue(kb_dir)
-                self._replies_cache = (stamp, catalogue)
-            return catalogue
+        return current_catalogue(self.settings.knowledge_base_dir)
 
     def language_of(self, tracker: Tracker) -> str:
         """The conversation's language (its `language` slot, kept by

@@ -19,31 +19,14 @@ the customer's language (tier labels, the time-zone label) come from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional, Tuple
+from typing import Any, Optional
 
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
 from helpdesk.language import normalize_language
 from helpdesk.localization import Localizer
-from helpdesk.replies import REPLIES_DIR, ReplyCatalogue, load_reply_catalogue
-
-
-def reply_catalogue(kb_dir: Path) -> ReplyCatalogue:
-    """The catalogue of `kb_dir` as its files are now (read once per change)."""
-    folder = Path(kb_dir).resolve()
-    return _catalogue(folder, _stamp(folder))
-
-
-def _stamp(folder: Path) -> Tuple[Tuple[str, int], ...]:
-    sources = [*folder.glob(f"{REPLIES_DIR}/*.yml"), *folder.glob(f"*/{REPLIES_DIR}/*.yml")]
-    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in sources))
-
-
-@lru_cache(maxsize=8)
-def _catalogue(folder: Path, stamp: Tuple[Tuple[str, int], ...]) -> ReplyCatalogue:
-    return load_reply_catalogue(folder)
+from helpdesk.replies import ReplyCatalogue, current_catalogue
 
 
 @dataclass(frozen=True)
@@ -60,7 +43,7 @@ class DeskTexts:
 
     @property
     def catalogue(self) -> ReplyCatalogue:
-        return reply_catalogue(self.kb_dir)
+        return current_catalogue(self.kb_dir)
 
     @property
     def default_language(self) -> str:

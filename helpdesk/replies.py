@@ -28,6 +28,7 @@ import logging
 import re
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -165,6 +166,24 @@ def load_reply_catalogue(kb_dir: Path, default_language: str = "en") -> ReplyCat
         if language != default_language and re.fullmatch(r"[a-z]{2,3}", language):
             catalogue.texts[language] = _read_folder(folder)
     return catalogue
+
+
+def current_catalogue(kb_dir: Path) -> ReplyCatalogue:
+    """The catalogue of `kb_dir` as its files are now: read again only when one of
+    them changed, so an edited text is said on the next message without a restart.
+    The actions, the desk and the web app all read it through here."""
+    folder = Path(kb_dir).resolve()
+    return _catalogue_at(folder, _files_stamp(folder))
+
+
+def _files_stamp(folder: Path) -> Tuple[Tuple[str, int], ...]:
+    sources = [*folder.glob(f"{REPLIES_DIR}/*.yml"), *folder.glob(f"*/{REPLIES_DIR}/*.yml")]
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in sources))
+
+
+@lru_cache(maxsize=8)
+def _catalogue_at(folder: Path, stamp: Tuple[Tuple[str, int], ...]) -> ReplyCatalogue:
+    return load_reply_catalogue(folder)
 
 
 def _read_folder(folder: Path) -> Dict[str, Reply]:

@@ -17,7 +17,6 @@ load without a restart.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
@@ -25,7 +24,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from helpdesk.language import normalize_language
-from helpdesk.replies import ReplyCatalogue, load_reply_catalogue
+from helpdesk.replies import ReplyCatalogue, current_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -44,21 +43,9 @@ class CatalogueCache:
 
     def __init__(self, kb_dir: Path) -> None:
         self.kb_dir = Path(kb_dir)
-        self._lock = threading.Lock()
-        self._stamp: Tuple = ()
-        self._catalogue: Optional[ReplyCatalogue] = None
-
-    def _sources_stamp(self) -> Tuple:
-        sources = [*self.kb_dir.glob("replies/*.yml"), *self.kb_dir.glob("*/replies/*.yml")]
-        return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in sources))
 
     def catalogue(self) -> ReplyCatalogue:
-        stamp = self._sources_stamp()
-        with self._lock:
-            if self._catalogue is None or stamp != self._stamp:
-                self._catalogue = load_reply_catalogue(self.kb_dir)
-                self._stamp = stamp
-            return self._catalogue
+        return current_catalogue(self.kb_dir)
 
     def language(self, requested: Optional[str]) -> str:
         """The catalogue's language for `requested` ("zh-CN" -> "zh"), else the
