@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from helpdesk.order_numbers import OrderNumberFormat, order_number_format
 from helpdesk.support_hours import SupportHours
 from helpdesk.ticket_categories import CategoryClassifier
 
@@ -89,6 +90,8 @@ class CompanyFacts:
     ticket_categories: Dict[str, TicketCategory]
     faq: FaqThresholds
     faq_suggestions: int
+    # how order numbers look ("BW-104233"), the same in every language
+    order_numbers: OrderNumberFormat
     ticket_category_min_confidence: float = 0.45
     faq_fallback_min_confidence: float = 0.5
     faq_fallback_min_similarity: float = 0.4
@@ -214,6 +217,7 @@ def _load_company(kb_dir: Path, language: str) -> CompanyFacts:
             **{f.name: float(faq[f.name]) for f in fields(FaqThresholds) if f.name in faq}
         ),
         faq_suggestions=int(faq.get("suggestions", 3)),
+        order_numbers=order_number_format(kb_dir),
         faq_fallback_min_confidence=float(faq.get("fallback_min_confidence", 0.5)),
         faq_fallback_min_similarity=float(faq.get("fallback_min_similarity", 0.4)),
         faq_follow_ups={

@@ -1,18 +1,17 @@
 """Pure parsing of what customers type: order numbers, ticket numbers, emails,
-ratings. No I/O, so every spelling rule is tested directly.
+ratings. No I/O (the order-number format is read once, from company.yml, by
+helpdesk/order_numbers.py), so every spelling rule is tested directly.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Pattern, Tuple
 
-# Customers write BW-104233 as "bw104233", "BW 104233", "#104233" or just "104233".
-# The look-behinds name ASCII letters and digits, not \w: Chinese characters are word
-# characters, and "订单BW104233到哪了" writes the number right against them.
-_ORDER_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:bw[\s\-_#:.]*|#\s*)?(\d{6})(?!\d)", re.IGNORECASE)
+from helpdesk.order_numbers import OrderNumberFormat, current_order_numbers
+from helpdesk.text_normalization import normalize_text  # callers import it from here too
+
 # No two neighbouring parts may match the same characters: "t" followed by a few
 # thousand spaces used to cost minutes of backtracking (three \s* in a row).
 _TICKET_RE = re.compile(
@@ -34,31 +33,22 @@ _CHINESE_RATING = re.compile(r"([一二两三四五])\s*(?:颗|个)?\s*(?:星|�
 _CHINESE_TOP_MARKS = re.compile(r"满分|好评")
 
 
-def normalize_text(text: str) -> str:
-    """NFKC-folds odd Unicode (full-width digits, ligatures) and drops control
-    characters, so "ＢＷ１０４２３３" parses like "BW104233"."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+# Order numbers follow the company's format (company.yml `order_numbers`): customers
+# write BW-104233 as "bw104233", "BW 104233", "#104233" or just "104233". Without an
+# explicit `numbers`, the format of this process's knowledge base.
+def format_order_id(digits: str, *, numbers: Optional[OrderNumberFormat] = None) -> str:
+    """ "104233" -> "BW-104233"."""
+    return (numbers or current_order_numbers()).canonical(digits)
 
 
-def format_order_id(digits: str) -> str:
-    return f"BW-{digits}"
+def find_order_ids(text: str, *, numbers: Optional[OrderNumberFormat] = None) -> List[str]:
+    """Every order number in `text`, canonical ("BW-dddddd"), in order, no repeats."""
+    return (numbers or current_order_numbers()).find_all(text)
 
 
-def find_order_ids(text: str) -> List[str]:
-    """Every order number in `text`, normalised to "BW-dddddd", in order, no repeats."""
-    found: List[str] = []
-    for match in _ORDER_RE.finditer(normalize_text(text)):
-        order_id = format_order_id(match.group(1))
-        if order_id not in found:
-            found.append(order_id)
-    return found
-
-
-def parse_order_id(text: str) -> Optional[str]:
-    """The first order number in `text`, normalised, or None."""
-    ids = find_order_ids(text)
-    return ids[0] if ids else None
+def parse_order_id(text: str, *, numbers: Optional[OrderNumberFormat] = None) -> Optional[str]:
+    """The first order number in `text`, canonical, or None."""
+    return (numbers or current_order_numbers()).first(text)
 
 
 def format_ticket_ref(ticket_id: int) -> str:
@@ -168,20 +158,25 @@ def parse_urgency(text: str) -> Optional[str]:
     return None
 
 
-_IDENTIFIER_PATTERNS = (
-    ("email", _EMAIL_RE),
-    ("order", _ORDER_RE),
-    ("ticket", re.compile(r"(?<![A-Za-z0-9_-])t-?\d{3,7}(?!\d)", re.IGNORECASE)),
-)
+_MASKED_TICKET_RE = re.compile(r"(?<![A-Za-z0-9_-])t-?\d{3,7}(?!\d)", re.IGNORECASE)
 PLACEHOLDER_WORDS = {"email": "emailaddress", "order": "ordernumber", "ticket": "ticketnumber"}
 
 
 def replace_identifiers(text: str, words: Dict[str, str]) -> str:
     """Emails, order numbers and ticket numbers replaced by `words[kind]`."""
     masked = normalize_text(text)
-    for kind, pattern in _IDENTIFIER_PATTERNS:
+    for kind, pattern in _identifier_patterns():
         masked = pattern.sub(f" {words[kind]} ", masked)
     return re.sub(r"\s+", " ", masked).strip()
+
+
+def _identifier_patterns() -> Tuple[Tuple[str, Pattern[str]], ...]:
+    """In this order: an email's digits are not an order number."""
+    return (
+        ("email", _EMAIL_RE),
+        ("order", current_order_numbers().search_pattern),
+        ("ticket", _MASKED_TICKET_RE),
+    )
 
 
 def mask_identifiers(text: str) -> str:
