@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Callable, Iterable
 
+from helpdesk.order_numbers import current_order_numbers
 from helpdesk.parsing import parse_email, parse_items
 
 # The `Money` column stores integer cents (a 32-bit integer on PostgreSQL, whose
@@ -27,7 +28,6 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 MAX_QUANTITY = 9999
 MAX_EMAIL_CHARS = 320  # the column's width
 
-_ORDER_ID = re.compile(r"BW-[0-9]{6}")
 _TICKET_ID = re.compile(r"(?:T-)?([0-9]{1,7})", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _TIMESTAMP = re.compile(
@@ -111,9 +111,12 @@ def email(raw: str) -> str:
 
 
 def order_id(raw: str) -> str:
+    """An order number written as the company writes them (company.yml
+    `order_numbers`), in any case: the records hold exactly that spelling."""
+    numbers = current_order_numbers()
     value = raw.strip().upper()
-    if not _ORDER_ID.fullmatch(value):
-        raise ValueError(f"'{_shown(raw)}' is not an order number like BW-104233")
+    if not numbers.is_canonical(value):
+        raise ValueError(f"'{_shown(raw)}' is not an order number like {numbers.example}")
     return value
 
 

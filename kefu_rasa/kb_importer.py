@@ -1,7 +1,9 @@
 """Feeds the knowledge base's example questions to Rasa as `ask_faq` examples, and
 the questions it does not answer (not_answered.yml) as `out_of_scope` examples, in
 every language the knowledge base is written in (knowledge_base/ and each
-knowledge_base/<language>/ with articles of its own).
+knowledge_base/<language>/ with articles of its own). It also gives
+RegexEntityExtractor the `order_id` pattern, built from the company's order-number
+format (company.yml `order_numbers`), so the pattern and the parsers never disagree.
 
 Named in config.yml under `importers`. Rasa only warns when an importer cannot be
 loaded, so tests/kefu_rasa/test_kb_importer.py checks that these examples really
@@ -21,13 +23,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from helpdesk.config import Settings
 from helpdesk.knowledge import KnowledgeBase, load_knowledge_base
+from helpdesk.order_numbers import order_number_format
 
 FAQ_INTENT = "ask_faq"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+ORDER_ENTITY = "order_id"
 
 
 class KnowledgeBaseImporter(TrainingDataImporter):
-    """Contributes NLU examples only; domain, stories and config come from files."""
+    """Contributes NLU examples and the order_id pattern only; domain, stories and
+    config come from files."""
 
     def __init__(
         self,
@@ -58,12 +63,17 @@ class KnowledgeBaseImporter(TrainingDataImporter):
         }
         unanswered = {" ".join(text.split()): None for kb in kbs for text in kb.not_answered}
         return TrainingData(
-            [Message.build(text=text, intent=FAQ_INTENT) for text in answered if text]
+            training_examples=[
+                Message.build(text=text, intent=FAQ_INTENT) for text in answered if text
+            ]
             + [
                 Message.build(text=text, intent=OUT_OF_SCOPE_INTENT)
                 for text in unanswered
                 if text and text not in answered
-            ]
+            ],
+            regex_features=[
+                {"name": ORDER_ENTITY, "pattern": order_number_format(self.kb_dir).rasa_regex()}
+            ],
         )
 
     def get_domain(self) -> Domain:

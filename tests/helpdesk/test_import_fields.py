@@ -14,6 +14,7 @@ from helpdesk.config import PROJECT_ROOT
 from helpdesk.import_fields import parse_timestamp
 from helpdesk.importer import ImportFailed, import_customers, import_orders, import_tickets
 from helpdesk.models import Customer, Order, Ticket
+from helpdesk.order_numbers import current_order_numbers
 from tests.helpdesk.test_importer import CUSTOMERS_HEADER, new_order, orders_file, write
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -90,6 +91,32 @@ def test_without_a_zone_the_importer_takes_the_configured_companys_zone(
     with demo_db.session() as session:
         placed = session.get(Order, "BW-199001").placed_at
     assert placed == datetime(2026, 9, 16, 15, 0, tzinfo=timezone.utc)  # Tokyo is UTC+9
+
+
+def test_order_ids_are_checked_against_the_configured_companys_format(
+    demo_db, tmp_path, monkeypatch
+):
+    knowledge_base = tmp_path / "kb"
+    knowledge_base.mkdir()
+    company = yaml.safe_load((PROJECT_ROOT / "knowledge_base" / "company.yml").read_text())
+    company["order_numbers"] = {
+        "prefix": "ORD",
+        "separator": "/",
+        "digits": 8,
+        "example": "ORD/12345678",
+    }
+    (knowledge_base / "company.yml").write_text(yaml.safe_dump(company))
+    monkeypatch.setenv("KEFU_KNOWLEDGE_BASE", str(knowledge_base))
+    current_order_numbers.cache_clear()
+    try:
+        import_orders(demo_db, orders_file(tmp_path, [new_order("ord/00000042")]))
+        with pytest.raises(ImportFailed, match="'BW-199001' is not an order number like ORD/1234"):
+            import_orders(demo_db, orders_file(tmp_path, [new_order("BW-199001")]))
+    finally:
+        current_order_numbers.cache_clear()
+    with demo_db.session() as session:
+        assert session.get(Order, "ORD/00000042") is not None
+        assert session.get(Order, "BW-199001") is None
 
 
 # --- values that must be row errors, never a traceback ---------------------------------

@@ -1,10 +1,12 @@
 """Rasa only warns when an importer named in config.yml cannot be loaded; these
 tests make sure the knowledge-base questions really reach the training data."""
 
+from rasa.nlu.utils.pattern_utils import extract_patterns
 from rasa.shared.importers.importer import TrainingDataImporter
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.knowledge import load_knowledge_base
+from helpdesk.order_numbers import order_number_format
 from kefu_rasa.kb_importer import KnowledgeBaseImporter
 
 
@@ -42,3 +44,18 @@ def test_the_project_config_loads_the_importer_beside_the_data_files():
     )
     # Hand-written examples of the other intents are there too.
     assert any(m.get("intent") == "check_order_status" for m in data.training_examples)
+
+
+def test_the_order_number_pattern_built_from_company_yml_reaches_the_entity_extractor():
+    importer = TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"),
+        str(PROJECT_ROOT / "domain.yml"),
+        [str(PROJECT_ROOT / "data")],
+    )
+    # What RegexEntityExtractor keeps: regexes named like an annotated entity.
+    patterns = extract_patterns(
+        importer.get_nlu_data(), use_lookup_tables=False, use_only_entities=True
+    )
+    order_patterns = [p["pattern"] for p in patterns if p["name"] == "order_id"]
+    assert order_patterns == [order_number_format(PROJECT_ROOT / "knowledge_base").rasa_regex()]
+    assert {"email", "ticket_id"} <= {p["name"] for p in patterns}
