@@ -195,7 +195,7 @@ _QUESTION = re.compile(
 # The same in Chinese: a question mark, a question particle at the end (吗, 呢, 么),
 # or a question word (怎么, 多少, 多久, 几, 什么, 哪, 是否, 能不能, 有没有 ...).
 _QUESTION_ZH = re.compile(
-    r"？|[吗嘛呢么麼][\s。！!~～]*$|怎么|怎样|如何|多少|多久|几[天个号点时]|什么|啥|哪|是否"
+    r"？|[吗嘛呢么麼][\s。！!~～]*$|怎么|怎样|如何|多少|多久|几[天个号点时年月周次]|什么|啥|哪|是否"
     r"|能不能|可不可以|可以不|行不行|有没有|会不会|是不是|要不要|能否|[能可]\S{0,12}[吗不]"
 )
 

@@ -21,15 +21,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from helpdesk.chinese_text import sound_of, typed_in_pinyin
+
 Ranking = List[Tuple[str, float]]
-
-
-def pinyin(text: str) -> str:
-    """ "退款多久" -> "tuikuanduojiu": the sound of the Chinese characters, anything
-    else as it is, without spaces (so "mima" meets 密码's "mi ma")."""
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(text)).replace(" ", "")
 
 
 class TextClassifier:
@@ -39,6 +33,7 @@ class TextClassifier:
         prepare: Optional[Callable[[str], str]] = None,
         dense_weight: float = 1.0,
         language: str = "en",
+        pinyin_variants: int = 0,
     ) -> None:
         self.prepare = prepare or (lambda text: text.lower())
         self.dense_weight = dense_weight
@@ -58,10 +53,14 @@ class TextClassifier:
             self.sounds: Optional[TfidfVectorizer] = TfidfVectorizer(
                 analyzer="char", ngram_range=(2, 4), sublinear_tf=True
             )
+            # Each example may also be learnt with one of its words left in pinyin,
+            # the way a customer types it when the input method gets in the way.
+            self.pinyin_variants = pinyin_variants
         else:
             self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
             self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
             self.sounds = None
+            self.pinyin_variants = 0
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
 
     def fit(
@@ -70,11 +69,30 @@ class TextClassifier:
         if len(set(labels)) < 2:
             raise ValueError("a classifier needs examples of at least two labels")
         self.uses_dense = dense is not None
+        texts, labels, dense = self.as_typed(texts, labels, dense)
         self.model.fit(self.features(texts, dense, fit=True), list(labels))
         # lbfgs leaves coef_ a strided view; scipy would copy the whole weight matrix
         # on every prediction (4 ms a message with dense features, 0.1 ms without).
         self.model.coef_ = np.asfortranarray(self.model.coef_)
         return self
+
+    def as_typed(
+        self, texts: Sequence[str], labels: Sequence[str], dense: Optional[np.ndarray] = None
+    ) -> Tuple[List[str], List[str], Optional[np.ndarray]]:
+        """The examples and, for Chinese, their spellings with a word in pinyin,
+        each with its example's label and embedding (the meaning is the same)."""
+        texts, labels = list(texts), list(labels)
+        if not self.pinyin_variants:
+            return texts, labels, dense
+        extra_texts, extra_labels, rows = [], [], []
+        for row, (text, label) in enumerate(zip(texts, labels, strict=True)):
+            for variant in typed_in_pinyin(text, self.pinyin_variants):
+                extra_texts.append(variant)
+                extra_labels.append(label)
+                rows.append(row)
+        if dense is not None and rows:
+            dense = np.vstack([np.asarray(dense), np.asarray(dense)[rows]])
+        return texts + extra_texts, labels + extra_labels, dense
 
     def features(
         self, texts: Sequence[str], dense: Optional[np.ndarray] = None, fit: bool = False
@@ -95,7 +113,7 @@ class TextClassifier:
         prepared = [self.prepare(text or "") for text in texts]
         inputs = [(self.words, prepared), (self.chars, prepared)]
         if self.sounds is not None:  # (not the vectorizer's preprocessor: it is persisted)
-            inputs.append((self.sounds, [pinyin(text) for text in prepared]))
+            inputs.append((self.sounds, [sound_of(text) for text in prepared]))
         if fit:
             parts = [vectorizer.fit_transform(data) for vectorizer, data in inputs]
         else:

@@ -5,7 +5,7 @@ answer to most questions the knowledge base does not cover."""
 import yaml
 
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.faq_matcher import FaqMatcher
+from helpdesk.faq_matcher import FaqMatcher, clauses
 from helpdesk.knowledge import load_knowledge_base
 
 
@@ -66,6 +66,15 @@ def test_a_message_with_two_questions_is_matched_clause_by_clause(facts):
         "shipping-options",
         "payment-methods",
     ]
+
+
+def test_two_chinese_questions_side_by_side_with_a_comma_are_two_clauses():
+    assert clauses("保修几年，报修需要准备什么", "zh") == ["保修几年", "报修需要准备什么"]
+    assert clauses("礼品卡会过期吗？能用微信支付不", "zh") == ["礼品卡会过期吗？", "能用微信支付不"]
+
+
+def test_a_chinese_question_told_with_its_reason_is_not_cut_at_the_comma():
+    assert clauses("东西坏了，怎么退", "zh") == ["东西坏了，怎么退"]
 
 
 def test_one_question_is_not_cut_into_two(facts):

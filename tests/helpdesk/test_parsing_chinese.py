@@ -4,7 +4,7 @@ Chinese writes no spaces."""
 
 import pytest
 
-from helpdesk.parsing import count_words, parse_rating, parse_urgency
+from helpdesk.parsing import asks_a_question, count_words, parse_rating, parse_urgency
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,13 @@ def test_words_are_counted_in_chinese_too():
     assert count_words("外箱压烂了屏幕") == 4  # seven characters, about four words
     assert count_words("我的 Aurora TV 屏幕裂了") == 5
     assert count_words("the box arrived crushed") == 4  # English as before
+
+
+@pytest.mark.parametrize("text", ["保修几年", "退货要几周", "能用微信支付不", "客服邮箱是啥"])
+def test_a_chinese_question_is_recognised_as_a_question(text):
+    assert asks_a_question(text)
+
+
+@pytest.mark.parametrize("text", ["东西坏了", "我要退货", "买了几件衣服"])
+def test_a_chinese_statement_is_not_taken_for_a_question(text):
+    assert not asks_a_question(text)
