@@ -38,6 +38,9 @@ TRAINING_INPUTS = (
     "helpdesk/knowledge.py",
     "helpdesk/text_classifier.py",
     "helpdesk/parsing.py",
+    "helpdesk/chinese_text.py",
+    "helpdesk/order_numbers.py",
+    "helpdesk/text_normalization.py",
 )
 
 

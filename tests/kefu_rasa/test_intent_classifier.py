@@ -67,3 +67,19 @@ def test_both_models_are_persisted_and_loaded(tmp_path):
     loaded = KefuIntentClassifier.load(config, storage, resource, context)
     assert set(loaded.classifiers) == {"en", "zh"}
     assert _intent(loaded, "你好")["name"] == "greet"
+
+
+def test_rasa_retrains_the_classifier_when_the_code_that_builds_its_features_changes(
+    monkeypatch,
+):
+    import kefu_rasa.intent_classifier as component
+
+    before = component.KefuIntentClassifier.fingerprint_addon({})
+    assert before == component.KefuIntentClassifier.fingerprint_addon({})
+    assert "helpdesk.text_classifier" in component._MODEL_CODE
+    monkeypatch.setattr(
+        component,
+        "_MODEL_CODE",
+        tuple(m for m in component._MODEL_CODE if m != "helpdesk.chinese_text"),
+    )
+    assert component.KefuIntentClassifier.fingerprint_addon({}) != before
