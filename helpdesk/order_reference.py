@@ -18,6 +18,12 @@ _BACK_REFERENCE = re.compile(
     r"|\b(it|its|it's|itself)\b",
     re.IGNORECASE,
 )
+# The same in Chinese: 这个订单, 那单, 上一笔订单, 刚才那个, 它. "这个" alone is not
+# enough ("这个问题" points at a question, not an order).
+_BACK_REFERENCE_ZH = re.compile(
+    r"(这|那|该|上一|最近一|同一)[个笔]?(订单|单子|单|包裹|快递|货)"
+    r"|刚才(那|这)[个笔单]|它"
+)
 _WORD = re.compile(r"[a-z]{4,}")
 # Words of item names that name no particular item.
 _GENERIC = {"with", "pack", "black", "white", "silver", "brightwave", "inch", "series", "pro"}
@@ -26,7 +32,7 @@ _GENERIC = {"with", "pack", "black", "white", "silver", "brightwave", "inch", "s
 def refers_back(text: str) -> bool:
     """Whether the message points at something already discussed ("that order",
     "it")."""
-    return bool(_BACK_REFERENCE.search(text or ""))
+    return bool(_BACK_REFERENCE.search(text or "") or _BACK_REFERENCE_ZH.search(text or ""))
 
 
 def order_named_by_item(orders: Iterable[OrderView], text: str) -> Optional[OrderView]:

@@ -148,6 +148,22 @@ def test_that_order_means_the_order_shown_last(services, domain):
     assert result.slot("last_order_id") == "BW-104119"
 
 
+def test_that_order_in_chinese_means_the_order_shown_last(services, domain):
+    from actions.orders import ActionShowOrderStatus
+
+    result = run(
+        ActionShowOrderStatus(services),
+        make_tracker(
+            "那个订单里买了什么",
+            "check_order_status",
+            slots={**MAYA, "last_order_id": "BW-104119", "language": "zh"},
+            metadata=MAYA_TOKEN,
+        ),
+        domain,
+    )
+    assert "BW-104119" in result.text and "BW-104101" not in result.text
+
+
 def test_an_item_named_finds_the_one_order_holding_it(services, domain):
     from actions.orders import ActionShowOrderStatus
 
