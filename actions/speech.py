@@ -25,6 +25,9 @@ from helpdesk.company import CompanyFacts, Tier
 from helpdesk.localization import Localizer
 from helpdesk.replies import ReplyCatalogue
 
+# The placeholder of texts that show an example order number ("like BW-104233").
+ORDER_EXAMPLE = "order_example"
+
 
 @dataclass(frozen=True)
 class Speech:
@@ -37,7 +40,12 @@ class Speech:
         return Localizer(self.catalogue, self.language)
 
     def say(self, key: str, **values: Any) -> str:
-        """The text `key` ("orders.not_found") filled with `values`."""
+        """The text `key` ("orders.not_found") filled with `values`. A text showing
+        what an order number looks like gets the company's example (company.yml
+        `order_numbers`) without every caller passing it."""
+        placeholders = self.catalogue.reply(key, self.language).placeholders
+        if ORDER_EXAMPLE in placeholders and ORDER_EXAMPLE not in values:
+            values[ORDER_EXAMPLE] = self.facts.order_numbers.example
         return self.catalogue.text(key, self.language, **values)
 
     def word(self, key: str, fallback: str) -> str:
