@@ -24,6 +24,8 @@ TRAINING_INPUTS = (
     "data",
     "knowledge_base/articles",
     "knowledge_base/not_answered.yml",
+    # its `order_numbers` format becomes the order_id entity pattern
+    "knowledge_base/company.yml",
     "knowledge_base/replies",
     "knowledge_base/zh",
     "kefu_rasa/kb_importer.py",
