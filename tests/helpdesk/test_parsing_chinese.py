@@ -67,3 +67,13 @@ def test_a_chinese_question_is_recognised_as_a_question(text):
 @pytest.mark.parametrize("text", ["东西坏了", "我要退货", "买了几件衣服"])
 def test_a_chinese_statement_is_not_taken_for_a_question(text):
     assert not asks_a_question(text)
+
+
+def test_traditional_chinese_is_parsed_like_simplified():
+    from helpdesk.parsing import parse_order_id, parse_ticket_id
+
+    assert parse_order_id("訂單ＢＷ１０４２３３到哪裡了") == "BW-104233"
+    assert parse_ticket_id("工單 42 處理得怎麼樣") == 42
+    assert parse_urgency("非常緊急") == "high"
+    assert parse_rating("五顆星") == 5
+    assert asks_a_question("運費多少")
