@@ -3,15 +3,14 @@
 makes the bot understand customers worse fails the test command.
 
 Issue 8 asks for 97% answered and 90% of the unanswerable handled safely, and
-these are the floors. Measured 2026-12-01: 418/430 answered (97.2%) and 63/69 safe
-(91.3%), the same with support open and with the servers' clock on a Sunday
+these are the floors. Measured 2026-12-01: 419/430 answered (97.4%) and 63/69 safe
+(91.3%), about the same with support open and with the servers' clock on a Sunday
 (libfaketime), when every chat becomes a ticket. The full report, per style, is
 printed.
 
-The Chinese set (tests/e2e/questions_zh/, issue 9) has floors of its own. Issue 9
-asks for 95% answered; measured 2026-12-01: 301/318 (94.7%) answered and 46/50
-(92%) safe, so the floor stands below the issue's gate, at 94%, until the bot
-reaches it."""
+The Chinese set (tests/e2e/questions_zh/, issue 9) has floors of its own, the
+issue's gate: 95% answered and 90% safe. Measured 2026-12-01: 306/318 (96.2%)
+answered and 46/50 (92%) safe; 303 are needed."""
 
 import io
 
@@ -32,7 +31,7 @@ pytestmark = pytest.mark.stack
 
 ANSWERED_FLOOR = 0.97
 SAFE_FLOOR = 0.90
-CHINESE_ANSWERED_FLOOR = 0.94
+CHINESE_ANSWERED_FLOOR = 0.95
 CHINESE_SAFE_FLOOR = 0.90
 
 
