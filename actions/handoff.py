@@ -28,7 +28,7 @@ from actions.customer_identity import identity_slot_events, resolve_identity
 from actions.faq import answer_before_acting
 from actions.speech import Speech, speech_for
 from helpdesk.conversation_records import HandoffView
-from helpdesk.escalation import EscalationRequest, escalate
+from helpdesk.handoffs.escalation import EscalationRequest, escalate
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
 from helpdesk.sentiment import conversation_negativity

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
-from helpdesk.handoff_events import NEXT_IN_LINE, add_escalated_event, add_event
+from helpdesk.handoffs.events import NEXT_IN_LINE, add_escalated_event, add_event
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 

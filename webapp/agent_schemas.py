@@ -13,7 +13,7 @@ from pydantic import BaseModel as PydanticModel
 from pydantic import Field, validator
 
 from helpdesk.desk_texts import DeskTexts
-from helpdesk.handoff_desk import MAX_MESSAGE_LENGTH, MAX_NOTE_LENGTH
+from helpdesk.handoffs.desk import MAX_MESSAGE_LENGTH, MAX_NOTE_LENGTH
 from helpdesk.models import TICKET_STATUSES
 
 

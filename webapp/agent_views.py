@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Optional
 
 from helpdesk.customer_profile import CustomerProfile
-from helpdesk.handoff_desk import QueueEntry
-from helpdesk.handoff_events import EventView
+from helpdesk.handoffs.desk import QueueEntry
+from helpdesk.handoffs.events import EventView
 from helpdesk.parsing import format_ticket_ref
 from helpdesk.records import OrderView, TicketView
 from webapp.agent_schemas import (

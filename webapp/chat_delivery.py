@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from starlette.concurrency import run_in_threadpool
 
 from helpdesk.desk_texts import DeskTexts
-from helpdesk.handoff_desk import HandoffDesk
+from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.notices import Notice
 from helpdesk.records import CustomerRecords
 from helpdesk.ticket_replies import ticket_reply_notice

@@ -16,7 +16,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts
-from helpdesk.handoff_desk import HandoffDesk
+from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
 from webapp.api_errors import ApiErrors

@@ -4,9 +4,9 @@ risk with its reasons, and the generated case summary."""
 from datetime import timedelta
 from decimal import Decimal
 
-from helpdesk.case_summary import summarize
 from helpdesk.customer_profile import build_profile
-from helpdesk.handoff_desk import HandoffDesk
+from helpdesk.handoffs.desk import HandoffDesk
+from helpdesk.handoffs.summary import summarize
 from tests.conftest import OPEN_HOURS, queue_chat
 
 

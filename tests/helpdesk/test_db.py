@@ -47,7 +47,7 @@ def test_a_database_from_before_languages_keeps_its_chats_which_speak_the_defaul
     from helpdesk.company import load_company
     from helpdesk.config import PROJECT_ROOT
     from helpdesk.conversation_records import ConversationRecords, NewHandoff
-    from helpdesk.handoff_desk import HandoffDesk
+    from helpdesk.handoffs.desk import HandoffDesk
     from helpdesk.sql_records import SqlCustomerRecords
 
     db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")

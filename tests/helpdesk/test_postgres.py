@@ -79,7 +79,7 @@ def test_agents_and_the_handoff_state_machine_work_on_postgresql(pg_db):
     from helpdesk.company import load_company
     from helpdesk.config import Settings
     from helpdesk.conversation_records import ConversationRecords
-    from helpdesk.handoff_desk import HandoffConflict, HandoffDesk
+    from helpdesk.handoffs.desk import HandoffConflict, HandoffDesk
     from tests.conftest import OPEN_HOURS, queue_chat
 
     import_demo(pg_db)

@@ -12,9 +12,9 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
-from helpdesk.case_summary import summarize
 from helpdesk.customer_profile import build_profile
-from helpdesk.handoff_desk import HandoffConflict, HandoffNotFound, NotYourChat, Outcome
+from helpdesk.handoffs.desk import HandoffConflict, HandoffNotFound, NotYourChat, Outcome
+from helpdesk.handoffs.summary import summarize
 from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent, session_token
 from webapp.agent_schemas import (
@@ -59,7 +59,7 @@ DESK_ERRORS = (HandoffNotFound, NotYourChat, HandoffConflict, RecordsUnavailable
 
 
 def _http_error(state: AppState, error: Exception) -> HTTPException:
-    """The desk's refusals are worded by the desk (helpdesk/handoff_desk.py)."""
+    """The desk's refusals are worded by the desk (helpdesk/handoffs/desk.py)."""
     if isinstance(error, RecordsUnavailable):
         return state.errors.database_unavailable()
     return HTTPException(status_code=_STATUS[type(error)], detail=str(error))

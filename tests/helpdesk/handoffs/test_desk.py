@@ -7,7 +7,7 @@ import pytest
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.conversation_records import NewHandoff
-from helpdesk.handoff_desk import HandoffConflict, HandoffDesk, HandoffNotFound, NotYourChat
+from helpdesk.handoffs.desk import HandoffConflict, HandoffDesk, HandoffNotFound, NotYourChat
 from tests.conftest import CLOSED_HOURS, OPEN_HOURS, queue_chat
 
 NOW = OPEN_HOURS

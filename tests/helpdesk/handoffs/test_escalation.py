@@ -1,4 +1,4 @@
-from helpdesk.escalation import EscalationRequest, escalate
+from helpdesk.handoffs.escalation import EscalationRequest, escalate
 from helpdesk.models import Handoff
 from tests.conftest import CLOSED_HOURS, OPEN_HOURS
 

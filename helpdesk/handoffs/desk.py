@@ -28,9 +28,9 @@ from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import OPEN_HANDOFF_STATUSES
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
-from helpdesk.handoff_events import NEXT_IN_LINE, EventView, add_event, event_query
-from helpdesk.handoff_tickets import ChatsBecomeTickets
-from helpdesk.handoff_views import (
+from helpdesk.handoffs.events import NEXT_IN_LINE, EventView, add_event, event_query
+from helpdesk.handoffs.to_ticket import ChatsBecomeTickets
+from helpdesk.handoffs.views import (
     HandoffConflict,
     HandoffDetail,
     HandoffNotFound,

@@ -14,7 +14,7 @@ from typing import List, Optional
 
 from helpdesk.customer_profile import CustomerProfile
 from helpdesk.desk_texts import DeskTexts, default_texts
-from helpdesk.handoff_desk import HandoffDetail
+from helpdesk.handoffs.desk import HandoffDetail
 
 _IDENTITY_METHODS = ("token", "verification")
 LAST_WORDS_SHOWN = 160

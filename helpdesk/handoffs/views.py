@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from helpdesk.handoff_events import EventView
+from helpdesk.handoffs.events import EventView
 from helpdesk.notices import Notice
 from helpdesk.tickets import OpenedTicket
 

@@ -15,8 +15,8 @@ from typing import List, Optional
 
 from sqlalchemy import select, update
 
-from helpdesk.handoff_events import add_event
-from helpdesk.handoff_views import Outcome, QueueEntry
+from helpdesk.handoffs.events import add_event
+from helpdesk.handoffs.views import Outcome, QueueEntry
 from helpdesk.models import Agent, Handoff
 from helpdesk.notices import Notice
 from helpdesk.sql_records import unit_of_work
