@@ -71,8 +71,16 @@ class Settings:
     handoff_claim_timeout_minutes: float = 15.0
     # A waiting customer whose chat window stays closed this long gets a ticket.
     handoff_left_grace_seconds: float = 120.0
-    # How often the web app looks for such chats (0 turns the check off).
+    # How often the web app looks for such chats (0 turns the check off); the same
+    # pass assigns waiting chats to online agents (helpdesk/handoffs/assignment.py).
     handoff_sweep_seconds: float = 15.0
+    # How many chats an agent takes at once unless the admin set their own capacity.
+    agent_capacity: int = 3
+    # An online agent whose console saw no activity this long shows as away.
+    agent_away_minutes: float = 5.0
+    # An automatically assigned chat whose agent wrote nothing this long goes back
+    # to the queue (and the agent is set to away).
+    silent_agent_minutes: float = 3.0
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -141,6 +149,13 @@ class Settings:
             ),
             handoff_sweep_seconds=float(
                 env.get("KEFU_SWEEP_SECONDS", defaults.handoff_sweep_seconds)
+            ),
+            agent_capacity=int(env.get("KEFU_AGENT_CAPACITY", defaults.agent_capacity)),
+            agent_away_minutes=float(
+                env.get("KEFU_AGENT_AWAY_MINUTES", defaults.agent_away_minutes)
+            ),
+            silent_agent_minutes=float(
+                env.get("KEFU_SILENT_AGENT_MINUTES", defaults.silent_agent_minutes)
             ),
         )
 

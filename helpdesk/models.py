@@ -187,10 +187,15 @@ class Handoff(Base):
     # the customer. Added after the first releases: `Database.create_schema` adds it
     # to an existing table, where the older chats read NULL (the default language).
     language = Column(String(8))
+    # The team the routing rules sent the chat to (NULL: any agent), and how it was
+    # given to its agent: "auto" by the assigner, NULL when an agent claimed it.
+    team_id = Column(Integer, ForeignKey("teams.id"), index=True)
+    assigned_by = Column(String(8))
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")
     agent = relationship("Agent")
+    team = relationship("Team")
 
     @property
     def identity_verified(self) -> bool:
@@ -226,6 +231,49 @@ class Agent(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(UtcDateTime)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    # Added with routing (NULL in older databases reads as the default): "agent" or
+    # "admin"; the status the agent chose (online, away, offline) and when the
+    # console last saw them active (away after a while idle); how many chats they
+    # take at once.
+    role = Column(String(16))
+    status = Column(String(16))
+    last_active_at = Column(UtcDateTime)
+    capacity = Column(Integer)
+    last_assigned_at = Column(UtcDateTime)
+
+
+class Team(Base):
+    """A group of agents chats are routed to ("billing", "technical", "privacy")."""
+
+    __tablename__ = "teams"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(40), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id = Column(Integer, ForeignKey("teams.id"), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), primary_key=True, index=True)
+
+
+class RoutingRule(Base):
+    """Sends a chat to a team when everything the rule names matches (a NULL field
+    matches anything); the rules are tried in `position` order, the first wins."""
+
+    __tablename__ = "routing_rules"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    position = Column(Integer, nullable=False, default=0)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=False)
+    reason = Column(String(32))
+    category = Column(String(32))
+    tier = Column(String(16))
+    language = Column(String(8))
+
+    team = relationship("Team")
 
 
 class AgentSession(Base):

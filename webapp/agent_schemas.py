@@ -237,3 +237,18 @@ class ActionOut(BaseModel):
     event: Optional[EventOut] = None
     delivered: bool = Field(True, description="False when the customer's chat could not be told")
     ticket: Optional[TicketOut] = None
+
+
+class StatusRequest(BaseModel):
+    status: str = Field(..., description="online, away or offline", max_length=16)
+
+
+class PresenceOut(BaseModel):
+    id: int
+    name: str
+    role: str = Field(..., description="agent or admin")
+    status: str = Field(
+        ..., description="online, away (chosen, or idle too long) or offline, as others see it"
+    )
+    active_chats: int
+    capacity: int = Field(..., description="how many chats automatic assignment gives at once")

@@ -73,6 +73,9 @@ class ApiErrors:
     def not_a_ticket_number(self, ref: str) -> HTTPException:
         return HTTPException(status_code=404, detail=self.say("not_a_ticket_number", ref=repr(ref)))
 
+    def invalid_status(self) -> HTTPException:
+        return HTTPException(status_code=422, detail=self.say("invalid_status"))
+
     def reply_not_delivered(self) -> HTTPException:
         return HTTPException(status_code=503, detail=self.say("reply_not_delivered"))
 

@@ -30,6 +30,7 @@ from webapp.routers import (
     help_center,
     i18n,
     pages,
+    presence,
     tickets,
     widget,
 )
@@ -68,6 +69,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(tickets.router)
     app.include_router(customers.router)
     app.include_router(console.router)
+    app.include_router(presence.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
         # which Settings.check() refuses outside development.

@@ -10,13 +10,16 @@ from typing import Callable
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from helpdesk.agent_presence import AgentPresence
 from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts
+from helpdesk.handoffs.assignment import Assigner
 from helpdesk.handoffs.desk import HandoffDesk
+from helpdesk.handoffs.teams import Teams
 from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
 from webapp.api_errors import ApiErrors
@@ -83,6 +86,23 @@ class AppState:
             claim_timeout=timedelta(minutes=self.settings.handoff_claim_timeout_minutes),
             left_grace=timedelta(seconds=self.settings.handoff_left_grace_seconds),
             texts=self.texts,
+        )
+
+    @property
+    def presence(self) -> AgentPresence:
+        return AgentPresence(
+            self.db,
+            away_after=timedelta(minutes=self.settings.agent_away_minutes),
+            default_capacity=self.settings.agent_capacity,
+        )
+
+    @property
+    def assigner(self) -> Assigner:
+        return Assigner(
+            self.desk,
+            Teams(self.db),
+            self.presence,
+            silent_after=timedelta(minutes=self.settings.silent_agent_minutes),
         )
 
     def now(self) -> datetime:

@@ -17,12 +17,16 @@ logger = logging.getLogger(__name__)
 
 async def sweep_once(state: AppState) -> int:
     """Converts what is due now; returns how many chats became tickets. Also says
-    the ticket replies that could not reach their chat before."""
+    the ticket replies that could not reach their chat before, and gives waiting
+    chats to online agents (taking them back from agents who stay silent)."""
     await state.delivery.deliver_ticket_replies(state.records)
     outcomes = await run_in_threadpool(state.desk.sweep, state.now())
     for outcome in outcomes:
         await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
-    if outcomes:
+    assigned = await run_in_threadpool(state.assigner.run, state.now())
+    for outcome in assigned:
+        await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
+    if outcomes or assigned:
         await state.delivery.announce_next_in_line(state.desk, state.now())
     return len(outcomes)
 

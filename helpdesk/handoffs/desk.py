@@ -115,18 +115,30 @@ class HandoffDesk(ChatsBecomeTickets):
     # ----- what agents do ---------------------------------------------------------
 
     def claim(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
+        return self._take(handoff_id, agent, now, assigned_by=None)
+
+    def assign(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
+        """What `claim` does, on the agent's behalf (helpdesk/handoffs/assignment.py):
+        the chat is marked as assigned automatically, so an agent who stays silent
+        can have it taken back."""
+        return self._take(handoff_id, agent, now, assigned_by="auto")
+
+    def _take(
+        self, handoff_id: int, agent: AgentView, now: datetime, assigned_by: Optional[str]
+    ) -> Outcome:
         with unit_of_work(self.db) as session:
             changed = session.execute(
                 update(Handoff)
                 .where(Handoff.id == handoff_id, Handoff.status == "waiting")
-                .values(status="active", agent_id=agent.id, claimed_at=now)
+                .values(status="active", agent_id=agent.id, claimed_at=now, assigned_by=assigned_by)
             ).rowcount
             row = self._get(session, handoff_id)
             if not changed:
                 if row.status == "active" and row.agent_id == agent.id:
                     raise HandoffConflict(self.texts.say("desk.already_yours"))
                 raise HandoffConflict(self._state_text(row))
-            joined = self.texts.say("desk.event_claimed", agent=agent.name)
+            how = "desk.event_auto_assigned" if assigned_by else "desk.event_claimed"
+            joined = self.texts.say(how, agent=agent.name)
             event = add_event(session, row.id, "claimed", now, agent.name, joined)
             notice = Notice(
                 text=self.texts.say("notices.agent_joined", row.language, agent=agent.name),

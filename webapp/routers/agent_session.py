@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from helpdesk.agent_presence import OFFLINE
 from helpdesk.agents import AgentView, LoginFailed, LoginLocked
 from webapp.agent_auth import SESSION_COOKIE, current_agent, session_token
 from webapp.agent_schemas import AgentOut, LoginOut, LoginRequest
@@ -71,6 +72,7 @@ def logout(
     token = session_token(request)
     if token:
         state.accounts.sign_out(token)
+    state.presence.set_status(agent.id, OFFLINE, state.now())  # nothing more is assigned
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -1,0 +1,67 @@
+"""Agents' status through the API, and the sweeper giving waiting chats to agents
+who are online (webapp/routers/presence.py, webapp/sweeper.py)."""
+
+from datetime import timedelta
+
+from tests.conftest import OPEN_HOURS, queue_chat, run_async
+from webapp.sweeper import sweep_once
+
+
+def _statuses(client):
+    response = client.get("/api/agents")
+    assert response.status_code == 200, response.text
+    return {agent["name"]: agent["status"] for agent in response.json()}
+
+
+def test_an_agent_chooses_a_status_and_every_agent_sees_it(app, alex, sam):
+    app.state.kefu.clock = lambda: OPEN_HOURS
+    assert _statuses(sam)["Alex Rivera"] == "offline"
+    assert alex.put("/api/agent/status", json={"status": "online"}).status_code == 204
+    assert _statuses(sam)["Alex Rivera"] == "online"
+    assert alex.put("/api/agent/status", json={"status": "away"}).status_code == 204
+    assert _statuses(sam)["Alex Rivera"] == "away"
+
+
+def test_a_status_that_does_not_exist_is_refused_with_a_clear_message(alex):
+    response = alex.put("/api/agent/status", json={"status": "busy"})
+    assert response.status_code == 422
+    assert "online, away or offline" in response.json()["detail"]
+
+
+def test_an_idle_console_turns_its_agent_away_and_activity_brings_them_back(app, alex, sam):
+    state = app.state.kefu
+    state.clock = lambda: OPEN_HOURS
+    alex.put("/api/agent/status", json={"status": "online"})
+    state.clock = lambda: OPEN_HOURS + timedelta(minutes=state.settings.agent_away_minutes + 1)
+    assert _statuses(sam)["Alex Rivera"] == "away"
+    assert alex.post("/api/agent/activity").status_code == 204
+    assert _statuses(sam)["Alex Rivera"] == "online"
+
+
+def test_signing_out_makes_an_agent_offline(app, alex, sam):
+    app.state.kefu.clock = lambda: OPEN_HOURS
+    alex.put("/api/agent/status", json={"status": "online"})
+    alex.post("/api/agent/logout")
+    assert _statuses(sam)["Alex Rivera"] == "offline"
+
+
+def test_the_sweeper_gives_a_waiting_chat_to_the_online_agent_and_tells_the_customer(
+    app, alex, conversations, rasa
+):
+    state = app.state.kefu
+    state.clock = lambda: OPEN_HOURS
+    alex.put("/api/agent/status", json={"status": "online"})
+    chat = queue_chat(conversations)
+    run_async(sweep_once(state))
+    [entry] = [e for e in alex.get("/api/queue").json() if e["id"] == chat]
+    assert (entry["status"], entry["agent_name"]) == ("active", "Alex Rivera")
+    assert any("Alex Rivera" in text and "joined" in text for text in rasa.bot_texts())
+
+
+def test_nobody_is_assigned_a_chat_while_every_agent_is_offline(app, alex, conversations):
+    state = app.state.kefu
+    state.clock = lambda: OPEN_HOURS
+    chat = queue_chat(conversations)
+    run_async(sweep_once(state))
+    [entry] = [e for e in alex.get("/api/queue").json() if e["id"] == chat]
+    assert entry["status"] == "waiting"

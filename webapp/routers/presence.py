@@ -1,0 +1,62 @@
+"""Agents' status: each agent chooses online, away or offline, the console reports
+activity so an idle agent turns away, and everyone sees everyone's status and
+load. Only online agents get chats assigned automatically."""
+
+from __future__ import annotations
+
+from typing import List
+
+from fastapi import APIRouter, Depends, Response
+from starlette.concurrency import run_in_threadpool
+
+from helpdesk.agent_presence import PresenceError
+from helpdesk.agents import AgentView
+from webapp.agent_auth import current_agent
+from webapp.agent_schemas import PresenceOut, StatusRequest
+from webapp.dependencies import AppState, app_state
+
+router = APIRouter(prefix="/api", tags=["presence"])
+
+
+@router.get("/agents", response_model=List[PresenceOut], summary="Every agent's status and load")
+async def everyone(
+    agent: AgentView = Depends(current_agent), state: AppState = Depends(app_state)
+) -> List[PresenceOut]:
+    views = await run_in_threadpool(state.presence.everyone, state.now())
+    return [
+        PresenceOut(
+            id=v.agent_id,
+            name=v.name,
+            role=v.role,
+            status=v.status,
+            active_chats=v.active_chats,
+            capacity=v.capacity,
+        )
+        for v in views
+    ]
+
+
+@router.put(
+    "/agent/status",
+    status_code=204,
+    summary="Choose online, away or offline",
+    responses={422: {"description": "Not one of the statuses"}},
+)
+async def set_status(
+    body: StatusRequest,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> Response:
+    try:
+        await run_in_threadpool(state.presence.set_status, agent.id, body.status, state.now())
+    except PresenceError:
+        raise state.errors.invalid_status() from None
+    return Response(status_code=204)
+
+
+@router.post("/agent/activity", status_code=204, summary="The agent is at the console")
+async def activity(
+    agent: AgentView = Depends(current_agent), state: AppState = Depends(app_state)
+) -> Response:
+    await run_in_threadpool(state.presence.seen_active, agent.id, state.now())
+    return Response(status_code=204)
