@@ -129,6 +129,8 @@ class QueueItem(BaseModel):
         ..., description='The conversation\'s language ("en", "zh"): the customer reads the '
         "desk's notices, and should read the agent's replies, in it"
     )
+    team_key: Optional[str] = Field(None, description="The team the chat is routed to, if any")
+    team_name: Optional[str] = None
 
 
 class OrderOut(BaseModel):
@@ -252,3 +254,9 @@ class PresenceOut(BaseModel):
     )
     active_chats: int
     capacity: int = Field(..., description="how many chats automatic assignment gives at once")
+
+
+class TransferBody(BaseModel):
+    agent_email: Optional[str] = Field(None, max_length=320, description="Pass to this agent")
+    team: Optional[str] = Field(None, max_length=40, description="Or to this team (its key)")
+    note: str = Field("", max_length=MAX_NOTE_LENGTH, description="Why, for the agents only")

@@ -31,6 +31,7 @@ from helpdesk.agents import AgentView
 from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.handoffs.events import add_event
 from helpdesk.handoffs.teams import ChatFacts, Teams
+from helpdesk.handoffs.transfer import BY_TRANSFER
 from helpdesk.handoffs.views import HandoffConflict, Outcome
 from helpdesk.models import Agent, Handoff, HandoffEvent, Team, TeamMember
 from helpdesk.notices import Notice
@@ -93,7 +94,7 @@ class Assigner:
             assigned = session.execute(
                 select(Handoff.id, Handoff.agent_id, Handoff.claimed_at).where(
                     Handoff.status == "active",
-                    Handoff.assigned_by == "auto",
+                    Handoff.assigned_by.in_(("auto", BY_TRANSFER)),
                     Handoff.claimed_at <= due,
                 )
             ).all()

@@ -30,6 +30,7 @@ from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.handoffs.events import NEXT_IN_LINE, EventView, add_event, event_query
 from helpdesk.handoffs.to_ticket import ChatsBecomeTickets
+from helpdesk.handoffs.transfer import ChatsChangeHands
 from helpdesk.handoffs.views import (
     HandoffConflict,
     HandoffDetail,
@@ -49,7 +50,7 @@ MAX_NOTE_LENGTH = 8000
 CHAT_KINDS = ("customer_message", "agent_message")
 
 
-class HandoffDesk(ChatsBecomeTickets):
+class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
     def __init__(
         self,
         db: Database,
@@ -76,7 +77,11 @@ class HandoffDesk(ChatsBecomeTickets):
         with unit_of_work(self.db) as session:
             rows = session.execute(
                 select(Handoff)
-                .options(selectinload(Handoff.customer), selectinload(Handoff.agent))
+                .options(
+                    selectinload(Handoff.customer),
+                    selectinload(Handoff.agent),
+                    selectinload(Handoff.team),
+                )
                 .where(Handoff.status.in_(OPEN_HANDOFF_STATUSES))
                 .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
                 .limit(limit)
@@ -305,6 +310,8 @@ class HandoffDesk(ChatsBecomeTickets):
             ticket_id=row.ticket_id,
             sentiment=row.sentiment,
             language=self.texts.language(row.language),
+            team_key=row.team.key if row.team else None,
+            team_name=row.team.name if row.team else None,
         )
 
 

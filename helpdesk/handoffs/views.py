@@ -49,6 +49,9 @@ class QueueEntry:
     sentiment: float
     # The conversation's language: the customer reads the desk's notices in it.
     language: str = "en"
+    # The team the chat was routed or transferred to (None: any agent).
+    team_key: Optional[str] = None
+    team_name: Optional[str] = None
 
 
 @dataclass(frozen=True)

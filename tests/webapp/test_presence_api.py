@@ -65,3 +65,25 @@ def test_nobody_is_assigned_a_chat_while_every_agent_is_offline(app, alex, conve
     run_async(sweep_once(state))
     [entry] = [e for e in alex.get("/api/queue").json() if e["id"] == chat]
     assert entry["status"] == "waiting"
+
+
+def test_an_agent_passes_a_chat_to_a_colleague_who_can_then_reply(
+    app, alex, sam, conversations, rasa
+):
+    chat = queue_chat(conversations)
+    alex.post(f"/api/handoffs/{chat}/claim")
+    moved = alex.post(
+        f"/api/handoffs/{chat}/transfer",
+        json={"agent_email": "sam@brightwave.example", "note": "needs a refund decision"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["handoff"]["agent_name"] == "Sam <b>Lee</b>"
+    assert sam.post(f"/api/handoffs/{chat}/reply", json={"text": "Hi, Sam here"}).status_code == 200
+    assert alex.post(f"/api/handoffs/{chat}/reply", json={"text": "me too"}).status_code == 403
+
+
+def test_a_transfer_that_names_nobody_is_refused_with_a_clear_message(alex, conversations):
+    chat = queue_chat(conversations)
+    alex.post(f"/api/handoffs/{chat}/claim")
+    refused = alex.post(f"/api/handoffs/{chat}/transfer", json={"note": "?"})
+    assert refused.status_code == 409 and "agent or a team" in refused.json()["detail"]

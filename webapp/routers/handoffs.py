@@ -25,6 +25,7 @@ from webapp.agent_schemas import (
     NoteBody,
     QueueItem,
     TextBody,
+    TransferBody,
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
 from webapp.bounds import DB_INT_MAX
@@ -217,6 +218,29 @@ async def hand_back(
     return await _after_change(
         state, await _desk_call(state, state.desk.hand_back, handoff_id, agent, state.now())
     )
+
+
+@router.post(
+    "/handoffs/{handoff_id}/transfer",
+    response_model=ActionOut,
+    responses=ERRORS,
+    summary="Pass the chat to another agent or to a team, with a note for them",
+)
+async def transfer(
+    body: TransferBody,
+    handoff_id: int = HANDOFF_ID,
+    agent: AgentView = Depends(current_agent),
+    state: AppState = Depends(app_state),
+) -> ActionOut:
+    desk = state.desk
+    if body.agent_email:
+        move, to = desk.transfer_to_agent, body.agent_email
+    elif body.team:
+        move, to = desk.transfer_to_team, body.team
+    else:
+        raise _http_error(state, HandoffConflict(state.texts.say("desk.transfer_to_whom")))
+    outcome = await _desk_call(state, move, handoff_id, agent, to, body.note, state.now())
+    return await _after_change(state, outcome)
 
 
 @router.post(
