@@ -260,3 +260,9 @@ class TransferBody(BaseModel):
     agent_email: Optional[str] = Field(None, max_length=320, description="Pass to this agent")
     team: Optional[str] = Field(None, max_length=40, description="Or to this team (its key)")
     note: str = Field("", max_length=MAX_NOTE_LENGTH, description="Why, for the agents only")
+
+
+class TeamOut(BaseModel):
+    key: str
+    name: str
+    members: List[str] = Field(..., description="The members' emails")

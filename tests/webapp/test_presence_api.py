@@ -87,3 +87,14 @@ def test_a_transfer_that_names_nobody_is_refused_with_a_clear_message(alex, conv
     alex.post(f"/api/handoffs/{chat}/claim")
     refused = alex.post(f"/api/handoffs/{chat}/transfer", json={"note": "?"})
     assert refused.status_code == 409 and "agent or a team" in refused.json()["detail"]
+
+
+def test_agents_see_the_teams_they_can_pass_a_chat_to(app, alex):
+    from helpdesk.handoffs.teams import Teams
+
+    teams = Teams(app.state.kefu.db)
+    teams.create("billing", "Billing")
+    teams.add_member("billing", "sam@brightwave.example")
+    assert alex.get("/api/teams").json() == [
+        {"key": "billing", "name": "Billing", "members": ["sam@brightwave.example"]}
+    ]

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agent_presence import PresenceError
 from helpdesk.agents import AgentView
+from helpdesk.handoffs.teams import Teams
 from webapp.agent_auth import current_agent
-from webapp.agent_schemas import PresenceOut, StatusRequest
+from webapp.agent_schemas import PresenceOut, StatusRequest, TeamOut
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api", tags=["presence"])
@@ -60,3 +61,11 @@ async def activity(
 ) -> Response:
     await run_in_threadpool(state.presence.seen_active, agent.id, state.now())
     return Response(status_code=204)
+
+
+@router.get("/teams", response_model=List[TeamOut], summary="The teams chats can be passed to")
+async def teams(
+    agent: AgentView = Depends(current_agent), state: AppState = Depends(app_state)
+) -> List[TeamOut]:
+    views = await run_in_threadpool(Teams(state.db).all)
+    return [TeamOut(key=v.key, name=v.name, members=list(v.members)) for v in views]
