@@ -17,8 +17,11 @@
  *
  * It talks to Rasa over socket.io (the maintained socket.io client, vendored next to
  * this file) with session persistence, and reloads the conversation's history from
- * the web app, so a page reload keeps the chat. Customer text is only ever inserted
- * as text; bot text is rendered from a tiny, escaped subset of Markdown.
+ * the web app, so a page reload keeps the chat (suggested replies the customer
+ * already answered stay disabled). Customer text is only ever inserted as text;
+ * bot and agent text is rendered, never as HTML, from a tiny subset of Markdown:
+ * **bold**, [links](https://...) to web, mail and phone addresses (a bare address
+ * shows short), and "- " or "1. " lists. Every message shows its time.
  */
 (function () {
   "use strict";
@@ -86,7 +89,13 @@
 
   // ---- rendering -------------------------------------------------------------
 
-  var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]+\]\(https?:\/\/[^)\s]+\)|https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
+  // Bold, a Markdown link to a web, mail or phone address, or a bare web address.
+  // A bare address is ASCII (a Chinese full stop or bracket right after it is not
+  // part of it); punctuation at its end is trimmed off in appendFormatted.
+  var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]+\]\((?:https?:\/\/|mailto:|tel:)[^)\s]+\)|https?:\/\/[!#-&(-;=?-~]+)/g;
+  var SAFE_HREF = /^(?:https?:\/\/|mailto:|tel:)/i;
+  // A bare address is shown as host and path, this long at most.
+  var SHORT_URL_CHARS = 48;
 
   // `...` marks words someone else wrote (a customer's description quoted back):
   // shown exactly as written, never turned into a link or bold.
@@ -105,53 +114,183 @@
 
   function appendFormatted(parent, line) {
     var last = 0;
-    line.replace(INLINE, function (match, _group, offset) {
-      if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
+    var pattern = new RegExp(INLINE.source, "g");
+    var found;
+    while ((found = pattern.exec(line))) {
+      var match = found[0];
+      if (found.index > last) parent.appendChild(document.createTextNode(line.slice(last, found.index)));
       if (match.indexOf("**") === 0) {
         parent.appendChild(make("strong", {}, match.slice(2, -2)));
-      } else {
-        var label = match, href = match;
+      } else if (match.charAt(0) === "[") {
         var md = /^\[([^\]]+)\]\((.+)\)$/.exec(match);
-        if (md) { label = md[1]; href = md[2]; }
-        var link = make("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, label);
-        parent.appendChild(link);
+        var asUrl = looksLikeUrl(md[1]);
+        parent.appendChild(link(md[2], asUrl ? shortUrl(md[1]) : md[1], asUrl));
+      } else {
+        var url = trimUrl(match);
+        parent.appendChild(link(url, shortUrl(url), true));
+        pattern.lastIndex = found.index + url.length;  // the trimmed-off tail is text
+        match = url;
       }
-      last = offset + match.length;
-      return match;
-    });
+      last = found.index + match.length;
+    }
     if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
   }
 
+  // A link that opens in a new tab, to a web, mail or phone address only; anything
+  // else stays text. The label is always inserted as text; an address (`isUrl`)
+  // may break after a "/" and before a "#", not in the middle of a word.
+  function link(href, label, isUrl) {
+    if (!SAFE_HREF.test(href)) return document.createTextNode(label);
+    var node = make("a", { href: href, target: "_blank", rel: "noopener noreferrer" });
+    if (!isUrl) {
+      node.textContent = label;
+      return node;
+    }
+    // (No look-behind in a regex: older Safari would refuse the whole script.)
+    var pieces = label.replace(/\//g, "/\u0000").replace(/#/g, "\u0000#").split("\u0000");
+    pieces.forEach(function (piece, i) {
+      if (i) node.appendChild(make("wbr"));
+      if (piece) node.appendChild(document.createTextNode(piece));
+    });
+    return node;
+  }
+
+  function looksLikeUrl(text) { return /^https?:\/\/\S+$/i.test(text); }
+
+  // "https://x.example/a." -> "https://x.example/a": a sentence's punctuation after
+  // an address, or the closing bracket around it, is not part of it.
+  function trimUrl(url) {
+    var trimmed = url;
+    for (;;) {
+      var end = trimmed.charAt(trimmed.length - 1);
+      var unbalanced = end === ")" && trimmed.split(")").length > trimmed.split("(").length;
+      if (/[.,;:!?\]]/.test(end) || unbalanced) trimmed = trimmed.slice(0, -1);
+      else return trimmed;
+    }
+  }
+
+  // "https://www.brightwave.example/help/returns?x=1" -> "brightwave.example/help/returns":
+  // what a customer reads instead of the whole address (the link keeps it all).
+  // A long path keeps its first and last parts; the query string is left out.
+  function shortUrl(href) {
+    var url;
+    try { url = new URL(href); } catch (e) { return href; }
+    var host = url.host.replace(/^www\./i, "");
+    var parts = url.pathname.split("/").filter(Boolean).map(function (part) {
+      try { return decodeURIComponent(part); } catch (e) { return part; }
+    });
+    var path = parts.length ? "/" + parts.join("/") : "";
+    var hash = url.hash.length > 1 ? url.hash : "";
+    if ((host + path + hash).length <= SHORT_URL_CHARS) return host + path + hash;
+    if ((host + path).length <= SHORT_URL_CHARS) return host + path;
+    var lastPart = parts[parts.length - 1];
+    if (lastPart.length > 24) lastPart = lastPart.slice(0, 23) + "…";
+    return host + "/" + (parts.length > 1 ? parts[0] + "/…/" : "") + lastPart;
+  }
+
+  // Lines starting "- " or "* " make a bulleted list, "1. " or "1) " a numbered
+  // one, wherever they are in the message; a blank line between two items of the
+  // same list does not end it. An indented line right under an item continues it.
+  // Other lines make paragraphs, a blank line between them.
+  var BULLET = /^\s*[-*\u2022]\s+(\S.*)$/;
+  var NUMBERED = /^\s*(\d{1,3})[.)]\s+(\S.*)$/;
+
   function renderRich(container, text) {
-    String(text).split(/\n{2,}/).forEach(function (block) {
-      var lines = block.split("\n");
-      var bullets = lines.every(function (l) { return /^\s*[-*] /.test(l); });
-      if (bullets) {
-        var list = make("ul");
-        lines.forEach(function (l) {
-          var item = make("li");
-          appendInline(item, l.replace(/^\s*[-*] /, ""));
-          list.appendChild(item);
-        });
-        container.appendChild(list);
+    var para = null, list = null, kind = null, item = null, blank = false;
+    String(text).split(/\r?\n/).forEach(function (line) {
+      if (!line.trim()) {
+        para = null;
+        blank = true;
         return;
       }
-      var para = make("p");
-      lines.forEach(function (l, i) {
-        if (i) para.appendChild(make("br"));
-        appendInline(para, l);
-      });
-      container.appendChild(para);
+      var bullet = BULLET.exec(line);
+      var numbered = bullet ? null : NUMBERED.exec(line);
+      if (bullet || numbered) {
+        var itemKind = bullet ? "ul" : "ol";
+        if (!list || kind !== itemKind) {
+          list = make(itemKind);
+          kind = itemKind;
+          if (numbered && Number(numbered[1]) !== 1) list.setAttribute("start", String(Number(numbered[1])));
+          container.appendChild(list);
+        }
+        item = make("li");
+        appendInline(item, bullet ? bullet[1] : numbered[2]);
+        list.appendChild(item);
+        para = null;
+        blank = false;
+        return;
+      }
+      if (item && !blank && /^\s/.test(line)) {  // the item goes on
+        item.appendChild(make("br"));
+        appendInline(item, line.trim());
+        return;
+      }
+      list = item = kind = null;
+      if (para && !blank) para.appendChild(make("br"));
+      else {
+        para = make("p");
+        container.appendChild(para);
+      }
+      appendInline(para, line);
+      blank = false;
     });
   }
 
   function scrollDown() { el.log.scrollTop = el.log.scrollHeight; }
+
+  // Into the conversation, above the typing bubble if it shows.
+  function appendRow(row) {
+    if (el.typing.parentNode === el.log) el.log.insertBefore(row, el.typing);
+    else el.log.appendChild(row);
+    scrollDown();
+  }
 
   function disableOldReplies() {
     var buttons = el.log.querySelectorAll(".kefu-replies button");
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
   }
 
+  // After the history is shown: a set of suggested replies is answered once the
+  // customer has said anything after it, and then stays disabled; only the latest
+  // set, if nothing came from the customer after it, can still be clicked.
+  function settleReplies() {
+    var groups = el.log.querySelectorAll(".kefu-replies");
+    disableOldReplies();
+    if (!groups.length) return;
+    var row = groups[groups.length - 1].parentNode;
+    for (var next = row.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.classList.contains("kefu-customer")) return;
+    }
+    var last = groups[groups.length - 1].querySelectorAll("button");
+    for (var i = 0; i < last.length; i++) last[i].disabled = false;
+  }
+
+  // "14:05" or "2:05 PM": the browser's own locale when it is of the widget's
+  // language (en-GB, zh-TW), else the widget's language.
+  var timeFormat = null;
+  function formatTime(date) {
+    if (!timeFormat) {
+      var language = textsLanguage || config.lang;
+      var preferred = (navigator.languages || [navigator.language || ""]).filter(function (tag) {
+        return String(tag).toLowerCase().split(/[-_]/)[0] === language;
+      })[0];
+      try {
+        timeFormat = new Intl.DateTimeFormat(preferred ? [preferred, language] : language, { hour: "2-digit", minute: "2-digit" });
+      } catch (e) {
+        timeFormat = { format: function (d) { return d.toTimeString().slice(0, 5); } };
+      }
+    }
+    return timeFormat.format(date);
+  }
+
+  function timeOf(seconds) {
+    var date = new Date(seconds * 1000);
+    return make("time", { class: "kefu-time", datetime: date.toISOString() }, formatTime(date));
+  }
+
+  function now() { return Date.now() / 1000; }
+
+  // `message.timestamp`: when it was said, in seconds (the history's, or now).
   function addMessage(message) {
     var sender = message.sender || "bot";
     trackHandoff(message.metadata || {});
@@ -169,6 +308,7 @@
     if (sender === "customer") bubble.textContent = message.text;  // always text, never HTML
     else renderRich(bubble, message.text || "");
     row.appendChild(bubble);
+    if (typeof message.timestamp === "number" && isFinite(message.timestamp)) row.appendChild(timeOf(message.timestamp));
     var replies = message.quick_replies || [];
     if (replies.length) {
       disableOldReplies();
@@ -183,14 +323,11 @@
       });
       row.appendChild(group);
     }
-    el.log.appendChild(row);
-    scrollDown();
+    appendRow(row);
   }
 
   function addNotice(text) {
-    var row = make("div", { class: "kefu-notice", role: "status" }, text);
-    el.log.appendChild(row);
-    scrollDown();
+    appendRow(make("div", { class: "kefu-notice", role: "status" }, text));
   }
 
   // Follows who answers from the messages' metadata (live and in the history).
@@ -207,9 +344,15 @@
     el.who.hidden = !el.who.textContent;
   }
 
+  // The typing bubble: three dots in a bot bubble at the end of the conversation
+  // while the bot answers (until its reply, or SLOW_REPLY_MS).
   function setTyping(on) {
-    el.typing.hidden = !on;
-    if (on) scrollDown();
+    if (on) {
+      el.log.appendChild(el.typing);
+      scrollDown();
+    } else if (el.typing.parentNode) {
+      el.typing.parentNode.removeChild(el.typing);
+    }
   }
 
   function setConnected(connected) {
@@ -246,7 +389,7 @@
     if (!message) return;
     if (!silent) {
       disableOldReplies();
-      addMessage({ sender: "customer", text: displayText || message });
+      addMessage({ sender: "customer", text: displayText || message, timestamp: now() });
     }
     var extra = {};
     Object.keys(hints || {}).forEach(function (k) { extra[k] = hints[k]; });
@@ -254,7 +397,7 @@
     if (silent) extra.silent = true;
     // Until the server has confirmed a session, messages wait here: nothing typed
     // in that moment (page load, reconnection, a new sign-in) is lost.
-    state.outbox.push({ message: message, extra: extra, shown: silent ? null : displayText || message });
+    state.outbox.push({ message: message, extra: extra, shown: silent ? null : displayText || message, at: now() });
     flush();
   }
 
@@ -282,6 +425,7 @@
       text: message.text || "",
       quick_replies: message.quick_replies || [],
       metadata: message.metadata || {},
+      timestamp: now(),  // when it arrived
     });
     if (!el.root.classList.contains("kefu-open")) el.launcher.classList.add("kefu-unread");
     markSeen();
@@ -294,6 +438,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (history) {
         if (!history) return;
+        var typing = el.typing.parentNode === el.log;  // a reply on its way
         el.log.textContent = "";
         // Replies from our team that came while the customer was away (an answer on
         // their ticket, say) are announced, not slipped in unnoticed.
@@ -309,13 +454,10 @@
         });
         markSeen();
         state.outbox.forEach(function (item) {  // typed, not yet sent
-          if (item.shown) addMessage({ sender: "customer", text: item.shown });
+          if (item.shown) addMessage({ sender: "customer", text: item.shown, timestamp: item.at });
         });
-        var buttons = el.log.querySelectorAll(".kefu-replies");
-        if (buttons.length) {  // only the latest suggestions stay clickable
-          var last = buttons[buttons.length - 1].querySelectorAll("button");
-          for (var i = 0; i < last.length; i++) last[i].disabled = false;
-        }
+        settleReplies();
+        if (typing) setTyping(true);
         state.greeted = state.greeted || history.messages.length > 0;
       })
       .then(function () { state.historyLoaded = true; })
@@ -381,7 +523,8 @@
       type: "button", class: "kefu-launcher", "aria-controls": "kefu-panel", "aria-expanded": "false",
       "aria-label": t("open_chat"),
     });
-    el.launcher.appendChild(chatIcon());
+    el.launcher.appendChild(icon("kefu-icon-chat", CHAT_ICON));
+    el.launcher.appendChild(icon("kefu-icon-close", CLOSE_ICON));
 
     el.panel = make("section", { id: "kefu-panel", class: "kefu-panel", role: "dialog", "aria-labelledby": "kefu-title" });
     var header = make("header", { class: "kefu-header" });
@@ -393,11 +536,12 @@
     el.who = make("div", { class: "kefu-who", role: "status" });
     el.who.hidden = true;
     el.log = make("div", { class: "kefu-log", role: "log", "aria-live": "polite", "aria-label": t("conversation") });
-    el.typing = make("div", { class: "kefu-typing", "aria-label": t("typing") });
-    el.typing.appendChild(make("span"));
-    el.typing.appendChild(make("span"));
-    el.typing.appendChild(make("span"));
-    el.typing.hidden = true;
+    // Not in the conversation until the bot is answering (setTyping).
+    el.typing = make("div", { class: "kefu-typing", role: "status", "aria-label": t("typing") });
+    var dots = make("div", { class: "kefu-typing-bubble" });
+    dots.appendChild(make("span", { class: "kefu-visually-hidden" }, t("typing")));
+    for (var d = 0; d < 3; d++) dots.appendChild(make("span", { class: "kefu-dot", "aria-hidden": "true" }));
+    el.typing.appendChild(dots);
 
     var form = make("form", { class: "kefu-form" });
     var label = make("label", { for: "kefu-input", class: "kefu-visually-hidden" }, t("message_label"));
@@ -414,7 +558,6 @@
     el.panel.appendChild(el.status);
     el.panel.appendChild(el.who);
     el.panel.appendChild(el.log);
-    el.panel.appendChild(el.typing);
     el.panel.appendChild(form);
     el.root.appendChild(el.panel);
     el.root.appendChild(el.launcher);
@@ -430,29 +573,50 @@
       var text = el.input.value;
       if (!text.trim()) return;
       el.input.value = "";
+      fitInput();
       send(text);
     });
+    // Enter sends, Shift+Enter starts a new line; Enter that picks a word in an
+    // input method (Chinese pinyin, say) is the input method's.
     el.input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
         form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
       }
     });
+    el.input.addEventListener("input", fitInput);
     setConnected(false);
     el.status.textContent = t("connecting");
   }
 
-  function chatIcon() {
-    // An inline speech bubble: no icon font or emoji font needed on the page.
+  // The message box grows with its text up to its CSS max-height, then scrolls.
+  function fitInput() {
+    var box = el.input;
+    box.style.height = "auto";
+    var borders = box.offsetHeight - box.clientHeight;
+    var max = parseFloat(window.getComputedStyle(box).maxHeight) || Infinity;
+    var wanted = box.scrollHeight + borders;
+    box.style.height = Math.min(wanted, max) + "px";
+    box.style.overflowY = wanted > max ? "auto" : "hidden";
+  }
+
+  // Inline icons: no icon font or emoji font needed on the page. The launcher
+  // shows the speech bubble while the chat is closed, the cross while it is open.
+  var CHAT_ICON = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z";
+  var CLOSE_ICON = "M6.4 4.3 12 9.9l5.6-5.6 2.1 2.1-5.6 5.6 5.6 5.6-2.1 2.1-5.6-5.6-5.6 5.6-2.1-2.1 5.6-5.6-5.6-5.6z";
+
+  function icon(name, shape) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "kefu-icon " + name);
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("width", "28");
     svg.setAttribute("height", "28");
     svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
     var path = document.createElementNS(ns, "path");
     path.setAttribute("fill", "currentColor");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+    path.setAttribute("d", shape);
     svg.appendChild(path);
     return svg;
   }
