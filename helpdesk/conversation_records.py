@@ -89,6 +89,7 @@ class ConversationRecords:
                 priority=handoff.priority,
                 sentiment=handoff.sentiment,
                 transcript=handoff.transcript,
+                transcript_text=transcript_text(handoff.transcript),
                 collected=handoff.collected,
                 ticket_id=handoff.ticket_id,
                 created_at=handoff.created_at or utcnow(),
@@ -247,6 +248,11 @@ class ConversationRecords:
                     helpful=helpful,
                 )
             )
+
+
+def transcript_text(transcript: List[Dict[str, Any]]) -> str:
+    """The turns' texts, one per line, for search."""
+    return "\n".join(str(turn.get("text") or "") for turn in transcript or [])
 
 
 def _latest_handoff(session, conversation_id: str) -> Optional[Handoff]:  # type: ignore[no-untyped-def]

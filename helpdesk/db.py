@@ -7,11 +7,12 @@ an apology instead of crashing at boot.
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, select, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,6 +65,10 @@ class Database:
         nullable or defaulted, so adding them never touches existing rows."""
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
+        _fill_transcript_texts(self.engine)
+        from helpdesk.search import install_search_index  # search builds on the schema
+
+        install_search_index(self.engine)
 
     def dispose(self) -> None:
         if self._engine is not None:
@@ -85,7 +90,26 @@ def _add_missing_columns(engine: Engine) -> None:
                     text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
                 )
             for index in table.indexes:  # an index declared for a new column
-                index.create(connection, checkfirst=True)
+                with warnings.catch_warnings():  # the search's expression indexes
+                    warnings.filterwarnings("ignore", "Skipped unsupported reflection")
+                    index.create(connection, checkfirst=True)
+
+
+def _fill_transcript_texts(engine: Engine) -> None:
+    """Handoffs from before `transcript_text` existed get it, so search finds them."""
+    from helpdesk.conversation_records import transcript_text
+    from helpdesk.models import Handoff
+
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(Handoff.id, Handoff.transcript).where(Handoff.transcript_text.is_(None))
+        ).all()
+        for handoff_id, transcript in rows:
+            connection.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id)
+                .values(transcript_text=transcript_text(transcript))
+            )
 
 
 def _create_engine(url: str, timeout: float) -> Engine:

@@ -191,6 +191,8 @@ class Handoff(Base):
     # given to its agent: "auto" by the assigner, NULL when an agent claimed it.
     team_id = Column(Integer, ForeignKey("teams.id"), index=True)
     assigned_by = Column(String(8))
+    # The transcript as plain text, for search (the JSON above escapes Chinese).
+    transcript_text = Column(Text)
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")

@@ -266,3 +266,11 @@ class TeamOut(BaseModel):
     key: str
     name: str
     members: List[str] = Field(..., description="The members' emails")
+
+
+class SearchHitOut(BaseModel):
+    kind: str = Field(..., description="ticket, chat or customer")
+    ref: str = Field(..., description='"T-00042", a handoff id, or a customer id')
+    title: str
+    snippet: str = Field(..., description="The text around the first word found")
+    at: Optional[datetime]

@@ -31,6 +31,7 @@ from webapp.routers import (
     i18n,
     pages,
     presence,
+    search,
     tickets,
     widget,
 )
@@ -70,6 +71,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(customers.router)
     app.include_router(console.router)
     app.include_router(presence.router)
+    app.include_router(search.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
         # which Settings.check() refuses outside development.

@@ -102,3 +102,35 @@ def test_agents_and_the_handoff_state_machine_work_on_postgresql(pg_db):
     outcome = desk.convert_to_ticket(chat, alex, OPEN_HOURS + timedelta(minutes=1))
     assert records.get_ticket(outcome.ticket.ticket.id).customer_id == "C1001"
     pg_db.create_schema()  # again: adds nothing, breaks nothing
+
+
+def test_search_finds_tickets_chats_and_customers_on_postgresql_in_english_and_chinese(pg_db):
+    from helpdesk.conversation_records import ConversationRecords
+    from helpdesk.models import Ticket
+    from helpdesk.search import Search
+    from tests.conftest import queue_chat
+
+    import_demo(pg_db)
+    with pg_db.session() as session:
+        session.add(
+            Ticket(
+                customer_id="C1001",
+                category="damaged_item",
+                subject="商品损坏",
+                description="我的电视屏幕碎了 the stand is cracked too",
+            )
+        )
+        session.commit()
+    chat = queue_chat(ConversationRecords(pg_db), customer_text="my soundbar keeps flickering")
+    search = Search(pg_db)
+    assert [h.title for h in search.find("屏幕碎") if h.kind == "ticket"] == ["商品损坏"]
+    assert [h.title for h in search.find("STAND crack") if h.kind == "ticket"] == ["商品损坏"]
+    assert [h.ref for h in search.find("keeps flickering") if h.kind == "chat"] == [str(chat)]
+    assert [h.ref for h in search.find("maya thompson") if h.kind == "customer"] == ["C1001"]
+    assert search.find("100%_") == []
+    with pg_db.engine.connect() as connection:
+        indexes = connection.execute(
+            text("SELECT indexname FROM pg_indexes WHERE indexname = :name"),
+            {"name": "ix_tickets_search"},
+        ).scalars().all()
+    assert "ix_tickets_search" in indexes

@@ -98,3 +98,11 @@ def test_agents_see_the_teams_they_can_pass_a_chat_to(app, alex):
     assert alex.get("/api/teams").json() == [
         {"key": "billing", "name": "Billing", "members": ["sam@brightwave.example"]}
     ]
+
+
+def test_an_agent_searches_tickets_chats_and_customers_from_the_console(alex, conversations):
+    chat = queue_chat(conversations, customer_text="my espresso machine leaks <b>water</b>")
+    hits = alex.get("/api/search", params={"q": "espresso leaks"}).json()
+    assert [(h["kind"], h["ref"]) for h in hits] == [("chat", str(chat))]
+    assert "<b>water</b>" in hits[0]["snippet"]  # text as typed; the console escapes it
+    assert alex.get("/api/search", params={"q": "x" * 201}).status_code == 422
