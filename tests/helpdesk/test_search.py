@@ -5,8 +5,8 @@ import pytest
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.handoffs.desk import HandoffDesk
-from helpdesk.search import Search
 from helpdesk.models import Ticket
+from helpdesk.search import Search
 from tests.conftest import OPEN_HOURS, queue_chat
 
 
