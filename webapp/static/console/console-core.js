@@ -12,6 +12,7 @@
  *   console-side-panel.js    the chat's side panel: reason, collected details, customer record
  *   console-compose.js       replies, notes, and claim/resolve/hand back/turn into ticket
  *   console-live.js          the event stream, and polling while it is down
+ *   console-team.js          the agent's own status (online/away/offline) and the Team panel
  *   console-directory.js     the Tickets and Customers views
  *   console-main.js          view switching, sign-out, start-up
  *

@@ -17,6 +17,7 @@
   function onEvent(event) {
     var open = state.open;
     state.cursor = Math.max(state.cursor, event.id);
+    K.teamEvent(event);  // before the queue is fetched again: it still says who held the chat
     K.scheduleQueueRefresh();
     if (event.kind === "customer_message" && !(open && open.id === event.handoff_id)) {
       state.unread[event.handoff_id] = true;

@@ -43,6 +43,7 @@
       K.searchCustomers();
     });
     K.refreshQueue();
+    K.startTeam();
     K.connectStream();
     setInterval(K.tickQueue, 1000);
     // A reload keeps the chat the agent had open.
