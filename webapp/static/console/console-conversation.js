@@ -25,6 +25,7 @@
     if (state.open && state.open.id === id && state.open.view) return;
     state.open = { id: id, handoff: null, seen: {}, pending: [], view: null };
     delete state.unread[id];
+    delete state.newForMe[id];
     clearAlert();  // what it said was about the chat the agent is leaving
     window.history.replaceState(null, "", "#chat-" + id);
     K.renderQueue();

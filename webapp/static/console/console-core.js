@@ -56,6 +56,8 @@
     queue: [],           // QueueItems, in the server's order (most urgent first)
     queueNodes: {},      // handoff id -> its button in the queue list
     unread: {},          // handoff id -> true: the customer wrote while the chat was not open
+    newForMe: {},        // handoff id -> true: given to this agent (assigned, passed on) and not opened yet
+    mine: null,          // ids of the chats this agent held at the last queue answer (null before it)
     queueTimer: null,
     localChanges: 0,     // bumped around claim/close, so an older queue answer cannot undo them
     open: null,          // the chat on the right: {id, handoff, seen, pending, view}

@@ -45,6 +45,7 @@
     api("GET", "/api/queue").then(function (items) {
       if (changesBefore !== state.localChanges) return scheduleQueueRefresh();
       state.queue = items.map(stamp);
+      noteNewForMe();
       setLive(liveText());
       renderQueue();
       syncOpenChat();
@@ -52,6 +53,34 @@
       setLive(error.status === 0 ? t("offline_retrying") : error.message);
       state.queueTimer = setTimeout(refreshQueue, POLL_MS);
     });
+  }
+
+  // A chat that became this agent's without them claiming it here (assigned
+  // automatically, or passed on by a colleague) is marked until they open it.
+  function noteNewForMe() {
+    var mine = {};
+    state.queue.forEach(function (item) {
+      if (item.status !== "active" || item.agent_id !== me) return;
+      mine[item.id] = true;
+      var opened = state.open && state.open.id === item.id;
+      if (state.mine && !state.mine[item.id] && !opened) state.newForMe[item.id] = true;
+    });
+    Object.keys(state.newForMe).forEach(function (id) { if (!mine[id]) delete state.newForMe[id]; });
+    state.mine = mine;
+  }
+
+  function teamBadge(item) {
+    if (!item.team_name) return null;
+    var node = badge(item.team_name, "team");
+    node.setAttribute("title", t("queue_team_title"));
+    node.setAttribute("data-testid", "queue-team");
+    return node;
+  }
+
+  function newForMeBadge() {
+    var node = badge(t("new_for_you"), "unread new-for-you");
+    node.setAttribute("data-testid", "new-for-you");
+    return node;
   }
 
   function renderQueue() {
@@ -100,6 +129,8 @@
         make("span", { class: "qi-name" }, customerName(item)),
         tierBadge(item.tier),
         K.languageBadge(item.language),
+        teamBadge(item),
+        state.newForMe[item.id] ? newForMeBadge() : null,
         state.unread[item.id] ? badge(t("new_message"), "unread") : null,
       ]),
       make("span", { class: "qi-reason" }, item.reason_text),
