@@ -1,6 +1,7 @@
 /*
  * What an agent does in the open chat: write a reply or an internal note, and the
- * header's actions (claim, resolve, hand back to the bot, turn into a ticket).
+ * header's actions (claim, resolve, hand back to the bot, turn into a ticket; the
+ * Transfer button's form is console-transfer.js).
  * The conversation builds its header and writing area from actionBar() and
  * composer(); which of the parts are shown is up to its renderChatState().
  */
@@ -135,6 +136,7 @@
       resolve: actionButton(t("resolve"), "resolve", "primary", function () { closeChat("resolve"); }),
       "hand-back": actionButton(t("hand_back"), "hand-back", "", function () { closeChat("hand-back"); }),
       convert: actionButton(t("convert"), "convert", "", function () { closeChat("convert"); }),
+      transfer: actionButton(t("transfer"), "transfer", "", function () { K.openTransfer(view); }),
     };
     var actions = make("div", { class: "conv-actions" });
     Object.keys(view.buttons).forEach(function (key) { actions.appendChild(view.buttons[key]); });

@@ -111,7 +111,8 @@
     view.status.textContent = K.statusText(handoff);
     view.away.hidden = !(isOpen && handoff.customer_away);
     view.buttons.claim.hidden = handoff.status !== "waiting";
-    ["resolve", "hand-back", "convert"].forEach(function (key) { view.buttons[key].hidden = !mine; });
+    ["resolve", "hand-back", "convert", "transfer"].forEach(function (key) { view.buttons[key].hidden = !mine; });
+    if (!mine) K.closeTransfer(view);
     if (isOpen) K.fillTimers(view.timers, handoff);
     else view.timers.waited.textContent = view.timers.due.textContent = "";
     view.composer.hidden = !isOpen;
@@ -160,8 +161,17 @@
     if (event.kind === "note") {
       return message("note", t("note_author", { author: event.author_name || t("agent") }), time, event.body);
     }
-    var line = make("div", { class: "msg msg-status", "data-testid": "message", "data-kind": "status" });
-    return append(line, [make("span", {}, event.body), timeNode(time)]);
+    // The desk's own lines: joined, passed on, back in the queue... Those the customer
+    // never sees (a transfer and its note) say so.
+    var line = make("div", {
+      class: "msg msg-status" + (event.internal ? " msg-internal" : ""),
+      "data-testid": "message", "data-kind": "status", "data-event": event.kind,
+    });
+    return append(line, [
+      event.internal ? badge(t("internal_event"), "internal") : null,
+      make("span", {}, event.body),
+      timeNode(time),
+    ]);
   }
 
   // Events reach the console twice (the answer to our own POST and the stream):

@@ -13,6 +13,7 @@
  *   console-compose.js       replies, notes, and claim/resolve/hand back/turn into ticket
  *   console-live.js          the event stream, and polling while it is down
  *   console-team.js          the agent's own status (online/away/offline) and the Team panel
+ *   console-transfer.js      passing the open chat to a colleague or a team
  *   console-directory.js     the Tickets and Customers views
  *   console-main.js          view switching, sign-out, start-up
  *
