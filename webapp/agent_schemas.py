@@ -248,6 +248,7 @@ class StatusRequest(BaseModel):
 class PresenceOut(BaseModel):
     id: int
     name: str
+    email: str = Field(..., description="What a transfer to this agent names")
     role: str = Field(..., description="agent or admin")
     status: str = Field(
         ..., description="online, away (chosen, or idle too long) or offline, as others see it"

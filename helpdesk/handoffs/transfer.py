@@ -103,8 +103,12 @@ class ChatsChangeHands:
         key = "desk.event_transferred_with_note" if note else "desk.event_transferred"
         text = self.texts.say(key, agent=agent.name, to=to, note=note)
         event = add_event(session, row.id, TRANSFERRED, now, agent.name, text, internal=True)
+        handoff: dict = {"status": row.status}
+        metadata: dict = {"sender": "system", "handoff": handoff}
+        if row.status == "active":  # the widget shows whom the customer now talks to
+            handoff["agent_name"] = metadata["agent_name"] = to
         notice = Notice(
             text=self.texts.say(notice_key, row.language, agent=agent.name, to=to),
-            metadata={"sender": "system", "handoff": {"status": row.status}},
+            metadata=metadata,
         )
         return Outcome(self._entry(row), [notice], event)

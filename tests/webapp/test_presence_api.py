@@ -10,6 +10,7 @@ from webapp.sweeper import sweep_once
 def _statuses(client):
     response = client.get("/api/agents")
     assert response.status_code == 200, response.text
+    assert all("@" in agent["email"] for agent in response.json())
     return {agent["name"]: agent["status"] for agent in response.json()}
 
 

@@ -28,6 +28,7 @@ async def everyone(
         PresenceOut(
             id=v.agent_id,
             name=v.name,
+            email=v.email,
             role=v.role,
             status=v.status,
             active_chats=v.active_chats,

@@ -45,6 +45,7 @@ def test_a_chat_passed_to_an_agent_is_theirs_at_once_and_the_customer_hears_who_
     assert (outcome.entry.status, outcome.entry.agent_name) == ("active", "Sam Lee")
     assert outcome.event.internal and "billing question, not mine" in outcome.event.body
     assert "Sam Lee" in outcome.notices[0].text and "billing" not in outcome.notices[0].text
+    assert outcome.notices[0].metadata["handoff"] == {"status": "active", "agent_name": "Sam Lee"}
     assert desk.check_can_write(held, sam).id == held
     with pytest.raises(NotYourChat):
         desk.check_can_write(held, alex)
