@@ -9,16 +9,12 @@ import pytest
 from helpdesk.agent_presence import AWAY, ONLINE, AgentPresence
 from helpdesk.agents import AgentAccounts
 from helpdesk.handoffs.assignment import REQUEUED, Assigner
-from helpdesk.handoffs.desk import HandoffConflict, HandoffDesk
+from helpdesk.handoffs.desk import HandoffConflict
 from helpdesk.handoffs.teams import Teams
 from tests.conftest import OPEN_HOURS, queue_chat
 
 NOW = OPEN_HOURS
 
-
-@pytest.fixture
-def desk(demo_db, records, facts):
-    return HandoffDesk(demo_db, records, facts)
 
 
 @pytest.fixture

@@ -5,29 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from helpdesk.agents import AgentAccounts
 from helpdesk.conversation_records import NewHandoff
-from helpdesk.handoffs.desk import HandoffConflict, HandoffDesk, HandoffNotFound, NotYourChat
+from helpdesk.handoffs.desk import HandoffConflict, HandoffNotFound, NotYourChat
 from tests.conftest import CLOSED_HOURS, OPEN_HOURS, queue_chat
 
 NOW = OPEN_HOURS
 
 
-@pytest.fixture
-def desk(demo_db, records, facts):
-    return HandoffDesk(demo_db, records, facts, claim_timeout=timedelta(minutes=15))
 
-
-@pytest.fixture
-def alex(demo_db):
-    return AgentAccounts(demo_db).create_agent(
-        "alex@brightwave.example", "Alex Rivera", "password123!"
-    )
-
-
-@pytest.fixture
-def sam(demo_db):
-    return AgentAccounts(demo_db).create_agent("sam@brightwave.example", "Sam Lee", "password123!")
 
 
 @pytest.fixture

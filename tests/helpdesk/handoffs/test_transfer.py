@@ -5,30 +5,15 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.agent_presence import ONLINE, AgentPresence
-from helpdesk.agents import AgentAccounts
 from helpdesk.handoffs.assignment import Assigner
-from helpdesk.handoffs.desk import HandoffConflict, HandoffDesk, NotYourChat
+from helpdesk.handoffs.desk import HandoffConflict, NotYourChat
 from helpdesk.handoffs.teams import Teams
 from tests.conftest import OPEN_HOURS, queue_chat
 
 NOW = OPEN_HOURS
 
 
-@pytest.fixture
-def desk(demo_db, records, facts):
-    return HandoffDesk(demo_db, records, facts)
 
-
-@pytest.fixture
-def alex(demo_db):
-    return AgentAccounts(demo_db).create_agent(
-        "alex@brightwave.example", "Alex Rivera", "password123!"
-    )
-
-
-@pytest.fixture
-def sam(demo_db):
-    return AgentAccounts(demo_db).create_agent("sam@brightwave.example", "Sam Lee", "password123!")
 
 
 @pytest.fixture
