@@ -4,14 +4,9 @@ live updates, and customer text that must stay text."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -23,7 +18,7 @@ from helpdesk.conversation_records import ConversationRecords, NewHandoff
 from helpdesk.db import Database
 from helpdesk.importer import import_orders
 from helpdesk.models import utcnow
-from ops.servers import free_ports
+from tests.browser.web_app import web_app_alone
 from tests.conftest import import_demo
 
 pytestmark = pytest.mark.browser
@@ -75,20 +70,6 @@ def _handoff(db: Database, conversation_id: str, customer_text: str, priority: i
     )
 
 
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the web app stopped while starting:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"the web app did not start within a minute:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def console_app(tmp_path_factory):
     """The web app on a free port with the demo data, one agent and three waiting
@@ -110,36 +91,10 @@ def console_app(tmp_path_factory):
     visitor = _handoff(db, "conv-visitor", "I want to talk to a person", priority=5, collected={})
     claimed = _handoff(db, "conv-claim", "My parcel is lost", priority=3, collected={})
     ticket_bound = _handoff(db, "conv-refund", "I need a refund", priority=1, collected={})
-    web_port, rasa_port = free_ports(2)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db.url,
-        "KEFU_RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "KEFU_RASA_TOKEN": "x",
-        "KEFU_SWEEP_SECONDS": "0",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    log = root / "web.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "webapp.app:create_app", "--factory"]
-            + ["--host", "127.0.0.1", "--port", str(web_port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{web_port}"
     try:
-        _wait_until_up(process, url, log)
-        yield ConsoleApp(url, db, maya, visitor, claimed, ticket_bound)
+        with web_app_alone(db.url, root, {"KEFU_SWEEP_SECONDS": "0"}) as url:
+            yield ConsoleApp(url, db, maya, visitor, claimed, ticket_bound)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         db.dispose()
 
 

@@ -20,13 +20,9 @@ break the test while a text falling back to its key or to English does."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -38,8 +34,8 @@ from helpdesk.db import Database
 from helpdesk.handoffs.teams import Teams
 from helpdesk.replies import load_reply_catalogue
 from ops.always_open import always_open_knowledge_base
-from ops.servers import free_ports
-from tests.browser.test_console import _wait_until_up, queue_item
+from tests.browser.test_console import queue_item
+from tests.browser.web_app import web_app_alone
 from tests.conftest import import_demo
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -142,39 +138,16 @@ def silent_app(tmp_path_factory):
     db = Database(f"sqlite:///{root / 'kefu.db'}")
     import_demo(db)
     add_agents_and_teams(db)
-    web_port, rasa_port = free_ports(2)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db.url,
+    settings = {
         "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
-        "KEFU_RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "KEFU_RASA_TOKEN": "x",
         "KEFU_SWEEP_SECONDS": "0.5",
         "KEFU_SILENT_AGENT_MINUTES": "0.05",
         "KEFU_AGENT_AWAY_MINUTES": "60",
-        "PYTHONPATH": str(PROJECT_ROOT),
     }
-    log = root / "web.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "webapp.app:create_app", "--factory"]
-            + ["--host", "127.0.0.1", "--port", str(web_port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{web_port}"
     try:
-        _wait_until_up(process, url, Path(log))
-        yield Routing(url, db)
+        with web_app_alone(db.url, root, settings) as url:
+            yield Routing(url, db)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         db.dispose()
 
 
