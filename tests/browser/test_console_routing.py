@@ -29,11 +29,11 @@ from playwright.sync_api import expect
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.conversation_records import ConversationRecords, NewHandoff
 from helpdesk.db import Database
 from helpdesk.handoffs.teams import Teams
 from helpdesk.replies import load_reply_catalogue
 from ops.always_open import always_open_knowledge_base
+from tests.browser.test_console import _handoff as handoff_for_console
 from tests.browser.test_console import queue_item
 from tests.browser.web_app import web_app_alone
 from tests.conftest import import_demo
@@ -71,23 +71,8 @@ def add_agents_and_teams(db: Database) -> None:
 
 def waiting_chat(db: Database, conversation_id: str, customer_text: str, **extra) -> int:
     """A chat the bot handed over, as the escalation action records it; its id."""
-    now = time.time()
-    return (
-        ConversationRecords(db)
-        .create_handoff(
-            NewHandoff(
-                conversation_id=conversation_id,
-                reason="customer_request",
-                transcript=[
-                    {"role": "bot", "text": "Hi! How can I help?", "timestamp": now - 60},
-                    {"role": "customer", "text": customer_text, "timestamp": now - 30},
-                ],
-                collected=extra.pop("collected", {}),
-                **extra,
-            )
-        )
-        .id
-    )
+    extra.setdefault("collected", {})
+    return handoff_for_console(db, conversation_id, customer_text, extra.pop("priority", 0), **extra)
 
 
 # ---- the servers -------------------------------------------------------------------
