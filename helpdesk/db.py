@@ -62,10 +62,16 @@ class Database:
     def create_schema(self) -> None:
         """Creates the tables that do not exist yet and adds columns that a newer
         Kefu introduced to existing tables (idempotent). New columns are always
-        nullable or defaulted, so adding them never touches existing rows."""
+        nullable or defaulted, so adding them never touches existing rows. A new
+        table of canned replies gets the knowledge base's (helpdesk/canned_replies.py)."""
+        canned_is_new = not inspect(self.engine).has_table("canned_replies")
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
         _fill_transcript_texts(self.engine)
+        if canned_is_new:
+            from helpdesk.canned_replies import seed_canned_replies
+
+            seed_canned_replies(self)
         from helpdesk.search import install_search_index  # search builds on the schema
 
         install_search_index(self.engine)

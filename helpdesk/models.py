@@ -278,6 +278,29 @@ class RoutingRule(Base):
     team = relationship("Team")
 
 
+class CannedReply(Base):
+    """A reply the admin wrote for agents to insert with `/shortcut` (see
+    helpdesk/canned_replies.py); placeholders like {first_name} are filled from the
+    chat when it is inserted. Seeded from knowledge_base/canned_replies.yml when
+    the table is created; from then on the admin edits the rows."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    shortcut = Column(String(40), nullable=False)
+    language = Column(String(8), nullable=False)
+    title = Column(String(200), nullable=False)
+    body = Column(Text, nullable=False)
+    team_id = Column(Integer, ForeignKey("teams.id"), index=True)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    team = relationship("Team")
+
+    __table_args__ = (
+        Index("ux_canned_replies_language_shortcut", "language", "shortcut", unique=True),
+    )
+
+
 class AgentSession(Base):
     """A signed-in console session. Only a hash of the token is stored, so a copy
     of the database does not let anyone sign in."""
