@@ -16,7 +16,7 @@ from helpdesk.config import Settings, SettingsError
 from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed, ImportInterrupted
-from ops import agent_commands, routing_commands
+from ops import agent_commands, canned_commands, routing_commands
 from ops.paths import DEMO_DATA, ROOT, VAR, tool
 
 
@@ -60,6 +60,7 @@ def main(argv: List[str]) -> int:
 
     agent_commands.add_parsers(commands)
     routing_commands.add_parsers(commands)
+    canned_commands.add_parsers(commands)
 
     bench = commands.add_parser("bench", help="print the benchmark figures")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
@@ -91,6 +92,7 @@ def main(argv: List[str]) -> int:
             "agent-password": agent_commands.cmd_agent_password,
             "remove-agent": agent_commands.cmd_remove_agent,
             **routing_commands.COMMANDS,
+            **canned_commands.COMMANDS,
         }[args.command](args)
     except SettingsError as error:
         print(f"[kefu] error: {error}", file=sys.stderr)
