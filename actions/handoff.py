@@ -29,6 +29,7 @@ from actions.faq import answer_before_acting
 from actions.speech import Speech, speech_for
 from helpdesk.conversation_records import HandoffView
 from helpdesk.handoffs.escalation import EscalationRequest, escalate
+from helpdesk.handoffs.queue_position import quoted_minutes
 from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
 from helpdesk.sentiment import conversation_negativity
@@ -157,7 +158,7 @@ def place_in_queue(speech: Speech, handoff: HandoffView) -> str:
     )
     if handoff.typical_wait is None:
         return position
-    minutes = max(1, round(handoff.typical_wait.total_seconds() / 60))
+    minutes = quoted_minutes(handoff.typical_wait)  # the queue's updates go by the same
     key = "handoff.typical_wait_minute" if minutes == 1 else "handoff.typical_wait_minutes"
     return speech.sentences([position, speech.say(key, minutes=minutes)])
 

@@ -81,6 +81,11 @@ class Settings:
     # An automatically assigned chat whose agent wrote nothing this long goes back
     # to the queue (and the agent is set to away).
     silent_agent_minutes: float = 3.0
+    # A waiting customer whose quoted wait has passed hears at most this often that
+    # it is taking longer (helpdesk/handoffs/queue_position.py).
+    queue_update_minutes: float = 5.0
+    # A message typed while waiting for a person is acknowledged at most this often.
+    waiting_ack_minutes: float = 3.0
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -156,6 +161,12 @@ class Settings:
             ),
             silent_agent_minutes=float(
                 env.get("KEFU_SILENT_AGENT_MINUTES", defaults.silent_agent_minutes)
+            ),
+            queue_update_minutes=float(
+                env.get("KEFU_QUEUE_UPDATE_MINUTES", defaults.queue_update_minutes)
+            ),
+            waiting_ack_minutes=float(
+                env.get("KEFU_WAITING_ACK_MINUTES", defaults.waiting_ack_minutes)
             ),
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import median
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.handoffs.events import NEXT_IN_LINE, add_escalated_event, add_event
+from helpdesk.handoffs.queue_position import estimate_due, typical_wait
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 
@@ -117,6 +117,11 @@ class ConversationRecords:
                 if position == 1:  # the escalation message says so
                     told = self.texts.say("desk.event_next_in_line")
                     add_event(session, row.id, NEXT_IN_LINE, row.created_at, None, told)
+            # What the escalation message tells the customer, remembered so the queue
+            # can tell them when it stops being true (helpdesk/handoffs/queue_position.py).
+            wait = typical_wait(session, row.created_at) if position else None
+            row.queue_told_position = int(position) or None
+            row.queue_estimate_due = estimate_due(row.created_at, wait)
             return HandoffView(
                 id=row.id,
                 conversation_id=row.conversation_id,
@@ -126,7 +131,7 @@ class ConversationRecords:
                 created_at=row.created_at,
                 queue_position=int(position),
                 ticket_id=row.ticket_id,
-                typical_wait=_typical_wait(session, row.created_at) if position else None,
+                typical_wait=wait,
                 language=row.language,
             )
 
@@ -263,20 +268,3 @@ def _latest_handoff(session, conversation_id: str) -> Optional[Handoff]:  # type
         .limit(1)
     ).scalar_one_or_none()
 
-
-WAIT_SAMPLE = 20
-MIN_WAIT_SAMPLES = 3
-
-
-def _typical_wait(session, now: datetime) -> Optional[timedelta]:  # type: ignore[no-untyped-def]
-    """The median time from queue to claim over the last chats agents picked up in
-    the past week; None until there are a few."""
-    rows = session.execute(
-        select(Handoff.created_at, Handoff.claimed_at)
-        .where(Handoff.claimed_at.is_not(None), Handoff.created_at >= now - timedelta(days=7))
-        .order_by(Handoff.claimed_at.desc())
-        .limit(WAIT_SAMPLE)
-    ).all()
-    if len(rows) < MIN_WAIT_SAMPLES:
-        return None
-    return median(claimed - created for created, claimed in rows)

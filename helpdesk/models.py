@@ -132,8 +132,17 @@ class Ticket(Base):
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     first_response_due = Column(UtcDateTime)
+    # The service levels (helpdesk/ticket_sla.py), added after the first releases
+    # (`Database.create_schema` adds them; older tickets read NULL): who works on
+    # it, when it must be solved, when an agent first answered in public, when it
+    # was solved or closed.
+    assignee_id = Column(Integer, ForeignKey("agents.id"), index=True)
+    resolution_due = Column(UtcDateTime)
+    first_responded_at = Column(UtcDateTime)
+    solved_at = Column(UtcDateTime)
 
     customer = relationship("Customer", back_populates="tickets")
+    assignee = relationship("Agent")
     order = relationship("Order")
     comments = relationship("TicketComment", back_populates="ticket", order_by="TicketComment.id")
 
@@ -193,6 +202,17 @@ class Handoff(Base):
     assigned_by = Column(String(8))
     # The transcript as plain text, for search (the JSON above escapes Chinese).
     transcript_text = Column(Text)
+    # What the waiting customer was last told (helpdesk/handoffs/queue_position.py):
+    # their place in the queue, when the wait they were quoted runs out (NULL: none
+    # was quoted), when they last heard it is taking longer, and when a message they
+    # typed while waiting was last acknowledged (helpdesk/handoffs/waiting_ack.py).
+    queue_told_position = Column(Integer)
+    queue_estimate_due = Column(UtcDateTime)
+    queue_late_told_at = Column(UtcDateTime)
+    waiting_acked_at = Column(UtcDateTime)
+    # When the customer last typed in their chat window (helpdesk/typing_signals.py:
+    # one column rewritten every few seconds, not an event per keystroke).
+    customer_typing_at = Column(UtcDateTime, index=True)
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")
@@ -217,6 +237,28 @@ class HandoffEvent(Base):
     author_name = Column(String(200))
     body = Column(Text, nullable=False, default="")
     internal = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    # A chat that became a ticket ("converted"): the ticket's reference and why
+    # (claim_timeout, customer_left, support_closed, agent...), so consoles can say so.
+    ticket_ref = Column(String(32))
+    cause = Column(String(24))
+
+
+class TicketEvent(Base):
+    """Something an agent must hear about a ticket (the customer replied on it),
+    addressed to the agent it is for. The console's live stream carries these
+    beside the handoff events (webapp/routers/handoffs.py); they are their own
+    table because a handoff event always belongs to a chat (`handoff_id` is NOT NULL
+    in every existing database, and SQLite cannot relax that without rebuilding a
+    table the search index hangs on), and chat searches should not find them."""
+
+    __tablename__ = "ticket_events"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), index=True)  # whom to tell
+    kind = Column(String(24), nullable=False)  # customer_replied
+    body = Column(Text, nullable=False, default="")
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
 
 

@@ -1,5 +1,6 @@
-"""Opening a ticket: priority from tier and urgency, the tier's first-response
-target in business time, and everything the bot gathered kept as context.
+"""Opening a ticket: priority from tier and urgency, the tier's first-response and
+resolution targets in business time (helpdesk/ticket_sla.py), and everything the
+bot gathered kept as context.
 
 A ticket opened from a conversation remembers its language (`context["language"]`):
 its subject and target are worded in it, and the replies an agent writes later
@@ -17,6 +18,7 @@ from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.priority import priority_score
 from helpdesk.records import CustomerRecords, CustomerView, NewTicket, TicketView
 from helpdesk.sentiment import negativity
+from helpdesk.ticket_sla import first_response_due, resolution_due
 
 
 @dataclass
@@ -34,6 +36,8 @@ class TicketRequest:
     request_key: Optional[str] = None  # see NewTicket
     # The conversation's language ("en", "zh"); None: the company's default.
     language: Optional[str] = None
+    # A subject a person chose (an agent turning a chat into a ticket): used as is.
+    subject: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -43,18 +47,13 @@ class OpenedTicket:
     due: datetime
 
 
-def first_response_due(facts: CompanyFacts, tier_key: Optional[str], at: datetime) -> datetime:
-    tier = facts.tier(tier_key)
-    if tier.first_response_hours is not None:
-        return facts.hours.add_business_hours(at, tier.first_response_hours)
-    return facts.hours.add_business_days(at, tier.first_response_days or 1)
-
-
 def ticket_subject(
     facts: CompanyFacts, request: TicketRequest, texts: Optional[DeskTexts] = None
 ) -> str:
     """ "Damaged item – order BW-104233", in the request's language (the category's
     label of that language when the company has one)."""
+    if request.subject:
+        return request.subject
     texts = default_texts(texts)
     language = texts.language(request.language)
     if language != texts.default_language:
@@ -101,6 +100,7 @@ def open_ticket(
             contact_email=request.contact_email
             or (request.customer.email if request.customer else None),
             first_response_due=due,
+            resolution_due=resolution_due(facts, tier_key, now),
             context=context,
             request_key=request.request_key,
         )

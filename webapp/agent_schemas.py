@@ -73,16 +73,6 @@ class CommentBody(BaseModel):
     _not_blank = validator("text", allow_reuse=True)(_not_blank)
 
 
-class StatusBody(BaseModel):
-    status: str = Field(..., description=f"One of: {', '.join(TICKET_STATUSES)}")
-
-    @validator("status")
-    def _known(cls, value: str) -> str:  # noqa: N805 (pydantic validator)
-        if value not in TICKET_STATUSES:
-            raise ValueError(_refusal("must_be_one_of", values=", ".join(TICKET_STATUSES)))
-        return value
-
-
 class EventCursor(BaseModel):
     last_event_id: int
 
@@ -99,6 +89,12 @@ class EventOut(BaseModel):
     body: str
     internal: bool
     created_at: datetime
+    ticket_ref: Optional[str] = Field(None, description="converted: the ticket the chat became")
+    cause: Optional[str] = Field(
+        None,
+        description="converted: why (claim_timeout, customer_left, support_closed, agent, "
+        "interrupted)",
+    )
 
 
 class QueueItem(BaseModel):
@@ -131,6 +127,21 @@ class QueueItem(BaseModel):
     )
     team_key: Optional[str] = Field(None, description="The team the chat is routed to, if any")
     team_name: Optional[str] = None
+    converts_at: Optional[datetime] = Field(
+        None, description="A waiting chat whose customer is away: when it becomes a ticket"
+    )
+    converts_in_seconds: Optional[int] = Field(
+        None, description="The same, counted from now on the server's clock"
+    )
+    rank_reasons: List[str] = Field(
+        default_factory=list,
+        description="Why it ranks where it does: the tier's key (above the lowest), "
+        '"urgent", "upset"',
+    )
+    customer_waiting_since: Optional[datetime] = Field(
+        None, description="An active chat: since when the customer has waited for a reply"
+    )
+    customer_waiting_seconds: Optional[int] = None
 
 
 class OrderOut(BaseModel):
@@ -159,11 +170,31 @@ class CommentOut(BaseModel):
     )
 
 
+class SlaClockOut(BaseModel):
+    due: Optional[datetime]
+    done_at: Optional[datetime] = Field(
+        None, description="When the first public reply was written / the ticket was solved"
+    )
+    state: Optional[str] = Field(
+        None, description="met, breached, at_risk, on_track, or null without a target"
+    )
+
+
+class SlaOut(BaseModel):
+    first_response: SlaClockOut
+    resolution: SlaClockOut
+    breached: bool = Field(..., description="A target was missed")
+    at_risk: bool = Field(..., description="A target's last stretch of business time is running")
+    next_due: Optional[datetime] = Field(None, description="The earliest due time still running")
+
+
 class TicketOut(BaseModel):
     id: int
     ref: str
     conversation_id: Optional[str] = None
     customer_id: Optional[str]
+    customer_name: Optional[str] = None
+    customer_tier: Optional[str] = None
     order_id: Optional[str]
     category: str
     subject: str
@@ -174,7 +205,59 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     first_response_due: Optional[datetime]
+    resolution_due: Optional[datetime] = None
+    first_responded_at: Optional[datetime] = None
+    solved_at: Optional[datetime] = None
+    assignee_id: Optional[int] = None
+    assignee_name: Optional[str] = None
+    sla: Optional[SlaOut] = Field(None, description="How its targets stand now (ticket routes)")
     comments: List[CommentOut] = []
+
+
+class ConversationTurnOut(BaseModel):
+    role: str = Field(..., description='"customer", "bot" or "agent", in the order said')
+    author_name: Optional[str] = Field(None, description="The agent's name, for agent turns")
+    text: str
+    at: Optional[datetime] = None
+
+
+class TicketDetailOut(TicketOut):
+    conversation: List[ConversationTurnOut] = Field(
+        [], description="The chat the ticket came from, bot and customer turns in order"
+    )
+    details: Dict[str, Any] = Field({}, description="What the bot collected before the ticket")
+    customer_url: Optional[str] = Field(None, description="The customer's record in the console")
+
+
+class TicketUpdate(BaseModel):
+    status: Optional[str] = Field(None, description=f"One of: {', '.join(TICKET_STATUSES)}")
+    assignee_id: Optional[int] = Field(
+        None, ge=1, le=2**31 - 1, description="The agent who takes it; null: nobody"
+    )
+
+    @validator("status")
+    def _known(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 (pydantic validator)
+        if value is not None and value not in TICKET_STATUSES:
+            raise ValueError(_refusal("must_be_one_of", values=", ".join(TICKET_STATUSES)))
+        return value
+
+
+class TicketSummaryOut(BaseModel):
+    open: int = Field(..., description="Open and pending tickets")
+    breached: int = Field(..., description="Of them, those that missed a target")
+    mine: int
+    unassigned: int
+
+
+class TicketEventOut(BaseModel):
+    """What the live stream says to the agent a ticket is assigned to."""
+
+    ticket_event_id: int
+    ticket_id: int
+    ticket_ref: str
+    kind: str = Field(..., description="customer_replied")
+    body: str
+    created_at: datetime
 
 
 class RatingOut(BaseModel):
@@ -275,3 +358,25 @@ class SearchHitOut(BaseModel):
     title: str
     snippet: str = Field(..., description="The text around the first word found")
     at: Optional[datetime]
+
+
+class ConvertBody(BaseModel):
+    """What the agent chose in "Turn into ticket" (both, or neither)."""
+
+    category: Optional[str] = Field(None, max_length=64, description="A ticket category's key")
+    subject: Optional[str] = Field(None, max_length=200, description="1-200 characters")
+
+    @validator("subject")
+    def _subject_not_blank(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+        return None if value is None else _not_blank(value)
+
+
+class CategoryOut(BaseModel):
+    key: str
+    label: str
+
+
+class TicketDraftOut(BaseModel):
+    categories: List[CategoryOut]
+    category: Optional[str] = Field(None, description="The chat's guess among them, if any")
+    subject: str = Field(..., description="A subject from the customer's own first words")

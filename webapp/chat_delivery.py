@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from starlette.concurrency import run_in_threadpool
 
 from helpdesk.desk_texts import DeskTexts
-from helpdesk.handoffs.desk import HandoffDesk
+from helpdesk.handoffs.queue_position import QueuePositions
 from helpdesk.notices import Notice
 from helpdesk.records import CustomerRecords
 from helpdesk.ticket_replies import ticket_reply_notice
@@ -56,12 +56,13 @@ class ChatDelivery:
             await self.rasa.execute(conversation_id, RATING_FORM)
             await self.rasa.append_events(conversation_id, [_listen()])
 
-    async def announce_next_in_line(self, desk: HandoffDesk, now: datetime) -> None:
-        """After a chat left the queue, tells the customer now at its head."""
-        head = await run_in_threadpool(desk.announce_next_in_line, now)
-        if head is not None:
-            conversation_id, notice = head
-            await self.send_all(conversation_id, [notice])
+    async def tell_queue_positions(self, positions: QueuePositions, now: datetime) -> int:
+        """After the queue changed (or on the sweeper's round): tells each waiting
+        customer whose place changed, or whose quoted wait ran out; how many."""
+        told = await run_in_threadpool(positions.tell, now)
+        for item in told:
+            await self.send_all(item.conversation_id, [item.notice])
+        return len(told)
 
     async def deliver_ticket_replies(self, records: CustomerRecords) -> int:
         """Says agents' public ticket replies in the chats the tickets came from;

@@ -1,14 +1,18 @@
 """Looks after chats nobody can take: every few seconds the web app turns waiting
 chats that were not claimed in time, whose customer left, or that are still
-waiting when support closes into tickets, and tells the customer in the chat."""
+waiting when support closes into tickets, and tells the customer in the chat; and
+it tells every waiting customer whose place in the queue changed, or whose quoted
+wait has passed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
 
+from helpdesk.handoffs.queue_position import QueuePositions
 from helpdesk.records import RecordsUnavailable
 from webapp.dependencies import AppState
 
@@ -26,9 +30,16 @@ async def sweep_once(state: AppState) -> int:
     assigned = await run_in_threadpool(state.assigner.run, state.now())
     for outcome in assigned:
         await state.delivery.send_all(outcome.entry.conversation_id, outcome.notices)
-    if outcomes or assigned:
-        await state.delivery.announce_next_in_line(state.desk, state.now())
+    # Every round: chats the bot queued since (a Premier one may have jumped ahead)
+    # change the queue as much as what happened here.
+    await state.delivery.tell_queue_positions(queue_positions(state), state.now())
     return len(outcomes)
+
+
+def queue_positions(state: AppState) -> QueuePositions:
+    """What tells waiting customers their place (helpdesk/handoffs/queue_position.py)."""
+    every = timedelta(minutes=state.settings.queue_update_minutes)
+    return QueuePositions(state.db, state.texts, update_every=every)
 
 
 async def run_sweeper(state: AppState, interval_seconds: float) -> None:

@@ -18,7 +18,7 @@ agents read (the log, the refusals) in the console's. Both are catalogue texts
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -28,8 +28,8 @@ from helpdesk.company import CompanyFacts
 from helpdesk.conversation_records import OPEN_HANDOFF_STATUSES
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
-from helpdesk.handoffs.events import NEXT_IN_LINE, EventView, add_event, event_query
-from helpdesk.handoffs.to_ticket import ChatsBecomeTickets
+from helpdesk.handoffs.events import EventView, add_event, event_query
+from helpdesk.handoffs.to_ticket import ChatsBecomeTickets, TicketChoice
 from helpdesk.handoffs.transfer import ChatsChangeHands
 from helpdesk.handoffs.views import (
     HandoffConflict,
@@ -85,14 +85,16 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
                 .where(Handoff.status.in_(OPEN_HANDOFF_STATUSES))
                 .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
                 .limit(limit)
-            ).scalars()
-            return [self._entry(row) for row in rows]
+            ).scalars().all()
+            waits = _reply_waits(session, [row for row in rows if row.status == "active"])
+            return [self._entry(row, waits.get(row.id)) for row in rows]
 
     def detail(self, handoff_id: int) -> HandoffDetail:
         with unit_of_work(self.db) as session:
             row = self._get(session, handoff_id)
+            waits = _reply_waits(session, [row] if row.status == "active" else [])
             return HandoffDetail(
-                entry=self._entry(row),
+                entry=self._entry(row, waits.get(row.id)),
                 transcript=list(row.transcript or []),
                 collected=dict(row.collected or {}),
                 events=event_query(
@@ -209,33 +211,22 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
             )
             return Outcome(self._entry(row), [notice], event)
 
-    def convert_to_ticket(self, handoff_id: int, agent: AgentView, now: datetime) -> Outcome:
+    def convert_to_ticket(
+        self,
+        handoff_id: int,
+        agent: AgentView,
+        now: datetime,
+        choice: Optional[TicketChoice] = None,
+    ) -> Outcome:
+        """`choice`: the category and subject the agent picked (checked before the
+        chat closes, `check_choice`); None keeps the chat's own guess."""
+        if choice is not None:
+            self.check_choice(choice)
         with unit_of_work(self.db) as session:
             row = self._close(session, handoff_id, agent, "converted", now)
         why = self.texts.say("desk.why_agent_converted", agent=agent.name)
-        return self._open_ticket_for(row.id, now, agent.name, why=why)
+        return self._open_ticket_for(row.id, now, agent.name, why=why, cause="agent", choice=choice)
 
-    def announce_next_in_line(self, now: datetime) -> Optional[Tuple[str, Notice]]:
-        """After a chat leaves the queue: the customer now at its head, if they have
-        not been told yet, and what to tell them (their conversation id, notice)."""
-        with unit_of_work(self.db) as session:
-            head = session.execute(
-                select(Handoff)
-                .where(Handoff.status == "waiting")
-                .order_by(Handoff.priority.desc(), Handoff.created_at, Handoff.id)
-                .limit(1)
-            ).scalar_one_or_none()
-            if head is None or _was_told_next(session, head.id):
-                return None
-            told = self.texts.say("desk.event_next_in_line")
-            add_event(session, head.id, NEXT_IN_LINE, now, None, told)
-            return head.conversation_id, Notice(
-                text=self.texts.say("notices.next_in_line", head.language),
-                metadata={
-                    "sender": "system",
-                    "handoff": {"status": "waiting", "queue_position": 1},
-                },
-            )
 
     # ----- internals -------------------------------------------------------------
 
@@ -284,7 +275,22 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
             raise HandoffNotFound(self.texts.say("desk.no_such_chat", handoff_id=handoff_id))
         return row
 
-    def _entry(self, row: Handoff) -> QueueEntry:
+    def _rank_reasons(self, row: Handoff, tier_key: str) -> List[str]:
+        """Why the chat ranks where it does, from what its priority was made of
+        (helpdesk/priority.py): a tier above the lowest, an urgency above normal,
+        a customer upset enough to add to it."""
+        lowest = min(t.priority_weight for t in self.facts.tiers.values())
+        reasons = []
+        if self.facts.tier(tier_key).priority_weight > lowest:
+            reasons.append(tier_key)
+        urgency = (row.collected or {}).get("ticket_urgency")
+        if self.facts.urgency_weight(urgency) > self.facts.urgency_weight("normal"):
+            reasons.append("urgent")
+        if round(2 * max(0.0, min(1.0, row.sentiment or 0.0))) >= 1:
+            reasons.append("upset")
+        return reasons
+
+    def _entry(self, row: Handoff, customer_waiting_since: Optional[datetime] = None) -> QueueEntry:
         customer: Optional[Customer] = row.customer
         tier = self.facts.tier(customer.tier if customer else None)
         agent: Optional[Agent] = row.agent
@@ -312,15 +318,36 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
             language=self.texts.language(row.language),
             team_key=row.team.key if row.team else None,
             team_name=row.team.name if row.team else None,
+            converts_at=self.converts_at(row),
+            rank_reasons=tuple(self._rank_reasons(row, tier.key)),
+            customer_waiting_since=customer_waiting_since,
         )
 
 
-def _was_told_next(session: Session, handoff_id: int) -> bool:
-    return (
-        session.execute(
-            select(HandoffEvent.id)
-            .where(HandoffEvent.handoff_id == handoff_id, HandoffEvent.kind == NEXT_IN_LINE)
-            .limit(1)
-        ).first()
-        is not None
-    )
+
+def _reply_waits(session: Session, rows: Iterable[Handoff]) -> Dict[int, datetime]:
+    """For active chats: since when the customer has waited for the agent's
+    reply. That is their first message after the agent last wrote; or, while the
+    agent has not written at all, the claim (the customer was told someone joined).
+    A chat whose last word is the agent's is not in the answer."""
+    claimed = {row.id: row.claimed_at for row in rows}
+    if not claimed:
+        return {}
+    pending: Dict[int, Optional[datetime]] = {handoff_id: None for handoff_id in claimed}
+    agent_wrote: Dict[int, bool] = {}
+    for handoff_id, kind, at in session.execute(
+        select(HandoffEvent.handoff_id, HandoffEvent.kind, HandoffEvent.created_at)
+        .where(HandoffEvent.handoff_id.in_(claimed), HandoffEvent.kind.in_(CHAT_KINDS))
+        .order_by(HandoffEvent.id)
+    ).all():
+        if kind == "agent_message":
+            pending[handoff_id] = None
+            agent_wrote[handoff_id] = True
+        elif pending[handoff_id] is None:
+            pending[handoff_id] = at
+    waits = {}
+    for handoff_id, since in pending.items():
+        since = since or (None if agent_wrote.get(handoff_id) else claimed[handoff_id])
+        if since is not None:
+            waits[handoff_id] = since
+    return waits

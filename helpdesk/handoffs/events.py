@@ -15,6 +15,9 @@ from helpdesk.models import HandoffEvent
 
 # The customer at the head of the queue was told they are next (once per chat).
 NEXT_IN_LINE = "next_in_line"
+# Why a chat became a ticket (a "converted" event's `cause`): the first three are
+# chats that left the queue by themselves (helpdesk/handoffs/to_ticket.py).
+CAUSES = ("claim_timeout", "customer_left", "support_closed", "agent", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class EventView:
     body: str
     internal: bool
     created_at: datetime
+    # A "converted" event: the ticket the chat became, and why (see CAUSES).
+    ticket_ref: Optional[str] = None
+    cause: Optional[str] = None
 
 
 def add_event(
@@ -36,6 +42,8 @@ def add_event(
     author: Optional[str],
     body: str,
     internal: bool = False,
+    ticket_ref: Optional[str] = None,
+    cause: Optional[str] = None,
 ) -> EventView:
     row = HandoffEvent(
         handoff_id=handoff_id,
@@ -44,6 +52,8 @@ def add_event(
         body=body,
         internal=internal,
         created_at=now,
+        ticket_ref=ticket_ref,
+        cause=cause,
     )
     session.add(row)
     session.flush()
@@ -59,6 +69,8 @@ def event_view(row: HandoffEvent) -> EventView:
         body=row.body,
         internal=row.internal,
         created_at=row.created_at,
+        ticket_ref=row.ticket_ref,
+        cause=row.cause,
     )
 
 

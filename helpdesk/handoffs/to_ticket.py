@@ -10,13 +10,14 @@ the notice that tells the customer are in the chat's language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import select, update
 
 from helpdesk.handoffs.events import add_event
-from helpdesk.handoffs.views import Outcome, QueueEntry
+from helpdesk.handoffs.views import HandoffDetail, Outcome, QueueEntry
 from helpdesk.models import Agent, Handoff
 from helpdesk.notices import Notice
 from helpdesk.sql_records import unit_of_work
@@ -25,6 +26,29 @@ from helpdesk.tickets import TicketRequest, open_ticket
 
 # A conversion whose ticket is still missing after this long was interrupted.
 INTERRUPTED_AFTER = timedelta(minutes=1)
+MAX_SUBJECT = 200
+# The subject the form suggests is cut to this many characters.
+SUBJECT_PREFILL = 120
+
+
+@dataclass(frozen=True)
+class TicketChoice:
+    """What the agent turning a chat into a ticket chose: a category the company
+    has (its key) and a subject of 1-200 characters."""
+
+    category: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """What the console's "Turn into ticket" form starts from: the company's
+    categories as (key, label) in the agent's language, the chat's guess among
+    them, and a subject from the customer's own first statement of the problem."""
+
+    categories: List[Tuple[str, str]]
+    category: Optional[str]
+    subject: str
 
 
 class ChatsBecomeTickets:
@@ -42,19 +66,19 @@ class ChatsBecomeTickets:
             due = []
             for row in waiting:
                 if closed:
-                    why = "why_support_closed"
+                    cause, why = "support_closed", "why_support_closed"
                 elif row.created_at + self.claim_timeout <= now:
-                    why = "why_unclaimed"
+                    cause, why = "claim_timeout", "why_unclaimed"
                 elif (
                     row.customer_left_at is not None
                     and row.customer_left_at + self.left_grace <= now
                 ):
-                    why = "why_customer_left"
+                    cause, why = "customer_left", "why_customer_left"
                 else:
                     continue
-                due.append((row.id, self.texts.say(f"desk.{why}")))
+                due.append((row.id, cause, self.texts.say(f"desk.{why}")))
         outcomes = []
-        for handoff_id, why in due:
+        for handoff_id, cause, why in due:
             with unit_of_work(self.db) as session:
                 moved = session.execute(
                     update(Handoff)
@@ -62,7 +86,9 @@ class ChatsBecomeTickets:
                     .values(status="converted", closed_at=now)
                 ).rowcount
             if moved:  # another web process may have converted it first
-                outcomes.append(self._open_ticket_for(handoff_id, now, None, why=why))
+                outcomes.append(
+                    self._open_ticket_for(handoff_id, now, None, why=why, cause=cause)
+                )
         return outcomes + self._finish_interrupted_conversions(now)
 
     def _finish_interrupted_conversions(self, now: datetime) -> List[Outcome]:
@@ -86,12 +112,47 @@ class ChatsBecomeTickets:
                 now,
                 names.get(agent_id),
                 why=self.texts.say("desk.why_interrupted"),
+                cause="interrupted",
             )
             for handoff_id, agent_id in stranded
         ]
 
+    def ticket_draft(self, handoff_id: int, language: Optional[str] = None) -> TicketDraft:
+        detail = self.detail(handoff_id)
+        facts = self.texts.facts(language)
+        categories = [(key, c.label) for key, c in facts.ticket_categories.items()]
+        problem = _first_problem(detail)
+        category = detail.collected.get("ticket_category")
+        if category not in facts.ticket_categories:
+            category = self.facts.guess_category(problem) if problem else None
+        subject = " ".join((problem or detail.entry.reason_text).split())
+        if len(subject) > SUBJECT_PREFILL:
+            subject = subject[: SUBJECT_PREFILL - 1].rstrip() + "…"
+        return TicketDraft(categories, category, subject)
+
+    def check_choice(self, choice: TicketChoice) -> None:
+        """Refuses a category the company does not have, or a subject that is blank
+        or longer than MAX_SUBJECT (raises ValueError, worded for the agent)."""
+        if choice.category not in self.facts.ticket_categories:
+            raise ValueError(self.texts.say("desk.unknown_category", category=choice.category))
+        if not 1 <= len(choice.subject.strip()) <= MAX_SUBJECT:
+            raise ValueError(self.texts.say("desk.subject_length", limit=MAX_SUBJECT))
+
+    def converts_at(self, row: Handoff) -> Optional[datetime]:
+        """When the sweep will turn this waiting chat into a ticket because its
+        customer is away (None: the customer is there, or the chat is not waiting)."""
+        if row.status != "waiting" or row.customer_left_at is None:
+            return None
+        return min(row.customer_left_at + self.left_grace, row.created_at + self.claim_timeout)
+
     def _open_ticket_for(
-        self, handoff_id: int, now: datetime, agent_name: Optional[str], why: str
+        self,
+        handoff_id: int,
+        now: datetime,
+        agent_name: Optional[str],
+        why: str,
+        cause: str,
+        choice: Optional[TicketChoice] = None,
     ) -> Outcome:
         detail = self.detail(handoff_id)
         entry = detail.entry
@@ -107,11 +168,13 @@ class ChatsBecomeTickets:
             lines.append(say("desk.ticket_customer_wrote"))
             lines.extend(say("desk.ticket_customer_line", text=text) for text in said[-12:])
         hint = say("desk.hint_chat", language, reason=self._reason_in(entry, language).lower())
+        category = detail.collected.get("ticket_category") or "other"
         opened = open_ticket(
             self.records,
             self.facts,
             TicketRequest(
-                category=detail.collected.get("ticket_category") or "other",
+                category=choice.category if choice else category,
+                subject=choice.subject if choice else None,
                 description="\n".join(lines),
                 urgency=detail.collected.get("ticket_urgency") or "normal",
                 customer=customer,
@@ -148,7 +211,9 @@ class ChatsBecomeTickets:
             row = self._get(session, handoff_id)
             row.ticket_id = opened.ticket.id
             body = say("desk.event_converted", why=why, ticket=ref)
-            event = add_event(session, row.id, "converted", now, agent_name, body)
+            event = add_event(
+                session, row.id, "converted", now, agent_name, body, ticket_ref=ref, cause=cause
+            )
             entry = self._entry(row)
         zone = self.texts.facts(language).hours.timezone_label
         when = self.texts.local(language).moment(self.facts.hours, opened.due, zone, now)
@@ -173,3 +238,20 @@ class ChatsBecomeTickets:
         if entry.reason_text == self.texts.reason(entry.reason):
             return self.texts.reason(entry.reason, language)
         return entry.reason_text
+
+
+def _first_problem(detail: HandoffDetail) -> Optional[str]:
+    """The customer's first statement of the problem: what the bot collected as the
+    description, else the first thing they told the bot that was not only asking
+    for a person, else their first message to the agents, else anything they said."""
+    described = detail.collected.get("ticket_description")
+    if isinstance(described, str) and described.strip():
+        return described
+    said = [t for t in detail.transcript if t.get("role") == "customer" and t.get("text")]
+    for turn in said:
+        if turn.get("intent") != "request_human":
+            return str(turn["text"])
+    live = [e.body for e in detail.events if e.kind == "customer_message"]
+    if live:
+        return live[0]
+    return str(said[0]["text"]) if said else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from helpdesk.handoffs.events import EventView
 from helpdesk.notices import Notice
@@ -52,6 +52,12 @@ class QueueEntry:
     # The team the chat was routed or transferred to (None: any agent).
     team_key: Optional[str] = None
     team_name: Optional[str] = None
+    # A waiting chat whose customer is away: when the sweep turns it into a ticket.
+    converts_at: Optional[datetime] = None
+    # Why it ranks where it does: the tier's key (above the lowest), "urgent", "upset".
+    rank_reasons: Tuple[str, ...] = ()
+    # An active chat: since when the customer has waited for the agent's reply.
+    customer_waiting_since: Optional[datetime] = None
 
 
 @dataclass(frozen=True)

@@ -15,22 +15,29 @@ from helpdesk.agents import AgentView
 from helpdesk.customer_profile import build_profile
 from helpdesk.handoffs.desk import HandoffConflict, HandoffNotFound, NotYourChat, Outcome
 from helpdesk.handoffs.summary import summarize
+from helpdesk.handoffs.to_ticket import TicketChoice
 from helpdesk.records import RecordsUnavailable
 from webapp.agent_auth import current_agent, session_token
 from webapp.agent_schemas import (
     ActionOut,
+    CategoryOut,
+    ConvertBody,
     EventCursor,
     EventOut,
     HandoffOut,
     NoteBody,
     QueueItem,
     TextBody,
+    TicketDraftOut,
     TransferBody,
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
 from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
+from webapp.sweeper import queue_positions
+from webapp.ticket_feed import TicketEventFeed
+from webapp.typing_feed import CustomerTypingFeed
 
 router = APIRouter(prefix="/api", tags=["handoffs"], dependencies=[Depends(current_agent)])
 
@@ -142,7 +149,7 @@ async def claim(
 ) -> ActionOut:
     outcome = await _desk_call(state, state.desk.claim, handoff_id, agent, state.now())
     answer = await _after_change(state, outcome)
-    await state.delivery.announce_next_in_line(state.desk, state.now())
+    await state.delivery.tell_queue_positions(queue_positions(state), state.now())
     return answer
 
 
@@ -240,7 +247,10 @@ async def transfer(
     else:
         raise _http_error(state, HandoffConflict(state.texts.say("desk.transfer_to_whom")))
     outcome = await _desk_call(state, move, handoff_id, agent, to, body.note, state.now())
-    return await _after_change(state, outcome)
+    answer = await _after_change(state, outcome)
+    # A chat passed to a team waits again: it takes a place in the queue.
+    await state.delivery.tell_queue_positions(queue_positions(state), state.now())
+    return answer
 
 
 @router.post(
@@ -250,12 +260,45 @@ async def transfer(
     summary="Turn the chat into a ticket with the transcript and details",
 )
 async def convert(
+    body: Optional[ConvertBody] = None,
     handoff_id: int = HANDOFF_ID,
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> ActionOut:
-    return await _after_change(
-        state, await _desk_call(state, state.desk.convert_to_ticket, handoff_id, agent, state.now())
+    """Without a body the ticket takes the chat's own category guess and subject."""
+    choice = None
+    if body is not None and (body.category or body.subject):
+        if not (body.category and body.subject):
+            raise HTTPException(422, detail=state.texts.say("desk.category_and_subject"))
+        choice = TicketChoice(category=body.category, subject=body.subject.strip())
+    try:
+        outcome = await _desk_call(
+            state, state.desk.convert_to_ticket, handoff_id, agent, state.now(), choice
+        )
+    except ValueError as error:  # an unknown category, a subject too long
+        raise HTTPException(422, detail=str(error)) from error
+    return await _after_change(state, outcome)
+
+
+@router.get(
+    "/handoffs/{handoff_id}/ticket-draft",
+    response_model=TicketDraftOut,
+    responses=ERRORS,
+    summary="What the Turn into ticket form starts from: categories, the guess, a subject",
+)
+def ticket_draft(
+    handoff_id: int = HANDOFF_ID,
+    language: Optional[str] = CONSOLE_LANGUAGE,
+    state: AppState = Depends(app_state),
+) -> TicketDraftOut:
+    try:
+        draft = state.desk.ticket_draft(handoff_id, language)
+    except (HandoffNotFound, RecordsUnavailable) as error:
+        raise _http_error(state, error) from error
+    return TicketDraftOut(
+        categories=[CategoryOut(key=key, label=label) for key, label in draft.categories],
+        category=draft.category,
+        subject=draft.subject,
     )
 
 
@@ -316,6 +359,8 @@ async def event_stream(
 async def _stream(request: Request, state: AppState, cursor: int, token: str) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     last_output = last_session_check = loop.time()
+    typing = CustomerTypingFeed(state)  # customers typing, as `typing` messages
+    tickets = TicketEventFeed(state, token)  # replies on the agent's tickets, as `ticket`
     yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
     while not await request.is_disconnected():
         now = loop.time()
@@ -336,6 +381,10 @@ async def _stream(request: Request, state: AppState, cursor: int, token: str) ->
             cursor = event.id
             yield f"id: {event.id}\ndata: {event_out(event).json()}\n\n"
             last_output = now
+        for message in await typing.messages(now):
+            yield message
+        for message in await tickets.messages(now):
+            yield message
         if now - last_output > STREAM_HEARTBEAT_SECONDS:
             last_output = now
             yield ": keep-alive\n\n"

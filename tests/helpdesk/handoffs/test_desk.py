@@ -7,6 +7,7 @@ import pytest
 
 from helpdesk.conversation_records import NewHandoff
 from helpdesk.handoffs.desk import HandoffConflict, HandoffNotFound, NotYourChat
+from helpdesk.handoffs.queue_position import QueuePositions
 from tests.conftest import CLOSED_HOURS, OPEN_HOURS, queue_chat
 
 NOW = OPEN_HOURS
@@ -205,14 +206,17 @@ def _new(conversation_id, at):
     )
 
 
-def test_the_customer_who_moves_to_the_head_of_the_queue_is_told_once(desk, conversations, alex):
+def test_the_customer_who_moves_to_the_head_of_the_queue_is_told_once(
+    desk, conversations, alex, demo_db
+):
     first = queue_chat(conversations, "first", priority=5)
     queue_chat(conversations, "second", priority=3)
-    assert desk.announce_next_in_line(NOW) is None  # "first" heard it when queued
+    positions = QueuePositions(demo_db)
+    assert positions.tell(NOW) == []  # both heard their place when queued
     desk.claim(first, alex, NOW)
-    conversation_id, notice = desk.announce_next_in_line(NOW)
-    assert conversation_id == "second" and "you're next in the queue" in notice.text
-    assert desk.announce_next_in_line(NOW) is None
+    [told] = positions.tell(NOW)
+    assert told.conversation_id == "second" and "you're next in the queue" in told.notice.text
+    assert positions.tell(NOW) == []
 
 
 def test_a_conversion_interrupted_before_its_ticket_is_finished_by_the_sweeper_once(
@@ -287,13 +291,15 @@ def test_a_resolved_chinese_chat_is_thanked_in_chinese(desk, conversations, alex
     assert notice.text.startswith("Alex Rivera 已将本次对话标记为已解决。") and notice.ask_rating
 
 
-def test_a_chinese_customer_is_told_in_chinese_that_they_are_next(desk, conversations, alex):
+def test_a_chinese_customer_is_told_in_chinese_that_they_are_next(
+    desk, conversations, alex, demo_db
+):
     first = queue_chat(conversations, "first", priority=9)
     _chinese_chat(conversations, "second-zh", priority=3)
     desk.claim(first, alex, NOW)
-    conversation_id, notice = desk.announce_next_in_line(NOW)
-    assert conversation_id == "second-zh"
-    assert notice.text == "好消息：下一位就是您了，客服专员马上就会加入对话。"
+    [told] = QueuePositions(demo_db).tell(NOW)
+    assert told.conversation_id == "second-zh"
+    assert told.notice.text == "好消息：下一位就是您了，客服专员马上就会加入对话。"
 
 
 def test_a_chinese_chat_nobody_picked_up_becomes_a_ticket_said_in_chinese(
