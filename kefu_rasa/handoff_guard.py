@@ -30,6 +30,7 @@ from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts
 from helpdesk.models import utcnow
 from helpdesk.records import RecordsUnavailable
+from helpdesk.typing_signals import CustomerTyping
 from kefu_rasa.message_spool import MessageSpool, SpooledMessage
 from kefu_rasa.silence import is_paused, running_agent
 
@@ -181,3 +182,14 @@ async def note_presence(session_id: str, present: bool) -> None:
         )
     except RecordsUnavailable as error:
         logger.warning("could not record the customer's presence: %s", error)
+
+
+async def note_customer_typing(session_id: str) -> None:
+    """Records that the customer is typing in a chat with a person, for the
+    console (helpdesk/typing_signals.py); nothing when the bot has the chat."""
+    try:
+        await asyncio.to_thread(
+            CustomerTyping(conversation_records().db).note, session_id, utcnow()
+        )
+    except RecordsUnavailable as error:
+        logger.warning("could not record that the customer is typing: %s", error)

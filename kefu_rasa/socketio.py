@@ -13,29 +13,48 @@ It is Rasa's own socket.io channel with these changes:
 - every message goes through kefu_rasa/message_limits.py: stamped with its
   client's address, too-long messages answered without parsing, the bot silent
   while a person has the chat, and never silent otherwise; the console learns
-  when the customer's chat window closes and comes back.
+  when the customer's chat window closes and comes back;
+- typing both ways: the web app tells a customer that their agent is typing
+  through an HTTP route of this blueprint (`POST /webhooks/socketio/typing`, with
+  the token of Rasa's HTTP API, `KEFU_RASA_TOKEN`), which emits `agent_typing` to
+  the conversation's room; a widget's `user_typing` is recorded for the console
+  for the session its socket was confirmed for, at most every few seconds
+  (helpdesk/typing_signals.py says why it is a column and not an event).
 """
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from helpdesk.chat_metadata import stamped_metadata
 from helpdesk.chat_sessions import is_valid_session, issue_session
-from kefu_rasa.handoff_guard import note_presence
+from kefu_rasa.handoff_guard import note_customer_typing, note_presence
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
 
 logger = logging.getLogger(__name__)
+
+# What the widget hears while its agent types, and the longest agent name passed on.
+AGENT_TYPING_EVT = "agent_typing"
+AGENT_NAME_MAX_CHARS = 200
+CONVERSATION_ID_MAX_CHARS = 128
+# A socket's typing is written to the database at most this often (the console
+# shows "... is typing" for a few seconds after each signal).
+CUSTOMER_TYPING_EVERY_SECONDS = 2.0
 
 # Keys of a Rasa message dict that are content, not metadata.
 _CONTENT_KEYS = {
@@ -145,6 +164,49 @@ def client_address(environ: Dict[str, Any]) -> str:
     return request.remote_addr or request.ip or ""
 
 
+def token_matches(expected: str, provided: Any) -> bool:
+    """Whether a caller presented the token of Rasa's HTTP API. Without a token
+    configured (KEFU_RASA_TOKEN) nobody is let in: a route that emits into
+    customers' chats is never open."""
+    if not expected or not isinstance(provided, str):
+        return False
+    return hmac.compare_digest(expected.encode(), provided.encode())
+
+
+def agent_typing_event(body: Any) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """(the conversation's room, the widget's `agent_typing` data) from the web
+    app's request, or None when the body is not one."""
+    if not isinstance(body, dict):
+        return None
+    conversation_id, name, typing = body.get("conversation_id"), body.get("name"), body.get("typing")
+    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS:
+        return None
+    if not isinstance(name, str) or not isinstance(typing, bool):
+        return None
+    return conversation_id, {"name": name.strip()[:AGENT_NAME_MAX_CHARS], "typing": typing}
+
+
+async def relay_agent_typing(
+    sio: AsyncServer, expected_token: str, provided_token: Any, body: Any, namespace: Optional[str]
+) -> int:
+    """Emits the agent's typing to the customer's room; the HTTP status to answer."""
+    if not token_matches(expected_token, provided_token):
+        return 401
+    event = agent_typing_event(body)
+    if event is None:
+        return 400
+    room, data = event
+    await sio.emit(AGENT_TYPING_EVT, data, room=room, namespace=namespace)
+    return 204
+
+
+def _json_body(request: Request) -> Any:
+    try:
+        return request.json
+    except InvalidUsage:
+        return None
+
+
 async def _maybe_await(result: Any) -> None:
     """Room changes are plain calls in python-socketio 5.8 and coroutines from 5.10."""
     if inspect.isawaitable(result):
@@ -157,6 +219,7 @@ class _Socket:
 
     client: str
     session_id: Optional[str] = None
+    typing_noted_at: float = float("-inf")  # time.monotonic() of the last typing written
 
 
 class KefuSocketIOInput(SocketIOInput):
@@ -230,6 +293,31 @@ class KefuSocketIOInput(SocketIOInput):
                 )
             )
 
+        async def customer_typing(sid: str, data: Any = None) -> None:
+            # Whatever the payload names, the socket types for its own session only.
+            socket = sockets.get(sid)
+            if socket is None or socket.session_id is None:
+                return
+            moment = time.monotonic()
+            if moment - socket.typing_noted_at < CUSTOMER_TYPING_EVERY_SECONDS:
+                return
+            socket.typing_noted_at = moment
+            await note_customer_typing(socket.session_id)
+
+        async def agent_typing(request: Request) -> HTTPResponse:
+            status = await relay_agent_typing(
+                sio,
+                settings().rasa_token,
+                request.args.get("token"),
+                _json_body(request),
+                self.namespace,
+            )
+            if status == 204:
+                return response.empty()
+            return response.json({"status": "refused"}, status=status)
+
+        socketio_webhook.add_route(agent_typing, "/typing", methods=["POST"])
+        sio.on("user_typing", handler=customer_typing, namespace=self.namespace)
         # Replace the handlers the stock blueprint registered for these events.
         sio.on("connect", handler=connect, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)

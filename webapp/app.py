@@ -33,6 +33,7 @@ from webapp.routers import (
     presence,
     search,
     tickets,
+    typing,
     widget,
 )
 from webapp.security_headers import SecurityHeaders
@@ -72,6 +73,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(console.router)
     app.include_router(presence.router)
     app.include_router(search.router)
+    app.include_router(typing.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
         # which Settings.check() refuses outside development.

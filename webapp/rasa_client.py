@@ -1,4 +1,6 @@
-"""A thin client for the Rasa server's HTTP API (which needs the auth token)."""
+"""A thin client for the Rasa server's HTTP API (which needs the auth token), and
+for the one route Kefu's socket.io channel adds beside it (the agent is typing),
+which takes the same token."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from urllib.parse import quote
 
 import httpx
 
+# A typing signal is worth something for a few seconds only: never wait long for it.
+TYPING_TIMEOUT_SECONDS = 2.0
 
 class RasaUnavailable(RuntimeError):
     """The Rasa server did not answer."""
@@ -53,6 +57,21 @@ class RasaClient:
             {"name": action},
             {"output_channel": "latest", "include_events": "NONE"},
         )
+
+    async def agent_typing(self, conversation_id: str, agent_name: str, typing: bool) -> None:
+        """Tells the customer's widget that their agent is typing (or stopped),
+        through Kefu's socket.io channel (kefu_rasa/socketio.py)."""
+        try:
+            response = await self._client().post(
+                f"{self.base_url}/webhooks/socketio/typing",
+                json={"conversation_id": conversation_id, "name": agent_name, "typing": typing},
+                params={"token": self.token},
+                timeout=TYPING_TIMEOUT_SECONDS,
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        if not response.is_success:
+            raise RasaUnavailable(f"Rasa answered {response.status_code}")
 
     async def _post(self, path: str, body: Any, params: Dict[str, str]) -> None:
         try:

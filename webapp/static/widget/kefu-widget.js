@@ -22,6 +22,12 @@
  * bot and agent text is rendered, never as HTML, from a tiny subset of Markdown:
  * **bold**, [links](https://...) to web, mail and phone addresses (a bare address
  * shows short), and "- " or "1. " lists. Every message shows its time.
+ *
+ * Typing both ways while a person has the chat: the server's "agent_typing"
+ * ({name, typing}) shows "Sam is typing…" over the typing bubble until the agent's
+ * message arrives, they stop, or AGENT_TYPING_MS pass without a signal; what the
+ * customer types is announced as "user_typing" at most every CUSTOMER_TYPING_MS
+ * (the channel records it for the agent's console, for this socket's session only).
  */
 (function () {
   "use strict";
@@ -50,6 +56,8 @@
   };
   var MAX_CHARS = 5000;
   var SLOW_REPLY_MS = 15000;
+  var AGENT_TYPING_MS = 6000;     // the agent's "typing" shows this long after their last signal
+  var CUSTOMER_TYPING_MS = 2000;  // the customer's typing goes to the server at most this often
 
   var state = {
     socket: null,
@@ -66,6 +74,8 @@
     // person has the chat there is no typing indicator or slow-reply warning.
     handoff: null,
     agentName: null,
+    agentTypingTimer: null,
+    customerTypingSentAt: 0,
   };
   var el = {};
 
@@ -238,10 +248,11 @@
 
   function scrollDown() { el.log.scrollTop = el.log.scrollHeight; }
 
-  // Into the conversation, above the typing bubble if it shows.
+  // Into the conversation, above the typing bubbles if they show.
   function appendRow(row) {
-    if (el.typing.parentNode === el.log) el.log.insertBefore(row, el.typing);
-    else el.log.appendChild(row);
+    var indicator = el.typing.parentNode === el.log ? el.typing
+      : el.agentTyping.parentNode === el.log ? el.agentTyping : null;
+    el.log.insertBefore(row, indicator);
     scrollDown();
   }
 
@@ -338,6 +349,7 @@
     state.handoff = withPerson ? handoff.status : null;
     state.agentName = handoff.status === "active" ? handoff.agent_name || meta.agent_name || null : null;
     if (!el.who) return;
+    if (state.handoff !== "active") setAgentTyping(null);
     el.who.textContent = state.handoff === "active" && state.agentName
       ? t("chatting_with", { agent: state.agentName })
       : state.handoff === "waiting" ? t("waiting_for_person") : "";
@@ -353,6 +365,37 @@
     } else if (el.typing.parentNode) {
       el.typing.parentNode.removeChild(el.typing);
     }
+  }
+
+  // "Sam is typing…" with the typing bubble, at the end of the conversation.
+  function setAgentTyping(name) {
+    clearTimeout(state.agentTypingTimer);
+    if (!name) {
+      if (el.agentTyping.parentNode) el.agentTyping.parentNode.removeChild(el.agentTyping);
+      return;
+    }
+    var text = t("agent_typing", { agent: name });
+    el.agentTypingName.textContent = text;  // the agent's name is data: text only
+    el.agentTyping.setAttribute("aria-label", text);
+    if (el.agentTyping.parentNode !== el.log) {
+      el.log.appendChild(el.agentTyping);
+      scrollDown();
+    }
+    state.agentTypingTimer = setTimeout(function () { setAgentTyping(null); }, AGENT_TYPING_MS);
+  }
+
+  function onAgentTyping(signal) {
+    if (!signal || typeof signal.name !== "string" || state.handoff !== "active") return;
+    setAgentTyping(signal.typing === true ? signal.name || t("agent_fallback") : null);
+  }
+
+  // While a person has the chat, they may see that the customer is writing.
+  function noteCustomerTyping() {
+    if (!state.handoff || !state.connected || !state.sessionId || !el.input.value.trim()) return;
+    var moment = Date.now();
+    if (moment - state.customerTypingSentAt < CUSTOMER_TYPING_MS) return;
+    state.customerTypingSentAt = moment;
+    state.socket.emit("user_typing", {});
   }
 
   function setConnected(connected) {
@@ -419,6 +462,7 @@
   function onBotMessage(message) {
     clearTimeout(state.waitingTimer);
     setTyping(false);
+    setAgentTyping(null);  // what they were typing has arrived
     var from = (message.metadata || {}).sender;
     addMessage({
       sender: from === "agent" || from === "system" ? from : "bot",
@@ -496,7 +540,8 @@
       loadHistory().then(function () { greetOnce(); flush(); });
     });
     state.socket.on("bot_uttered", onBotMessage);
-    state.socket.on("disconnect", function () { setConnected(false); setTyping(false); });
+    state.socket.on("agent_typing", onAgentTyping);
+    state.socket.on("disconnect", function () { setConnected(false); setTyping(false); setAgentTyping(null); });
     state.socket.on("connect_error", function () { setConnected(false); });
   }
 
@@ -542,6 +587,13 @@
     dots.appendChild(make("span", { class: "kefu-visually-hidden" }, t("typing")));
     for (var d = 0; d < 3; d++) dots.appendChild(make("span", { class: "kefu-dot", "aria-hidden": "true" }));
     el.typing.appendChild(dots);
+    // The agent's typing: the same bubble, with who is writing above it.
+    el.agentTyping = make("div", { class: "kefu-typing kefu-agent-typing", role: "status", "data-testid": "agent-typing" });
+    el.agentTypingName = make("div", { class: "kefu-author" });
+    var agentDots = make("div", { class: "kefu-typing-bubble", "aria-hidden": "true" });
+    for (var a = 0; a < 3; a++) agentDots.appendChild(make("span", { class: "kefu-dot" }));
+    el.agentTyping.appendChild(el.agentTypingName);
+    el.agentTyping.appendChild(agentDots);
 
     var form = make("form", { class: "kefu-form" });
     var label = make("label", { for: "kefu-input", class: "kefu-visually-hidden" }, t("message_label"));
@@ -585,6 +637,7 @@
       }
     });
     el.input.addEventListener("input", fitInput);
+    el.input.addEventListener("input", noteCustomerTyping);
     setConnected(false);
     el.status.textContent = t("connecting");
   }
