@@ -29,6 +29,11 @@ class Tier:
     priority_weight: int
     # How soon an agent should pick up a live chat the bot handed over.
     chat_pickup_minutes: int = 5
+    # A ticket's resolution target, in business hours or days (helpdesk/ticket_sla.py).
+    resolution_hours: Optional[int] = None
+    resolution_days: Optional[int] = None
+    # A target's clock is "at risk" once no more than this share of its time is left.
+    sla_at_risk_fraction: float = 0.25
 
     def describe_target(self) -> str:
         """ "1 business hour", "4 business hours", "1 business day"."""
@@ -183,6 +188,9 @@ def _load_company(kb_dir: Path, language: str) -> CompanyFacts:
             first_response_days=value["first_response"].get("business_days"),
             priority_weight=int(value.get("priority_weight", 1)),
             chat_pickup_minutes=int(value.get("chat_pickup_minutes", 5)),
+            resolution_hours=(value.get("resolution") or {}).get("business_hours"),
+            resolution_days=(value.get("resolution") or {}).get("business_days"),
+            sla_at_risk_fraction=float(value.get("sla_at_risk_fraction", 0.25)),
         )
         for key, value in raw["tiers"].items()
     }

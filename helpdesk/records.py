@@ -9,12 +9,14 @@ plain views defined here, never database rows.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 
+from helpdesk.company import CompanyFacts
 from helpdesk.parsing import format_ticket_ref
+from helpdesk.ticket_sla import TicketSla, ticket_sla
 
 
 class RecordsUnavailable(RuntimeError):
@@ -87,10 +89,37 @@ class TicketView:
     first_response_due: Optional[datetime]
     comments: Tuple[CommentView, ...] = ()
     conversation_id: Optional[str] = None  # the chat it came from, if any
+    customer_name: Optional[str] = None
+    customer_tier: Optional[str] = None
+    assignee_id: Optional[int] = None
+    assignee_name: Optional[str] = None
+    resolution_due: Optional[datetime] = None
+    first_responded_at: Optional[datetime] = None
+    solved_at: Optional[datetime] = None
+    # What the bot gathered (details, transcript, the handoff it came from).
+    context: Dict[str, Any] = field(default_factory=dict)
+    # How its targets stand; filled in by `with_sla` (the records know no calendar).
+    sla: Optional[TicketSla] = None
 
     @property
     def ref(self) -> str:
         return format_ticket_ref(self.id)
+
+    def with_sla(self, facts: CompanyFacts, now: datetime) -> TicketView:
+        """This ticket with its service-level clocks as they stand at `now`."""
+        return replace(
+            self,
+            sla=ticket_sla(
+                facts,
+                self.customer_tier,
+                self.created_at,
+                self.first_response_due,
+                self.first_responded_at,
+                self.resolution_due,
+                self.solved_at,
+                now,
+            ),
+        )
 
     @property
     def is_open(self) -> bool:
@@ -124,10 +153,51 @@ class NewTicket:
     source: str = "chat"
     contact_email: Optional[str] = None
     first_response_due: Optional[datetime] = None
+    resolution_due: Optional[datetime] = None
     context: Dict[str, Any] = field(default_factory=dict)
     # The same request (a retried confirmation, say) opens no second ticket: the
     # ticket opened under this key is returned instead.
     request_key: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets the agents' list shows. Every field left empty matches all."""
+
+    statuses: Tuple[str, ...] = ()
+    # An agent's id; `unassigned` instead: only tickets nobody has taken.
+    assignee_id: Optional[int] = None
+    unassigned: bool = False
+    category: Optional[str] = None
+    urgency: Optional[str] = None
+    tier: Optional[str] = None  # the customer's tier
+    breached_only: bool = False  # a target missed (answered late, or overdue now)
+
+
+@dataclass(frozen=True)
+class TicketCounts:
+    """Open and pending tickets, for the list's header."""
+
+    open: int
+    breached: int
+    mine: int
+    unassigned: int
+
+
+@dataclass(frozen=True)
+class TicketEventView:
+    """Something an agent must hear about a ticket (models.TicketEvent)."""
+
+    id: int
+    ticket_id: int
+    agent_id: Optional[int]
+    kind: str
+    body: str
+    created_at: datetime
+
+    @property
+    def ticket_ref(self) -> str:
+        return format_ticket_ref(self.ticket_id)
 
 
 class CustomerRecords(ABC):
@@ -183,7 +253,10 @@ class CustomerRecords(ABC):
         to_chat: bool = False,
     ) -> TicketView:
         """`to_chat`: a public reply the customer should also get in the chat the
-        ticket came from (its comment waits as "pending" until delivered)."""
+        ticket came from (its comment waits as "pending" until delivered). The
+        first public agent comment is the first response; a customer's comment on
+        a pending or solved ticket reopens it, and the agent it is assigned to is
+        told (a `TicketEventView`)."""
 
     @abstractmethod
     def pending_chat_replies(self, limit: int = 50) -> List[PendingChatReply]:
@@ -194,11 +267,35 @@ class CustomerRecords(ABC):
 
     @abstractmethod
     def find_tickets(
-        self, status: Optional[str] = None, limit: int = 50, offset: int = 0
+        self,
+        where: TicketFilter,
+        now: datetime,
+        limit: int = 50,
+        offset: int = 0,
     ) -> List[TicketView]:
-        """All customers' tickets, most urgent and then newest first (the agents'
-        ticket list); `status` narrows it to one status."""
+        """All customers' tickets that `where` lets through (the agents' ticket
+        list), what is due first first: by the earliest due time of a target still
+        running (the first response until an agent answered, then the resolution),
+        then the most urgent; solved and closed tickets last, newest first."""
+
+    @abstractmethod
+    def count_tickets(self, agent_id: int, now: datetime) -> TicketCounts: ...
 
     @abstractmethod
     def set_ticket_status(self, ticket_id: int, status: str) -> TicketView:
-        """Raises KeyError for an unknown ticket, ValueError for an unknown status."""
+        """Raises KeyError for an unknown ticket, ValueError for an unknown status.
+        Solved or closed starts `solved_at` (once); open or pending clears it."""
+
+    @abstractmethod
+    def set_ticket_assignee(self, ticket_id: int, agent_id: Optional[int]) -> TicketView:
+        """Gives the ticket to an agent (None: nobody). Raises KeyError for an
+        unknown ticket, ValueError for an unknown agent."""
+
+    @abstractmethod
+    def ticket_events_after(
+        self, after_id: int, agent_id: Optional[int] = None, limit: int = 100
+    ) -> List[TicketEventView]:
+        """Ticket events newer than the cursor, oldest first (only `agent_id`'s)."""
+
+    @abstractmethod
+    def latest_ticket_event_id(self) -> int: ...

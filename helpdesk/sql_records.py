@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, Iterator, List, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
+from helpdesk import ticket_queries
 from helpdesk.db import Database
 from helpdesk.models import (
     OPEN_TICKET_STATUSES,
     TICKET_STATUSES,
+    Agent,
     Customer,
     Order,
     Ticket,
     TicketComment,
+    TicketEvent,
     utcnow,
 )
 from helpdesk.parsing import format_ticket_ref, parse_items
@@ -29,7 +33,21 @@ from helpdesk.records import (
     OrderView,
     PendingChatReply,
     RecordsUnavailable,
+    TicketCounts,
+    TicketEventView,
+    TicketFilter,
     TicketView,
+)
+
+# Statuses that stop the resolution clock (`solved_at`).
+DONE_STATUSES = ("solved", "closed")
+# What a customer's comment shows of itself in the note that tells the assignee.
+REPLY_EXCERPT = 200
+# Loaded with every ticket: its comments, its customer's name and tier, its assignee.
+TICKET_LOADS = (
+    selectinload(Ticket.comments),
+    selectinload(Ticket.customer),
+    selectinload(Ticket.assignee),
 )
 
 
@@ -97,6 +115,25 @@ def ticket_view(row: Ticket) -> TicketView:
             for c in row.comments
         ),
         conversation_id=row.conversation_id,
+        customer_name=row.customer.name if row.customer else None,
+        customer_tier=row.customer.tier if row.customer else None,
+        assignee_id=row.assignee_id,
+        assignee_name=row.assignee.name if row.assignee else None,
+        resolution_due=row.resolution_due,
+        first_responded_at=row.first_responded_at,
+        solved_at=row.solved_at,
+        context=dict(row.context) if isinstance(row.context, dict) else {},
+    )
+
+
+def ticket_event_view(row: TicketEvent) -> TicketEventView:
+    return TicketEventView(
+        id=row.id,
+        ticket_id=row.ticket_id,
+        agent_id=row.agent_id,
+        kind=row.kind,
+        body=row.body,
+        created_at=row.created_at,
     )
 
 
@@ -164,7 +201,7 @@ class SqlCustomerRecords(CustomerRecords):
         with unit_of_work(self.db) as session:
             query = (
                 select(Ticket)
-                .options(selectinload(Ticket.comments))
+                .options(*TICKET_LOADS)
                 .where(Ticket.customer_id == customer_id)
                 .order_by(Ticket.created_at.desc(), Ticket.id.desc())
             )
@@ -174,14 +211,14 @@ class SqlCustomerRecords(CustomerRecords):
 
     def get_ticket(self, ticket_id: int) -> Optional[TicketView]:
         with unit_of_work(self.db) as session:
-            row = session.get(Ticket, ticket_id, options=[selectinload(Ticket.comments)])
+            row = session.get(Ticket, ticket_id, options=list(TICKET_LOADS))
             return ticket_view(row) if row else None
 
     def open_tickets_for_conversation(self, conversation_id: str) -> List[TicketView]:
         with unit_of_work(self.db) as session:
             rows = session.execute(
                 select(Ticket)
-                .options(selectinload(Ticket.comments))
+                .options(*TICKET_LOADS)
                 .where(
                     Ticket.conversation_id == conversation_id,
                     Ticket.status.in_(OPEN_TICKET_STATUSES),
@@ -206,7 +243,7 @@ class SqlCustomerRecords(CustomerRecords):
         with unit_of_work(self.db) as session:
             row = session.execute(
                 select(Ticket)
-                .options(selectinload(Ticket.comments))
+                .options(*TICKET_LOADS)
                 .where(Ticket.request_key == request_key)
             ).scalar_one_or_none()
             return ticket_view(row) if row else None
@@ -230,6 +267,7 @@ class SqlCustomerRecords(CustomerRecords):
                 contact_email=ticket.contact_email,
                 context=ticket.context,
                 first_response_due=ticket.first_response_due,
+                resolution_due=ticket.resolution_due,
                 request_key=ticket.request_key,
             )
             session.add(row)
@@ -261,12 +299,35 @@ class SqlCustomerRecords(CustomerRecords):
                     chat_delivery="pending" if deliver else None,
                 )
             )
-            if row.status == "solved" and author_type == "customer":
-                row.status = "open"  # a customer's new information reopens it
-            row.updated_at = utcnow()
+            now = utcnow()
+            if author_type == "agent" and not internal and row.first_responded_at is None:
+                row.first_responded_at = now
+            if author_type == "customer":
+                self._customer_replied(session, row, body, now)
+            row.updated_at = now
             session.flush()
             session.expire(row, ["comments"])
             return ticket_view(row)
+
+    def _customer_replied(self, session: Session, row: Ticket, body: str, now: datetime) -> None:
+        """New information from the customer: a ticket waiting on them (pending) or
+        solved is open again, and whoever has it is told."""
+        if row.status in ("pending", "solved"):
+            row.status = "open"
+            row.solved_at = None
+        if row.assignee_id is not None:
+            excerpt = " ".join(body.split())
+            if len(excerpt) > REPLY_EXCERPT:
+                excerpt = excerpt[:REPLY_EXCERPT] + "…"
+            session.add(
+                TicketEvent(
+                    ticket_id=row.id,
+                    agent_id=row.assignee_id,
+                    kind="customer_replied",
+                    body=excerpt,
+                    created_at=now,
+                )
+            )
 
     def pending_chat_replies(self, limit: int = 50) -> List[PendingChatReply]:
         with unit_of_work(self.db) as session:
@@ -298,19 +359,25 @@ class SqlCustomerRecords(CustomerRecords):
             )
 
     def find_tickets(
-        self, status: Optional[str] = None, limit: int = 50, offset: int = 0
+        self,
+        where: TicketFilter,
+        now: datetime,
+        limit: int = 50,
+        offset: int = 0,
     ) -> List[TicketView]:
         with unit_of_work(self.db) as session:
-            query = (
-                select(Ticket)
-                .options(selectinload(Ticket.comments))
-                .order_by(Ticket.priority.desc(), Ticket.created_at.desc(), Ticket.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
-            if status:
-                query = query.where(Ticket.status == status)
+            query = ticket_queries.filtered(select(Ticket).options(*TICKET_LOADS), where, now)
+            query = ticket_queries.due_first(query).limit(limit).offset(offset)
             return [ticket_view(row) for row in session.execute(query).scalars()]
+
+    def count_tickets(self, agent_id: int, now: datetime) -> TicketCounts:
+        with unit_of_work(self.db) as session:
+            total, breached, mine, unassigned = session.execute(
+                ticket_queries.open_counts(agent_id, now)
+            ).one()
+            return TicketCounts(
+                open=int(total), breached=int(breached), mine=int(mine), unassigned=int(unassigned)
+            )
 
     def set_ticket_status(self, ticket_id: int, status: str) -> TicketView:
         if status not in TICKET_STATUSES:
@@ -319,11 +386,44 @@ class SqlCustomerRecords(CustomerRecords):
             row = session.get(Ticket, ticket_id)
             if row is None:
                 raise KeyError(ticket_id)
+            now = utcnow()
+            if status in DONE_STATUSES:
+                row.solved_at = row.solved_at or now
+            else:
+                row.solved_at = None  # reopened: the resolution clock runs again
             row.status = status
-            row.updated_at = utcnow()
+            row.updated_at = now
             session.flush()
             session.expire(row, ["comments"])
             return ticket_view(row)
+
+    def set_ticket_assignee(self, ticket_id: int, agent_id: Optional[int]) -> TicketView:
+        with unit_of_work(self.db) as session:
+            row = session.get(Ticket, ticket_id)
+            if row is None:
+                raise KeyError(ticket_id)
+            if agent_id is not None and session.get(Agent, agent_id) is None:
+                raise ValueError(f"no agent {agent_id}")
+            row.assignee_id = agent_id
+            row.updated_at = utcnow()
+            session.flush()
+            session.expire(row, ["comments", "assignee"])
+            return ticket_view(row)
+
+    def ticket_events_after(
+        self, after_id: int, agent_id: Optional[int] = None, limit: int = 100
+    ) -> List[TicketEventView]:
+        query = select(TicketEvent).where(TicketEvent.id > after_id)
+        if agent_id is not None:
+            query = query.where(TicketEvent.agent_id == agent_id)
+        with unit_of_work(self.db) as session:
+            rows = session.execute(query.order_by(TicketEvent.id).limit(limit)).scalars()
+            return [ticket_event_view(row) for row in rows]
+
+    def latest_ticket_event_id(self) -> int:
+        with unit_of_work(self.db) as session:
+            last = session.execute(select(func.max(TicketEvent.id))).scalar_one_or_none()
+            return int(last or 0)
 
 
 def _language_of(context: Any) -> Optional[str]:

@@ -1,0 +1,55 @@
+"""What the console's event stream (webapp/routers/handoffs.py `_stream`) tells an
+agent about their tickets: a customer replied on one (helpdesk/sql_records.py
+writes a `TicketEvent` addressed to the ticket's assignee).
+
+These go out as server-sent `ticket` messages without an `id`, so they never move
+the stream's handoff-event cursor (Last-Event-ID). Their own cursor starts at the
+newest ticket event when the stream opens: a reply that came while the console was
+away is not announced afterwards, but the Tickets list (refreshed on a timer)
+shows the ticket open again."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from starlette.concurrency import run_in_threadpool
+
+from helpdesk.records import RecordsUnavailable
+from webapp.agent_views import ticket_event_out
+from webapp.dependencies import AppState
+
+# How often one console's stream asks for new ticket events.
+FEED_CHECK_SECONDS = 2.0
+
+
+class TicketEventFeed:
+    def __init__(self, state: AppState, token: str) -> None:
+        self.state = state
+        self.token = token
+        self.agent_id: Optional[int] = None
+        self.cursor: Optional[int] = None
+        self.checked_at = float("-inf")
+
+    async def messages(self, loop_time: float) -> List[str]:
+        if loop_time - self.checked_at < FEED_CHECK_SECONDS:
+            return []
+        self.checked_at = loop_time
+        try:
+            return await run_in_threadpool(self._new_messages)
+        except RecordsUnavailable:
+            return []  # the stream's own query says the database is away
+
+    def _new_messages(self) -> List[str]:
+        state = self.state
+        if self.agent_id is None:
+            agent = state.accounts.agent_for_token(self.token, state.now())
+            if agent is None:
+                return []  # the stream itself notices the session ended
+            self.agent_id = agent.id
+        if self.cursor is None:
+            self.cursor = state.records.latest_ticket_event_id()
+            return []
+        events = state.records.ticket_events_after(self.cursor, self.agent_id)
+        if events:
+            self.cursor = events[-1].id
+        return [f"event: ticket\ndata: {ticket_event_out(e).json()}\n\n" for e in events]
