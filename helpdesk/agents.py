@@ -27,6 +27,7 @@ from typing import Dict, Optional
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from helpdesk.agent_presence import AGENT, role_of
 from helpdesk.attempts import AttemptLimiter, AttemptPolicy, TooManyAttempts
 from helpdesk.db import Database
 from helpdesk.models import Agent, AgentSession
@@ -64,6 +65,7 @@ class AgentView:
     id: int
     email: str
     name: str
+    role: str = AGENT  # or ADMIN: who may change agents, teams, routing, canned replies
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def token_hash(token: str) -> str:
 
 
 def _view(row: Agent) -> AgentView:
-    return AgentView(id=row.id, email=row.email, name=row.name)
+    return AgentView(id=row.id, email=row.email, name=row.name, role=role_of(row))
 
 
 def login_policies() -> Dict[str, AttemptPolicy]:

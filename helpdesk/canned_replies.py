@@ -62,6 +62,10 @@ class CannedReplyError(ValueError):
     (a catalogue text, `canned.*`) says why."""
 
 
+class CannedReplyNotFound(CannedReplyError):
+    """No canned reply with that id (or shortcut in that language)."""
+
+
 @dataclass(frozen=True)
 class CannedReplyView:
     id: int
@@ -204,7 +208,7 @@ class CannedReplies:
                 )
             ).scalar_one_or_none()
             if row is None:
-                raise CannedReplyError(
+                raise CannedReplyNotFound(
                     self._say("no_such_reply", reply=f"/{shortcut} ({language})")
                 )
             return _view(row)
@@ -386,7 +390,7 @@ class CannedReplies:
     def _row(self, session: Session, reply_id: int) -> CannedReply:
         row = session.get(CannedReply, reply_id)
         if row is None:
-            raise CannedReplyError(self._say("no_such_reply", reply=reply_id))
+            raise CannedReplyNotFound(self._say("no_such_reply", reply=reply_id))
         return row
 
     def _taken(self, shortcut: str, language: str) -> CannedReplyError:

@@ -22,7 +22,9 @@ from webapp.api_docs import install_api_docs
 from webapp.dependencies import AppState
 from webapp.error_handlers import install_error_handlers
 from webapp.routers import (
+    admin,
     agent_session,
+    canned,
     console,
     customers,
     demo,
@@ -73,6 +75,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(console.router)
     app.include_router(presence.router)
     app.include_router(search.router)
+    app.include_router(canned.router)
+    app.include_router(admin.router)
     app.include_router(typing.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
