@@ -5,7 +5,9 @@ starts unpaused) and when the customer restarts the conversation, and a paused
 tracker still answers a `/restart`. So the source of truth is Kefu's database: while
 the conversation has a waiting or active handoff, each customer message is logged in
 the tracker without any prediction (the pause is put back if something cleared it)
-and written to the handoff's events, which the agent's console streams. Once the
+and written to the handoff's events, which the agent's console streams. While the
+chat still waits for a person, the customer hears now and then that their message
+was added for the agent (helpdesk/handoffs/waiting_ack.py). Once the
 handoff is over, a pause left behind (say, the web app could not reach Rasa to lift
 it) is lifted before the bot answers.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
@@ -28,6 +31,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords, MessageRoute
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts
+from helpdesk.handoffs.waiting_ack import WaitingAcknowledger
 from helpdesk.models import utcnow
 from helpdesk.records import RecordsUnavailable
 from helpdesk.typing_signals import CustomerTyping
@@ -39,6 +43,7 @@ SPOOL_RETRY_SECONDS = 2.0
 _records: Optional[ConversationRecords] = None
 _spool: Optional[MessageSpool] = None
 _spool_task: Optional[asyncio.Task] = None
+_acknowledger: Optional[WaitingAcknowledger] = None
 
 
 def conversation_records() -> ConversationRecords:
@@ -139,6 +144,33 @@ async def _lift_stale_pause(sender_id: str) -> None:
             await agent.tracker_store.save(tracker)
 
 
+def waiting_acknowledger() -> WaitingAcknowledger:
+    global _acknowledger
+    if _acknowledger is None:
+        settings = Settings.from_env()
+        records = conversation_records()
+        _acknowledger = WaitingAcknowledger(
+            records.db, records.texts, timedelta(minutes=settings.waiting_ack_minutes)
+        )
+    return _acknowledger
+
+
+async def _acknowledge_while_waiting(message: UserMessage, handoff_id: int) -> None:
+    """While nobody holds the chat yet the bot stays silent, but the customer
+    hears (now and then) that their message was added for the agent."""
+    try:
+        text = await asyncio.to_thread(
+            waiting_acknowledger().acknowledgement, handoff_id, utcnow()
+        )
+    except RecordsUnavailable as error:
+        logger.warning("could not check whether to acknowledge a waiting message: %s", error)
+        return
+    if text:
+        await message.output_channel.send_response(
+            message.sender_id, {"text": text, "sender": "system", "handoff": {"status": "waiting"}}
+        )
+
+
 def hold_for_agent(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
 ) -> Callable[[UserMessage], Awaitable[None]]:
@@ -166,6 +198,7 @@ def hold_for_agent(
             return
         if route.held_by_handoff is not None:
             await _log_for_agent(message)
+            await _acknowledge_while_waiting(message, route.held_by_handoff)
             return
         if route.handed_off_before:
             await _lift_stale_pause(message.sender_id)

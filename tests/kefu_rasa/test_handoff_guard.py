@@ -1,0 +1,89 @@
+"""What a customer hears while their chat waits for a person: the bot stays silent,
+but a message they type is acknowledged now and then (not every one, and never
+once an agent holds the chat), in the chat's language."""
+
+from datetime import timedelta
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from helpdesk.agents import AgentAccounts
+from helpdesk.conversation_records import NewHandoff
+from helpdesk.handoffs.desk import HandoffDesk
+from helpdesk.handoffs.waiting_ack import WaitingAcknowledger
+from kefu_rasa import handoff_guard
+from kefu_rasa.message_spool import MessageSpool
+from tests.conftest import OPEN_HOURS, queue_chat, run_async
+
+NOTED = "Thanks, I've added that to your conversation; the person who joins will see it."
+
+
+@pytest.fixture
+def guard(monkeypatch, tmp_path, conversations, demo_db):
+    """The guard on the test database, its clock set by the test (`guard.now`)."""
+    clock = {"now": OPEN_HOURS}
+    monkeypatch.setattr(handoff_guard, "_records", conversations)
+    monkeypatch.setattr(handoff_guard, "_spool", MessageSpool(tmp_path / "spool.db"))
+    monkeypatch.setattr(
+        handoff_guard, "_acknowledger", WaitingAcknowledger(demo_db, every=timedelta(minutes=3))
+    )
+    monkeypatch.setattr(handoff_guard, "utcnow", lambda: clock["now"])
+    bot_answered = []
+
+    async def bot(message):
+        bot_answered.append(message.text)
+
+    def say(text, conversation_id="chat-maya", after=timedelta(0)):
+        clock["now"] += after
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, conversation_id)
+        run_async(handoff_guard.hold_for_agent(bot)(message))
+        return [m.get("text") for m in collector.messages]
+
+    say.bot_answered = bot_answered
+    return say
+
+
+def test_a_message_typed_while_waiting_is_acknowledged_and_the_bot_stays_silent(
+    guard, conversations
+):
+    queue_chat(conversations)
+    assert guard("It's the 55 inch one") == [NOTED]
+    assert guard.bot_answered == []
+
+
+def test_a_burst_of_messages_is_acknowledged_once_until_the_interval_passes(guard, conversations):
+    queue_chat(conversations)
+    assert guard("hello?") == [NOTED]
+    assert guard("anyone there?", after=timedelta(seconds=20)) == []
+    assert guard("the screen is cracked", after=timedelta(minutes=2)) == []
+    assert guard("still here", after=timedelta(minutes=1)) == [NOTED]
+
+
+def test_messages_to_the_agent_holding_the_chat_are_not_acknowledged(
+    guard, conversations, demo_db, records, facts
+):
+    chat = queue_chat(conversations)
+    agent = AgentAccounts(demo_db).create_agent("alex@brightwave.example", "Alex", "password123!")
+    HandoffDesk(demo_db, records, facts).claim(chat, agent, OPEN_HOURS)
+    assert guard("thanks for joining") == []
+    assert guard.bot_answered == []
+
+
+def test_a_chinese_chat_is_acknowledged_in_chinese(guard, conversations):
+    conversations.create_handoff(
+        NewHandoff(
+            conversation_id="chat-zh",
+            reason="customer_request",
+            transcript=[],
+            collected={},
+            created_at=OPEN_HOURS,
+            language="zh",
+        )
+    )
+    assert guard("电视屏幕碎了", "chat-zh") == ["收到，我已把这条消息加到对话里，接入的客服专员会看到。"]
+
+
+def test_without_a_handoff_the_bot_answers_and_nothing_is_acknowledged(guard):
+    assert guard("where is my order?", "no-handoff") == []
+    assert guard.bot_answered == ["where is my order?"]
