@@ -344,3 +344,37 @@ def test_a_chat_held_by_an_agent_no_longer_known_is_refused_in_a_sentence(
         session.execute(update(Handoff).where(Handoff.id == chat).values(agent_id=None))
     with pytest.raises(HandoffConflict, match="^Another agent already holds this chat.$"):
         desk.claim(chat, sam, NOW)
+
+
+# --- turning a chat into a ticket with the agent's category and subject -------------
+
+
+def test_an_agent_turning_a_chat_into_a_ticket_picks_its_category_and_subject(
+    desk, chat, alex, records
+):
+    from helpdesk.handoffs.to_ticket import TicketChoice
+
+    desk.claim(chat, alex, NOW)
+    choice = TicketChoice(category="damaged_item", subject="Cracked TV screen, order BW-104119")
+    outcome = desk.convert_to_ticket(chat, alex, NOW, choice)
+    ticket = records.get_ticket(outcome.ticket.ticket.id)
+    assert (ticket.category, ticket.subject) == ("damaged_item", choice.subject)
+    assert desk.detail(chat).events[-1].ticket_ref == ticket.ref
+
+
+def test_an_unknown_category_is_refused_before_the_chat_closes(desk, chat, alex):
+    from helpdesk.handoffs.to_ticket import TicketChoice
+
+    desk.claim(chat, alex, NOW)
+    with pytest.raises(ValueError, match='no ticket category "hovercraft"'):
+        desk.convert_to_ticket(chat, alex, NOW, TicketChoice("hovercraft", "Eels"))
+    assert desk.queue()[0].status == "active"
+
+
+def test_the_ticket_form_suggests_the_customers_own_words_not_the_handoff_reason(
+    desk, conversations
+):
+    chat = queue_chat(conversations, "no-description", customer_text="I want a person")
+    draft = desk.ticket_draft(chat)
+    assert draft.subject == "The TV screen is cracked"  # what the bot collected
+    assert ("damaged_item", "Damaged item") in draft.categories
