@@ -1,7 +1,9 @@
 /*
  * What an agent does in the open chat: write a reply or an internal note, and the
- * header's actions (claim, resolve, hand back to the bot, turn into a ticket; the
- * Transfer button's form is console-transfer.js).
+ * header's actions (claim, resolve, hand back to the bot, turn into a ticket with a
+ * category and subject; the Transfer button's form is console-transfer.js).
+ * A half-written reply or note is kept in sessionStorage per agent and chat, so a
+ * reload (or opening another chat and coming back) finds it; sending clears it.
  * The conversation builds its header and writing area from actionBar() and
  * composer(); which of the parts are shown is up to its renderChatState().
  */
@@ -24,7 +26,7 @@
       done: function (name) { return t("done_hand_back", { customer: name }); },
     },
     convert: {
-      question: "confirm_convert",
+      question: null,  // the ticket form (openConvert) is the agent's confirmation
       done: function (name, result) {
         var ref = (result.ticket && result.ticket.ref) || result.handoff.ticket_ref;
         return t("done_convert", { customer: name, ticket: ref });
@@ -38,11 +40,11 @@
     view.mode = "reply";
     view.reply = textForm({
       kind: "reply", label: t("reply_to", { customer: customerName(handoff) }), max: MAX_REPLY, send: t("send"),
-      placeholder: t("reply_placeholder"),
+      placeholder: t("reply_placeholder"), draftKey: draftKey(handoff.id, "reply"),
     });
     view.note = textForm({
       kind: "note", label: t("note_label"), max: MAX_NOTE, send: t("add_note"),
-      placeholder: t("note_placeholder"),
+      placeholder: t("note_placeholder"), draftKey: draftKey(handoff.id, "note"),
     });
     view.modeButtons = {
       reply: modeButton(view, "reply", t("mode_reply")),
@@ -71,6 +73,22 @@
     view.modeButtons.note.setAttribute("aria-pressed", String(mode === "note"));
   }
 
+  // ---- drafts ------------------------------------------------------------------------
+
+  function draftKey(handoffId, kind) { return "kefu-draft:" + K.me + ":" + handoffId + ":" + kind; }
+
+  // Storage can be full or refused (private windows): a draft is a convenience.
+  function keepDraft(key, text) {
+    try {
+      if (text) window.sessionStorage.setItem(key, text);
+      else window.sessionStorage.removeItem(key);
+    } catch (error) { /* nothing to keep it in */ }
+  }
+
+  function draftOf(key) {
+    try { return window.sessionStorage.getItem(key) || ""; } catch (error) { return ""; }
+  }
+
   function textForm(options) {
     var id = options.kind + "-input";
     var form = make("form", { class: "write write-" + options.kind });
@@ -97,7 +115,10 @@
     input.addEventListener("input", function () {
       var left = options.max - input.value.length;
       count.textContent = left < 200 ? t("characters_left", { count: left }) : "";
+      keepDraft(options.draftKey, input.value);
     });
+    input.value = draftOf(options.draftKey);
+    parts.draftKey = options.draftKey;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submitText(options.kind, parts);
@@ -117,6 +138,7 @@
     api("POST", path, { text: text }).then(function (event) {
       parts.input.value = "";
       parts.input.dispatchEvent(new Event("input"));
+      keepDraft(parts.draftKey, "");
       K.addEvent(event);
     }, function (error) {
       showAlert(error.message);
@@ -135,7 +157,7 @@
       claim: actionButton(t("claim"), "claim", "primary", claim),
       resolve: actionButton(t("resolve"), "resolve", "primary", function () { closeChat("resolve"); }),
       "hand-back": actionButton(t("hand_back"), "hand-back", "", function () { closeChat("hand-back"); }),
-      convert: actionButton(t("convert"), "convert", "", function () { closeChat("convert"); }),
+      convert: actionButton(t("convert"), "convert", "", function () { openConvert(view); }),
       transfer: actionButton(t("transfer"), "transfer", "", function () { K.openTransfer(view); }),
     };
     var actions = make("div", { class: "conv-actions" });
@@ -177,13 +199,68 @@
     });
   }
 
-  function closeChat(action) {
+  // ---- Turn into ticket: the category and subject, then the chat closes --------------
+
+  function convertField(id, labelText, control) {
+    return append(make("div", { class: "field" }), [make("label", { for: id }, labelText), control]);
+  }
+
+  function openConvert(view) {
+    var open = state.open;
+    if (view.convertForm) return view.convertForm.querySelector("select").focus();
+    var form = make("form", { class: "convert-form panel", "data-testid": "convert-form", "aria-label": t("convert_title") });
+    form.appendChild(make("p", { class: "muted", role: "status" }, t("convert_loading")));
+    view.convertForm = form;
+    view.composer.parentNode.insertBefore(form, view.composer);
+    api("GET", "/api/handoffs/" + open.id + "/ticket-draft?language=" + encodeURIComponent(window.KefuConsoleI18n.lang))
+      .then(function (draft) { if (state.open === open) fillConvert(view, form, draft); },
+        function (error) { showAlert(error.message); closeConvert(view); });
+  }
+
+  function fillConvert(view, form, draft) {
+    var category = make("select", { id: "convert-category", "data-testid": "convert-category", required: "required" });
+    draft.categories.forEach(function (choice) {
+      var option = make("option", { value: choice.key }, choice.label);
+      if (choice.key === draft.category) option.selected = true;
+      category.appendChild(option);
+    });
+    var subject = make("input", {
+      id: "convert-subject", type: "text", maxlength: "200", required: "required", "data-testid": "convert-subject",
+    });
+    subject.value = draft.subject;
+    var confirm = make("button", { type: "submit", class: "button primary", "data-testid": "convert-confirm" }, t("convert_confirm"));
+    var cancel = make("button", { type: "button", class: "button", "data-testid": "convert-cancel" }, t("cancel"));
+    cancel.addEventListener("click", function () { closeConvert(view); });
+    K.clear(form);
+    append(form, [
+      make("h3", {}, t("convert_title")),
+      convertField("convert-category", t("convert_category"), category),
+      convertField("convert-subject", t("convert_subject"), subject),
+      append(make("div", { class: "write-foot" }), [cancel, confirm]),
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = subject.value.trim();
+      if (!chosen) return subject.focus();
+      closeChat("convert", { category: category.value, subject: chosen });
+    });
+    subject.focus();
+  }
+
+  function closeConvert(view) {
+    if (view.convertForm && view.convertForm.parentNode) view.convertForm.parentNode.removeChild(view.convertForm);
+    view.convertForm = null;
+  }
+
+  function closeChat(action, body) {
     var open = state.open;
     var name = open.handoff.customer_name || t("anonymous_in_sentence");
-    if (!window.confirm(t(CLOSING[action].question))) return;
+    if (CLOSING[action].question && !window.confirm(t(CLOSING[action].question))) return;
     setBusy(open.view, true);
     state.localChanges += 1;
-    api("POST", "/api/handoffs/" + open.id + "/" + action).then(function (result) {
+    api("POST", "/api/handoffs/" + open.id + "/" + action, body).then(function (result) {
+      keepDraft(draftKey(open.id, "reply"), "");
+      keepDraft(draftKey(open.id, "note"), "");
       var text = CLOSING[action].done(name, result);
       if (!result.delivered) text = t("done_not_told", { done: text });
       showAlert(text, result.delivered ? "notice" : "warning");
@@ -204,6 +281,7 @@
     });
   }
 
+  K.closeConvert = closeConvert;
   K.composer = composer;
   K.setMode = setMode;
   K.actionBar = actionBar;

@@ -67,7 +67,8 @@
     var side = K.sidePanel(detail);
     clear(el.conversation);
     append(el.conversation, [main, side]);
-    detail.events.concat(open.pending).forEach(addEvent);
+    detail.events.forEach(showEvent);
+    open.pending.forEach(addEvent);
     open.pending = [];
     view.log.scrollTop = view.log.scrollHeight;
     renderChatState();
@@ -82,7 +83,7 @@
       if (state.open !== open) return;
       open.handoff = K.stamp(detail.handoff);
       open.view.summary.textContent = detail.summary;
-      detail.events.forEach(addEvent);
+      detail.events.forEach(showEvent);
       renderChatState();
     }, reportError);
   }
@@ -91,11 +92,14 @@
     view.title = make("h2", {}, customerName(handoff));
     view.status = make("span", { class: "conv-status" });
     view.timers = K.newTimers();
-    view.away = badge(t("customer_away"), "away");
+    view.away = view.timers.away;  // "Customer away", counting down to the ticket while the chat waits
+    view.ranks = K.rankChips(handoff);
     return append(make("header", { class: "conv-header" }), [
       append(make("div", { class: "conv-who" }), [
-        append(make("div", { class: "conv-title" }), [view.title, tierBadge(handoff.tier), K.languageBadge(handoff.language)]),
-        append(make("p", { class: "conv-meta" }), [view.status, view.timers.waited, view.timers.due, view.away]),
+        append(make("div", { class: "conv-title" }), [view.title, tierBadge(handoff.tier), K.languageBadge(handoff.language), view.ranks]),
+        append(make("p", { class: "conv-meta" }), [
+          view.status, view.timers.waited, view.timers.due, view.timers.replyWait, view.away,
+        ]),
       ]),
       K.actionBar(view),
     ]);
@@ -112,7 +116,10 @@
     view.away.hidden = !(isOpen && handoff.customer_away);
     view.buttons.claim.hidden = handoff.status !== "waiting";
     ["resolve", "hand-back", "convert", "transfer"].forEach(function (key) { view.buttons[key].hidden = !mine; });
-    if (!mine) K.closeTransfer(view);
+    if (!mine) {
+      K.closeTransfer(view);
+      K.closeConvert(view);
+    }
     if (isOpen) K.fillTimers(view.timers, handoff);
     else view.timers.waited.textContent = view.timers.due.textContent = "";
     view.composer.hidden = !isOpen;
@@ -122,13 +129,17 @@
 
   // ---- the transcript -------------------------------------------------------------
 
-  function message(kind, author, time, text) {
+  // `rich`: the bot's own words, whose links, lists and bold are shown
+  // (console-markdown.js); what customers and agents typed stays plain text.
+  function message(kind, author, time, text, rich) {
     var node = make("div", { class: "msg msg-" + kind, "data-testid": "message", "data-kind": kind });
+    var body = rich ? K.renderMarkdown(make("div", { class: "msg-text msg-rich" }), text)
+      : make("div", { class: "msg-text" }, text);
     append(node, [
       append(make("div", { class: "msg-meta" }), [
         make("span", { class: "msg-author" }, author), time ? timeNode(time) : null,
       ]),
-      make("div", { class: "msg-text" }, text),
+      body,
     ]);
     return node;
   }
@@ -138,7 +149,7 @@
   function turnNode(turn) {
     var time = turn.timestamp ? new Date(turn.timestamp * 1000) : null;
     if (turn.role !== "customer") {
-      var bot = message("bot", t("assistant"), time, turn.text);
+      var bot = message("bot", t("assistant"), time, turn.text, true);
       if (turn.buttons && turn.buttons.length) {
         bot.appendChild(append(make("div", { class: "msg-buttons", "aria-label": t("buttons_offered") }),
           turn.buttons.map(function (title) { return make("span", { class: "chip" }, title); })));
@@ -170,13 +181,14 @@
     return append(line, [
       event.internal ? badge(t("internal_event"), "internal") : null,
       make("span", {}, event.body),
+      event.ticket_ref ? K.ticketLink(event.ticket_ref) : null,
       timeNode(time),
     ]);
   }
 
   // Events reach the console twice (the answer to our own POST and the stream):
   // each is shown once.
-  function addEvent(event) {
+  function showEvent(event) {
     var open = state.open;
     if (!open || event.handoff_id !== open.id || open.seen[event.id]) return;
     open.seen[event.id] = true;
@@ -184,6 +196,14 @@
     var follow = isNearBottom(log);
     log.appendChild(eventNode(event));
     if (follow) log.scrollTop = log.scrollHeight;
+  }
+
+  // A new event, live (the stream, the poller, the answer to our own action): a
+  // chat that left the queue by itself is announced (console-queue.js), and the
+  // open chat's log shows it.
+  function addEvent(event) {
+    K.noteLeftQueue(event);
+    showEvent(event);
   }
 
   K.openChat = openChat;

@@ -1,8 +1,13 @@
 /*
  * The queue: the chats the assistant handed over, most urgent first, each with
- * how long it has waited and when the first reply is due. It is fetched again
- * (debounced) whenever an event arrives or the agent changed a chat, and it keeps
- * the open chat's state current. The timers also tick in the open chat's header.
+ * why it ranks there (tier, urgency, upset), how long it has waited and when the
+ * first reply is due; an active chat, how long its customer has waited for a
+ * reply; an away customer's waiting chat, how long until it becomes a ticket. It
+ * is fetched again (debounced) whenever an event arrives or the agent changed a
+ * chat, and it keeps the open chat's state current. The timers also tick in the
+ * open chat's header. A chat that leaves the queue by itself (nobody picked it up
+ * in time, its customer stayed away, support closed) is announced above the
+ * queue with a link to its ticket, and to K.notifyAgent when there is one.
  */
 (function () {
   "use strict";
@@ -32,6 +37,9 @@
     var now = Date.now();
     handoff.startedAt = now - handoff.waiting_seconds * 1000;
     handoff.dueAt = handoff.startedAt + (Date.parse(handoff.pickup_due) - Date.parse(handoff.created_at));
+    var convertsIn = handoff.converts_in_seconds, waitingFor = handoff.customer_waiting_seconds;
+    handoff.convertsAt = typeof convertsIn === "number" ? now + convertsIn * 1000 : null;
+    handoff.replyWaitSince = typeof waitingFor === "number" ? now - waitingFor * 1000 : null;
     return handoff;
   }
 
@@ -75,6 +83,19 @@
     node.setAttribute("title", t("queue_team_title"));
     node.setAttribute("data-testid", "queue-team");
     return node;
+  }
+
+  // "Premier · Urgent · Upset": what the chat's priority was made of.
+  function rankChips(item) {
+    var reasons = item.rank_reasons || [];
+    if (!reasons.length) return null;
+    var chips = make("span", { class: "rank-chips", title: t("rank_title"), "data-testid": "rank-reasons" });
+    reasons.forEach(function (reason) {
+      var chip = badge(K.label("rank_", reason, capitalize), "rank rank-" + String(reason).replace(/[^a-z0-9-]/g, ""));
+      chip.setAttribute("data-testid", "rank-chip");
+      chips.appendChild(chip);
+    });
+    return chips;
   }
 
   function newForMeBadge() {
@@ -130,6 +151,7 @@
         tierBadge(item.tier),
         K.languageBadge(item.language),
         teamBadge(item),
+        rankChips(item),
         state.newForMe[item.id] ? newForMeBadge() : null,
         state.unread[item.id] ? badge(t("new_message"), "unread") : null,
       ]),
@@ -138,7 +160,8 @@
         make("span", { class: "qi-status" }, statusText(item)),
         button.timers.waited,
         button.timers.due,
-        item.customer_away ? badge(t("customer_away"), "away") : null,
+        button.timers.replyWait,
+        item.customer_away ? button.timers.away : null,
       ]),
     ]);
   }
@@ -155,10 +178,24 @@
   }
 
   function newTimers() {
+    var away = badge(t("customer_away"), "away");
+    away.setAttribute("data-testid", "customer-away");
     return {
       waited: make("span", { class: "waited", title: t("waited_title") }),
       due: make("span", { class: "due" }),
+      replyWait: make("span", { class: "reply-wait", title: t("customer_waiting_title"), "data-testid": "reply-wait" }),
+      away: away,
     };
+  }
+
+  // "Customer away · ticket in 1:30" while the sweep will turn the chat into a ticket.
+  function fillAway(node, handoff, now) {
+    if (!handoff.convertsAt || handoff.status !== "waiting") {
+      node.textContent = t("customer_away");
+      return;
+    }
+    var left = Math.ceil((handoff.convertsAt - now) / 1000);
+    node.textContent = left > 0 ? t("away_converts_in", { time: duration(left) }) : t("away_converts_now");
   }
 
   // The tier's first-response timer: counts down to pickup_due while the chat waits.
@@ -170,6 +207,11 @@
       : overdue ? t("overdue_by", { time: duration((now - handoff.dueAt) / 1000) })
         : t("reply_due_in", { time: duration(Math.ceil((handoff.dueAt - now) / 1000)) });
     timers.due.classList.toggle("overdue", overdue);
+    var replying = handoff.status === "active" && handoff.replyWaitSince;
+    timers.replyWait.textContent = replying
+      ? t("customer_waiting", { time: duration((now - handoff.replyWaitSince) / 1000) }) : "";
+    timers.replyWait.hidden = !replying;
+    fillAway(timers.away, handoff, now);
   }
 
   function tickQueue() {
@@ -201,6 +243,53 @@
     }
   }
 
+  // ---- chats that left the queue by themselves -----------------------------------------
+
+  var LEFT_BY_ITSELF = { claim_timeout: true, customer_left: true, support_closed: true };
+  var announced = {};  // event id -> true
+
+  function ticketLink(ref) {
+    var node = make("button", {
+      type: "button", class: "link ticket-link", "data-testid": "ticket-link", title: t("open_ticket", { ticket: ref }),
+    }, ref);
+    node.addEventListener("click", function () { K.showTicket(ref); });
+    return node;
+  }
+
+  function leftNotices() {
+    var list = document.querySelector(".left-queue-notices");
+    if (list) return list;
+    list = make("ul", { class: "left-queue-notices", "data-testid": "left-queue-notices", "aria-live": "polite" });
+    el.queueList.parentNode.insertBefore(list, el.queueList);
+    return list;
+  }
+
+  // Called for every live event (console-conversation.js addEvent), before the
+  // queue is fetched again: the queue still names the chat's customer.
+  function noteLeftQueue(event) {
+    if (event.kind !== "converted" || !LEFT_BY_ITSELF[event.cause] || !event.ticket_ref || announced[event.id]) return;
+    announced[event.id] = true;
+    var item = queueItem(event.handoff_id);
+    var customer = item ? customerName(item) : t("anonymous_in_sentence");
+    var why = t("left_why_" + event.cause);
+    var text = t("left_queue_notice", { customer: customer, ticket: event.ticket_ref, why: why });
+    var dismiss = make("button", { type: "button", class: "link notice-dismiss", "aria-label": t("dismiss") }, "×");
+    var row = append(make("li", { class: "left-queue-notice", "data-testid": "left-queue-notice" }), [
+      make("span", { class: "grow" }, text), ticketLink(event.ticket_ref), dismiss,
+    ]);
+    dismiss.addEventListener("click", function () { row.parentNode.removeChild(row); });
+    leftNotices().appendChild(row);
+    if (K.notifyAgent) {
+      K.notifyAgent({
+        kind: "chat_left_queue", title: t("left_queue_title"), body: text,
+        url: "/console#ticket-" + event.ticket_ref, key: "chat_left_queue:" + event.handoff_id,
+      });
+    }
+  }
+
+  K.rankChips = rankChips;
+  K.ticketLink = ticketLink;
+  K.noteLeftQueue = noteLeftQueue;
   K.stamp = stamp;
   K.scheduleQueueRefresh = scheduleQueueRefresh;
   K.refreshQueue = refreshQueue;
