@@ -99,9 +99,7 @@ def test_search_finds_replies_by_shortcut_title_or_text(empty_db):
     assert {r.shortcut for r in replies.list("zh", query="退货")} >= {"returns"}
 
 
-def test_placeholders_are_filled_from_the_chats_customer_and_details(
-    demo_db, conversations, facts
-):
+def test_placeholders_are_filled_from_the_chats_customer_and_details(demo_db, conversations, facts):
     chat = queue_chat(conversations)  # Maya Thompson (C1001), about order BW-104119
     detail = HandoffDesk(demo_db, None, facts).detail(chat)
     values = chat_values(detail, "Alex Rivera", "Brightwave")
@@ -115,9 +113,7 @@ def test_placeholders_are_filled_from_the_chats_customer_and_details(
     assert greeting.text.startswith("Hi Maya, this is Alex Rivera from the Brightwave support")
 
 
-def test_a_value_the_chat_lacks_stays_as_a_visible_gap_and_is_named(
-    demo_db, conversations, facts
-):
+def test_a_value_the_chat_lacks_stays_as_a_visible_gap_and_is_named(demo_db, conversations, facts):
     chat = queue_chat(conversations, "chat-anon", customer_id=None)
     detail = HandoffDesk(demo_db, None, facts).detail(chat)
     values = chat_values(detail, "Alex Rivera", "Brightwave")

@@ -38,9 +38,13 @@ def test_the_knowledge_bases_replies_are_there_and_import_adds_only_what_is_miss
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
     listed = kefu(url, "canned", "list", "--language", "zh").stdout
     assert "/greeting\t问候" in listed
-    assert kefu(url, "canned", "remove", "--shortcut", "greeting", "--language", "zh").returncode == 0
+    assert (
+        kefu(url, "canned", "remove", "--shortcut", "greeting", "--language", "zh").returncode == 0
+    )
     imported = kefu(url, "canned", "import")
-    assert imported.returncode == 0 and "imported 1 canned replies: /greeting (zh)" in imported.stdout
+    assert (
+        imported.returncode == 0 and "imported 1 canned replies: /greeting (zh)" in imported.stdout
+    )
 
 
 def test_a_mistake_is_explained_and_changes_nothing(tmp_path):

@@ -28,7 +28,9 @@ def test_an_admin_creates_an_agent_who_can_sign_in_and_sets_role_and_capacity(ad
     )
     assert changed.status_code == 200, changed.text
     assert (changed.json()["role"], changed.json()["capacity"]) == ("admin", 5)
-    signed_in = AgentAccounts(demo_db).sign_in(NEW_AGENT["email"], NEW_AGENT["password"], OPEN_HOURS)
+    signed_in = AgentAccounts(demo_db).sign_in(
+        NEW_AGENT["email"], NEW_AGENT["password"], OPEN_HOURS
+    )
     assert signed_in.agent.role == "admin"
     listed = {a["email"]: a for a in admin.get("/api/admin/agents").json()}
     assert listed["ana@brightwave.example"]["capacity"] == 5
@@ -37,7 +39,9 @@ def test_an_admin_creates_an_agent_who_can_sign_in_and_sets_role_and_capacity(ad
 def test_a_deactivated_agent_can_no_longer_sign_in(admin, demo_db):
     admin.post("/api/admin/agents", json=NEW_AGENT)
     assert admin.delete("/api/admin/agents/ana@brightwave.example").status_code == 204
-    assert "ana@brightwave.example" not in [a["email"] for a in admin.get("/api/admin/agents").json()]
+    assert "ana@brightwave.example" not in [
+        a["email"] for a in admin.get("/api/admin/agents").json()
+    ]
     login = admin.post(
         "/api/agent/login", json={"email": NEW_AGENT["email"], "password": NEW_AGENT["password"]}
     )
@@ -61,7 +65,10 @@ def test_bad_agent_details_and_changing_oneself_are_refused_with_the_reason(admi
 
 
 def test_an_admin_builds_a_team_and_routes_chats_to_it_in_order(admin, demo_db):
-    assert admin.post("/api/admin/teams", json={"key": "billing", "name": "Billing"}).status_code == 201
+    assert (
+        admin.post("/api/admin/teams", json={"key": "billing", "name": "Billing"}).status_code
+        == 201
+    )
     member = admin.put("/api/admin/teams/billing/members/sam@brightwave.example")
     assert member.status_code == 200 and member.json()["members"] == ["sam@brightwave.example"]
     first = admin.post("/api/admin/routing-rules", json={"team": "billing", "category": "billing"})

@@ -39,7 +39,9 @@ def test_every_agent_lists_the_replies_of_a_language_and_searches_them(sam):
 def test_the_agent_holding_a_chat_gets_the_reply_filled_from_it(sam, conversations):
     chat = queue_chat(conversations)  # Maya Thompson, about BW-104119
     assert sam.post(f"/api/handoffs/{chat}/claim").status_code == 200
-    [checking] = [r for r in sam.get("/api/canned?language=en").json() if r["shortcut"] == "checking"]
+    [checking] = [
+        r for r in sam.get("/api/canned?language=en").json() if r["shortcut"] == "checking"
+    ]
     rendered = sam.get(f"/api/canned/{checking['id']}/render", params={"handoff_id": chat})
     assert rendered.status_code == 200, rendered.text
     assert rendered.json()["text"].startswith("Thanks, Maya. I'm looking at order BW-104119 now")
@@ -49,10 +51,14 @@ def test_the_agent_holding_a_chat_gets_the_reply_filled_from_it(sam, conversatio
 def test_a_value_the_chat_lacks_is_named_and_left_in_the_text(sam, conversations):
     chat = queue_chat(conversations, "chat-anon", customer_id=None)
     sam.post(f"/api/handoffs/{chat}/claim")
-    [greeting] = [r for r in sam.get("/api/canned?language=en").json() if r["shortcut"] == "greeting"]
+    [greeting] = [
+        r for r in sam.get("/api/canned?language=en").json() if r["shortcut"] == "greeting"
+    ]
     rendered = sam.get(f"/api/canned/{greeting['id']}/render", params={"handoff_id": chat}).json()
     assert rendered["missing"] == ["first_name"]
-    assert rendered["text"].startswith("Hi {first_name}, this is Sam <b>Lee</b> from the Brightwave")
+    assert rendered["text"].startswith(
+        "Hi {first_name}, this is Sam <b>Lee</b> from the Brightwave"
+    )
 
 
 def test_a_chat_another_agent_holds_or_nobody_holds_is_not_rendered(alex, sam, conversations):
@@ -84,7 +90,9 @@ def test_an_admin_adds_replaces_and_removes_a_reply(admin):
 
 def test_a_reply_that_cannot_be_saved_is_refused_with_the_reason(admin):
     unknown = admin.post("/api/canned", json={**NEW_REPLY, "body": "Hi {nickname}"})
-    assert unknown.status_code == 422 and "{nickname} is not a placeholder" in unknown.json()["detail"]
+    assert (
+        unknown.status_code == 422 and "{nickname} is not a placeholder" in unknown.json()["detail"]
+    )
     taken = admin.post("/api/canned", json={**NEW_REPLY, "shortcut": "greeting"})
     assert taken.status_code == 422 and "already" in taken.json()["detail"]
     no_team = admin.post("/api/canned", json={**NEW_REPLY, "team": "nope"})
@@ -115,3 +123,8 @@ def test_a_teams_reply_is_offered_to_its_members_and_all_of_them_to_the_admin_vi
     assert "refund-sent" in _shortcuts(sam, every_team="true")
     Teams(demo_db).add_member("billing", "sam@brightwave.example")
     assert "refund-sent" in _shortcuts(sam)
+
+
+def test_the_placeholders_a_text_may_hold_are_listed_for_the_admin_view(sam):
+    listed = sam.get("/api/canned/placeholders").json()
+    assert listed[:2] == ["first_name", "customer_name"] and "order_id" in listed

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
 from helpdesk.canned_replies import (
+    PLACEHOLDERS,
     CannedReplies,
     CannedReplyError,
     CannedReplyNotFound,
@@ -91,10 +92,18 @@ async def list_replies(
     agent: AgentView = Depends(current_agent),
     state: AppState = Depends(app_state),
 ) -> List[CannedReplyOut]:
-    views = await _call(
-        state, _replies(state).list, language, q, None if every_team else agent.id
-    )
+    views = await _call(state, _replies(state).list, language, q, None if every_team else agent.id)
     return [reply_out(view) for view in views]
+
+
+@router.get(
+    "/placeholders",
+    response_model=List[str],
+    responses=ERRORS,
+    summary="The placeholders a canned reply's text may hold",
+)
+async def placeholders(agent: AgentView = Depends(current_agent)) -> List[str]:
+    return list(PLACEHOLDERS)
 
 
 def _render(state: AppState, agent: AgentView, reply_id: int, handoff_id: int) -> RenderedReply:
