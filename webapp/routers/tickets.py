@@ -97,8 +97,9 @@ def _unprocessable(state: AppState, key: str, **values: object) -> HTTPException
 )
 def list_tickets(
     status: List[str] = Query(
-        [], description=f"One or several (repeated or comma-separated) of: "
-        f"{', '.join(TICKET_STATUSES)}"
+        [],
+        description=f"One or several (repeated or comma-separated) of: "
+        f"{', '.join(TICKET_STATUSES)}",
     ),
     assignee: Optional[str] = Query(
         None, max_length=12, description='"me", "none" (nobody has it) or an agent\'s id'
@@ -145,7 +146,9 @@ def summary(
     responses=ERRORS,
     summary="One ticket: comments, the conversation it came from, what the bot collected",
 )
-async def get_ticket(ref: str = TICKET_REF, state: AppState = Depends(app_state)) -> TicketDetailOut:
+async def get_ticket(
+    ref: str = TICKET_REF, state: AppState = Depends(app_state)
+) -> TicketDetailOut:
     ticket = await run_in_threadpool(_load, state, _ticket_id(state, ref))
     conversation = stored_conversation(ticket.context)
     if conversation is None and ticket.conversation_id:

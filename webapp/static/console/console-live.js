@@ -40,6 +40,7 @@
       catchUp();
     });
     source.addEventListener("message", function (message) { onEvent(JSON.parse(message.data)); });
+    source.addEventListener("ticket", function (message) { if (K.ticketEvent) K.ticketEvent(JSON.parse(message.data)); });
     source.addEventListener("signed_out", signedOut);
     source.addEventListener("unavailable", function () { setLive(t("database_retrying")); });
     source.addEventListener("error", function () {
