@@ -73,7 +73,8 @@
   function open(input, mode, start) {
     close();
     var form = input.closest("form");
-    picker = { input: input, form: form, mode: mode, start: start, items: [], active: 0 };
+    // ready: the list shows the replies for what was typed; wanted: Enter or Tab came first
+    picker = { input: input, form: form, mode: mode, start: start, items: [], active: 0, ready: false, wanted: false };
     picker.list = make("ul", { class: "canned-list", id: "canned-list", role: "listbox", "aria-label": t("canned_title") });
     picker.box = append(make("div", { class: "canned-picker", "data-testid": "canned-picker" }), [
       make("p", { class: "canned-hint muted" }, t("canned_hint")),
@@ -109,11 +110,18 @@
 
   function show(query) {
     var current = picker;
+    current.ready = false;
     replies().then(function (all) {
       if (picker !== current) return;
       current.items = matching(all, query);
       current.active = 0;
+      current.ready = true;
       render();
+      if (current.wanted) {
+        current.wanted = false;
+        if (current.items.length) choose();
+        else if (current.mode === "slash") close();
+      }
     }, function (error) {
       showAlert(error.message);
       close();
@@ -232,6 +240,12 @@
     var input = replyInput(event.target);
     var inPicker = picker && (input === picker.input || event.target === picker.filter);
     if (inPicker && !event.isComposing) {
+      if ((event.key === "Enter" || event.key === "Tab") && !picker.ready) {
+        event.preventDefault();  // the list is on its way: take what it offers first
+        event.stopPropagation();
+        picker.wanted = true;
+        return;
+      }
       var keys = {
         ArrowDown: function () { move(1); },
         ArrowUp: function () { move(-1); },
@@ -253,6 +267,7 @@
 
   function addButton(form) {
     if (form.querySelector(".canned-open")) return;
+    replies().then(null, function () {});  // ready before the agent types "/"; errors show when used
     var input = form.querySelector("#reply-input");
     var foot = form.querySelector(".write-foot");
     if (!input || !foot) return;
