@@ -282,7 +282,7 @@
     if (K.notifyAgent) {
       K.notifyAgent({
         kind: "chat_left_queue", title: t("left_queue_title"), body: text,
-        url: "/console#ticket-" + event.ticket_ref, key: "chat_left_queue:" + event.handoff_id,
+        url: "/console/tickets/" + encodeURIComponent(event.ticket_ref), key: "chat_left_queue:" + event.handoff_id,
       });
     }
   }
