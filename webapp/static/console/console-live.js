@@ -2,7 +2,10 @@
  * Live updates. The server-sent event stream (/api/events/stream) is the normal
  * way. Polling /api/events stands in whenever the stream is down, or silent (a
  * proxy that buffers it), and stops as soon as it is back. Each event refreshes
- * the queue and, when it belongs to the open chat, goes into its transcript.
+ * the queue and, when it belongs to the open chat, goes into its transcript; a
+ * customer's message may alert the agent (console-alerts.js). The stream's
+ * `typing` messages (GET /api/typing while polling) say a customer is typing
+ * (console-typing.js).
  */
 (function () {
   "use strict";
@@ -22,6 +25,10 @@
     if (event.kind === "customer_message" && !(open && open.id === event.handoff_id)) {
       state.unread[event.handoff_id] = true;
     }
+    if (event.kind === "customer_message") {
+      K.customerWrote(event.handoff_id);
+      K.alertOnEvent(event);
+    }
     if (open && open.id === event.handoff_id && !open.view) open.pending.push(event);
     else K.addEvent(event);
   }
@@ -40,6 +47,7 @@
       catchUp();
     });
     source.addEventListener("message", function (message) { onEvent(JSON.parse(message.data)); });
+    source.addEventListener("typing", function (message) { K.customerTyping(JSON.parse(message.data)); });
     source.addEventListener("ticket", function (message) { if (K.ticketEvent) K.ticketEvent(JSON.parse(message.data)); });
     source.addEventListener("signed_out", signedOut);
     source.addEventListener("unavailable", function () { setLive(t("database_retrying")); });
@@ -74,7 +82,10 @@
 
   function poll() {
     var request = state.cursorKnown
-      ? api("GET", "/api/events?after=" + state.cursor).then(function (events) { events.forEach(onEvent); })
+      ? api("GET", "/api/events?after=" + state.cursor).then(function (events) {
+        events.forEach(onEvent);
+        return api("GET", "/api/typing");
+      }).then(function (signals) { signals.forEach(K.customerTyping); })
       // Without a cursor from the stream, start from the newest event: what came
       // before is in the queue and the open chat already.
       : api("GET", "/api/events/cursor").then(function (answer) {
