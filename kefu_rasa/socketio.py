@@ -53,8 +53,9 @@ AGENT_TYPING_EVT = "agent_typing"
 AGENT_NAME_MAX_CHARS = 200
 CONVERSATION_ID_MAX_CHARS = 128
 # A socket's typing is written to the database at most this often (the console
-# shows "... is typing" for a few seconds after each signal).
-CUSTOMER_TYPING_EVERY_SECONDS = 2.0
+# shows "... is typing" for a few seconds after each signal); a little less than
+# the widget's own 2 s, so each of its signals gets through.
+CUSTOMER_TYPING_EVERY_SECONDS = 1.5
 
 # Keys of a Rasa message dict that are content, not metadata.
 _CONTENT_KEYS = {

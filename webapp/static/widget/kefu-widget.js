@@ -76,6 +76,7 @@
     agentName: null,
     agentTypingTimer: null,
     customerTypingSentAt: 0,
+    customerTypingTimer: null,
   };
   var el = {};
 
@@ -389,12 +390,22 @@
     setAgentTyping(signal.typing === true ? signal.name || t("agent_fallback") : null);
   }
 
-  // While a person has the chat, they may see that the customer is writing.
+  // While a person has the chat, they may see that the customer is writing. Keys
+  // pressed soon after a signal are announced when CUSTOMER_TYPING_MS have passed
+  // (a short burst right after another is not lost), unless the box was emptied.
   function noteCustomerTyping() {
     if (!state.handoff || !state.connected || !state.sessionId || !el.input.value.trim()) return;
-    var moment = Date.now();
-    if (moment - state.customerTypingSentAt < CUSTOMER_TYPING_MS) return;
-    state.customerTypingSentAt = moment;
+    var wait = state.customerTypingSentAt + CUSTOMER_TYPING_MS - Date.now();
+    if (wait > 0) {
+      if (!state.customerTypingTimer) {
+        state.customerTypingTimer = setTimeout(function () {
+          state.customerTypingTimer = null;
+          noteCustomerTyping();
+        }, wait);
+      }
+      return;
+    }
+    state.customerTypingSentAt = Date.now();
     state.socket.emit("user_typing", {});
   }
 
