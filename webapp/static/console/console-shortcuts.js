@@ -112,7 +112,7 @@
   function shortcutFor(event) {
     var key = event.key;
     var other = event.ctrlKey || event.metaKey;
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && key === "Enter") return event.defaultPrevented ? null : send;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && key === "Enter") return send;
     if (isWritingIn(event.target)) {
       return key === "Escape" && !other && event.target.closest("#conversation") ? function () { event.target.blur(); return true; } : null;
     }
@@ -137,7 +137,9 @@
   }
 
   function onKeydown(event) {
-    if (event.isComposing || event.keyCode === 229) return;
+    // A key something on the page already acted on (the composer's Enter, the
+    // canned replies' Escape) is theirs.
+    if (event.defaultPrevented || event.isComposing || event.keyCode === 229) return;
     var shortcut = shortcutFor(event);
     if (shortcut && shortcut()) event.preventDefault();
   }
