@@ -13,6 +13,7 @@ from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.handoffs.events import NEXT_IN_LINE, add_escalated_event, add_event
 from helpdesk.handoffs.queue_position import estimate_due, typical_wait
+from helpdesk.handoffs.teams import route
 from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
 from helpdesk.sql_records import unit_of_work
 
@@ -97,6 +98,7 @@ class ConversationRecords:
             )
             session.add(row)
             session.flush()
+            route(session, row)
             position = 0
             if row.status == "waiting":
                 reason = row.reason_detail or self.texts.reason(row.reason)

@@ -30,10 +30,10 @@ from helpdesk.agent_presence import AWAY, ONLINE, AgentPresence, effective_statu
 from helpdesk.agents import AgentView
 from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.handoffs.events import add_event
-from helpdesk.handoffs.teams import ChatFacts, Teams
+from helpdesk.handoffs.teams import Teams, route
 from helpdesk.handoffs.transfer import BY_TRANSFER
 from helpdesk.handoffs.views import HandoffConflict, Outcome
-from helpdesk.models import Agent, Handoff, HandoffEvent, Team, TeamMember
+from helpdesk.models import Agent, Handoff, HandoffEvent, TeamMember
 from helpdesk.notices import Notice
 from helpdesk.sql_records import unit_of_work
 
@@ -126,12 +126,9 @@ class Assigner:
                 .scalars()
                 .all()
             )
-            team_ids: Dict[str, int] = dict(session.execute(select(Team.key, Team.id)).all())
             waiting = []
             for row in rows:
-                if row.team_id is None and rules:
-                    key = self.teams.team_for(ChatFacts.of(row), rules)
-                    row.team_id = team_ids.get(key) if key else None
+                route(session, row, rules)
                 waiting.append((row.id, row.team_id))
             return waiting
 

@@ -16,6 +16,7 @@ from typing import List, Optional, Tuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from helpdesk.db import Database
 from helpdesk.models import Agent, Handoff, RoutingRule, Team, TeamMember
@@ -151,12 +152,7 @@ class Teams:
 
     def rules(self) -> List[RuleView]:
         with unit_of_work(self.db) as session:
-            rows = session.execute(
-                select(RoutingRule, Team.key)
-                .join(Team, Team.id == RoutingRule.team_id)
-                .order_by(RoutingRule.position, RoutingRule.id)
-            ).all()
-            return [_rule_view(rule, key) for rule, key in rows]
+            return rules_in(session)
 
     def team_for(self, chat: ChatFacts, rules: Optional[List[RuleView]] = None) -> Optional[str]:
         """The key of the team the first matching rule names, or None (any agent)."""
@@ -194,6 +190,32 @@ class Teams:
             .order_by(Agent.email)
         ).scalars()
         return TeamView(team.id, team.key, team.name, tuple(emails))
+
+
+def rules_in(session: Session) -> List[RuleView]:
+    """The routing rules in the order they are tried, read in the caller's session."""
+    rows = session.execute(
+        select(RoutingRule, Team.key)
+        .join(Team, Team.id == RoutingRule.team_id)
+        .order_by(RoutingRule.position, RoutingRule.id)
+    ).all()
+    return [_rule_view(rule, key) for rule, key in rows]
+
+
+def route(session: Session, row: Handoff, rules: Optional[List[RuleView]] = None) -> None:
+    """Gives a chat without a team the team the first matching rule names, in the
+    caller's transaction: the escalation routes a chat as it creates it, so no
+    console ever shows it (or alerts about it) without its team; the assigner
+    routes again the chats that waited for rules added later."""
+    if row.team_id is not None:
+        return
+    rules = rules_in(session) if rules is None else rules
+    for rule in rules:
+        if rule.matches(ChatFacts.of(row)):
+            row.team_id = session.execute(
+                select(Team.id).where(Team.key == rule.team_key)
+            ).scalar_one_or_none()
+            return
 
 
 def _rule_view(row: RoutingRule, team_key: str) -> RuleView:
