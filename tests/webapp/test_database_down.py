@@ -24,6 +24,8 @@ PATH_VALUES = {
     "{session_id}": "a" * 32,
     "{language}": "zh",
     "{area}": "widget",
+    "{view}": "tickets",  # the console's addresses (webapp/routers/console.py)
+    "{item}": "T-00001",
 }
 BODY = {
     "email": "alex@brightwave.example",
