@@ -7,15 +7,22 @@
  * Plain scripts, no build step, loaded in this order (defer keeps it):
  *   console-i18n.js          the console's texts in the agent's language (K.t)
  *   console-core.js          this file: shared state, DOM helpers, the API, the message bar
- *   console-queue.js         the queue list and its timers
+ *   console-markdown.js      the bot's links, lists and bold as DOM nodes (no innerHTML)
+ *   console-queue.js         the queue list, its rank chips and its timers
  *   console-conversation.js  one chat: header, summary, transcript, events
  *   console-side-panel.js    the chat's side panel: reason, collected details, customer record
- *   console-compose.js       replies, notes, and claim/resolve/hand back/turn into ticket
+ *   console-compose.js       replies, notes, drafts, and claim/resolve/hand back/turn into ticket
  *   console-live.js          the event stream, and polling while it is down
+ *   console-typing.js        "is typing" both ways: the customer's shown, the agent's sent
+ *   console-alerts.js        alerts (K.notifyAgent): in the page, a sound, desktop notifications
+ *   console-shortcuts.js     keyboard shortcuts and their help (?)
  *   console-team.js          the agent's own status (online/away/offline) and the Team panel
  *   console-transfer.js      passing the open chat to a colleague or a team
  *   console-directory.js     the Tickets and Customers views
- *   console-main.js          view switching, sign-out, start-up
+ *   console-canned.js        canned replies: /shortcut and the picker in the reply box
+ *   console-search.js        the header's search over tickets, chats and customers
+ *   console-admin.js         the Admin view (admins only): agents, teams, routing, canned replies
+ *   console-main.js          view switching and the console's addresses, sign-out, start-up
  *
  * They share one namespace, window.KefuConsole. This file loads first, so the
  * others take its helpers as local names; what the other files define is looked
