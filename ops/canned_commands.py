@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import Callable, Dict
 
+from helpdesk.canned_placeholders import PLACEHOLDERS
 from helpdesk.canned_replies import (
-    PLACEHOLDERS,
     CannedReplies,
     CannedReplyError,
     CannedReplyView,

@@ -9,7 +9,8 @@ from typing import List, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from helpdesk.canned_replies import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, PLACEHOLDERS
+from helpdesk.canned_placeholders import PLACEHOLDERS
+from helpdesk.canned_replies import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
 _PLACEHOLDER_LIST = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 

@@ -22,7 +22,8 @@ import yaml
 from playwright.sync_api import expect
 
 from helpdesk.agents import AgentAccounts
-from helpdesk.canned_replies import CANNED_FILE, CannedReplies, fill_placeholders
+from helpdesk.canned_placeholders import fill_placeholders
+from helpdesk.canned_replies import CANNED_FILE, CannedReplies
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database
 from helpdesk.replies import load_reply_catalogue

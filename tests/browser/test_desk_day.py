@@ -31,7 +31,8 @@ import pytest
 from playwright.sync_api import expect
 
 from helpdesk.agents import AgentAccounts
-from helpdesk.canned_replies import CannedReplies, fill_placeholders
+from helpdesk.canned_placeholders import fill_placeholders
+from helpdesk.canned_replies import CannedReplies
 from helpdesk.company import load_company
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database

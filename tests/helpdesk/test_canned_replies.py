@@ -9,15 +9,10 @@ from helpdesk.canned_replies import (
     CannedReplies,
     CannedReplyError,
     NewCannedReply,
-    chat_values,
-    fill_placeholders,
-    first_name,
 )
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database
-from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.handoffs.teams import Teams
-from tests.conftest import queue_chat
 
 KB = PROJECT_ROOT / "knowledge_base"
 
@@ -97,37 +92,6 @@ def test_search_finds_replies_by_shortcut_title_or_text(empty_db):
     assert {r.shortcut for r in replies.list("en", query="express")} == {"shipping"}
     assert {r.shortcut for r in replies.list("en", query="Greet")} == {"greeting"}
     assert {r.shortcut for r in replies.list("zh", query="退货")} >= {"returns"}
-
-
-def test_placeholders_are_filled_from_the_chats_customer_and_details(demo_db, conversations, facts):
-    chat = queue_chat(conversations)  # Maya Thompson (C1001), about order BW-104119
-    detail = HandoffDesk(demo_db, None, facts).detail(chat)
-    values = chat_values(detail, "Alex Rivera", "Brightwave")
-    replies = CannedReplies(demo_db)
-    rendered = replies.render(replies.find("en", "checking").id, values)
-    assert rendered.text == (
-        "Thanks, Maya. I'm looking at order BW-104119 now; this will take a minute or two."
-    )
-    assert rendered.missing == ()
-    greeting = replies.render(replies.find("en", "greeting").id, values)
-    assert greeting.text.startswith("Hi Maya, this is Alex Rivera from the Brightwave support")
-
-
-def test_a_value_the_chat_lacks_stays_as_a_visible_gap_and_is_named(demo_db, conversations, facts):
-    chat = queue_chat(conversations, "chat-anon", customer_id=None)
-    detail = HandoffDesk(demo_db, None, facts).detail(chat)
-    values = chat_values(detail, "Alex Rivera", "Brightwave")
-    replies = CannedReplies(demo_db)
-    rendered = replies.render(replies.find("en", "ticket").id, values)
-    assert "{ticket_ref}" in rendered.text and rendered.missing == ("ticket_ref",)
-    text, missing = fill_placeholders("Hi {first_name}, {first_name}!", {})
-    assert (text, missing) == ("Hi {first_name}, {first_name}!", ("first_name",))
-
-
-def test_a_chinese_name_is_used_whole_and_a_western_one_by_its_first_word():
-    assert first_name("Maya Thompson") == "Maya"
-    assert first_name("王小明") == "王小明"
-    assert first_name("  ") is None
 
 
 def test_a_broken_knowledge_base_file_names_the_file_and_the_reply(empty_db, tmp_path):

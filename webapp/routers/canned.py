@@ -9,15 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
+from helpdesk.canned_placeholders import PLACEHOLDERS, chat_values
 from helpdesk.canned_replies import (
-    PLACEHOLDERS,
     CannedReplies,
     CannedReplyError,
     CannedReplyNotFound,
     CannedReplyView,
     NewCannedReply,
     RenderedReply,
-    chat_values,
 )
 from helpdesk.handoffs.desk import HandoffConflict, HandoffNotFound, NotYourChat
 from helpdesk.records import RecordsUnavailable
