@@ -18,7 +18,8 @@
  *   console-shortcuts.js     keyboard shortcuts and their help (?)
  *   console-team.js          the agent's own status (online/away/offline) and the Team panel
  *   console-transfer.js      passing the open chat to a colleague or a team
- *   console-directory.js     the Tickets and Customers views
+ *   console-directory.js     the Tickets view
+ *   console-customers.js     the Customers view
  *   console-canned.js        canned replies: /shortcut and the picker in the reply box
  *   console-search.js        the header's search over tickets, chats and customers
  *   console-admin.js         the Admin view (admins only): agents, teams, routing, canned replies

@@ -1,6 +1,6 @@
 /*
- * The Tickets and Customers views next to the chats: a list on the left, the
- * chosen ticket or customer record on the right.
+ * The Tickets view next to the chats: a list on the left, the chosen ticket on the
+ * right (the Customers view, built the same way, is console-customers.js).
  *
  * The ticket list is what is due first first (the server sorts it), each row with
  * the customer's name, category, urgency, assignee and the next due time against
@@ -21,7 +21,7 @@
   var K = window.KefuConsole;
   var MAX_NOTE = K.MAX_NOTE;
   var make = K.make, append = K.append, clear = K.clear, capitalize = K.capitalize, humanize = K.humanize;
-  var badge = K.badge, dayDate = K.dayDate, dateTime = K.dateTime, tierBadge = K.tierBadge, statusBadge = K.statusBadge;
+  var badge = K.badge, dayDate = K.dayDate, dateTime = K.dateTime, statusBadge = K.statusBadge;
   var api = K.api, showAlert = K.showAlert, reportError = K.reportError, t = K.t, label = K.label;
 
   var TICKET_STATUSES = ["open", "pending", "solved", "closed"];
@@ -209,7 +209,7 @@
     t("ticket_customer_record", { customer: ticket.customer_name || ticket.customer_id }));
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      showCustomer(ticket.customer_id);
+      K.showCustomer(ticket.customer_id);
     });
     return append(make("p", { class: "ticket-links" }), [link]);
   }
@@ -393,45 +393,10 @@
     }, AT_RISK_CHECK_MS);
   }
 
-  // ---- customers view ------------------------------------------------------------------
-
-  var customers = {
-    list: document.getElementById("customer-list"),
-    detail: document.getElementById("customer-detail"),
-    query: document.getElementById("customer-query"),
-  };
-
-  function searchCustomers() {
-    api("GET", "/api/customers?q=" + encodeURIComponent(customers.query.value.trim())).then(function (found) {
-      clear(customers.list);
-      if (!found.length) customers.list.appendChild(make("li", { class: "muted" }, t("no_customer_matches")));
-      found.forEach(function (customer) {
-        customers.list.appendChild(listButton([
-          append(make("span", { class: "line" }), [make("strong", {}, customer.name), tierBadge(customer.tier)]),
-          make("span", { class: "muted" }, customer.id + " · " + customer.email),
-        ], function () { showCustomer(customer.id); }));
-      });
-    }, reportError);
-  }
-
-  function showCustomer(id) {
-    K.switchView("customers");
-    K.visit("/console/customers/" + encodeURIComponent(id));
-    api("GET", "/api/customers/" + encodeURIComponent(id)).then(function (record) {
-      clear(customers.detail);
-      customers.detail.appendChild(K.customerRecord(record, null));
-      customers.detail.focus();
-    }, function (error) {
-      if (error.status === 404) notFound(customers.detail, t("not_found_customer", { id: id }));
-      else reportError(error);
-    });
-  }
-
   K.loadTickets = loadTickets;
   K.showTicket = showTicket;
-  K.showCustomer = showCustomer;
-  K.searchCustomers = searchCustomers;
   K.ticketEvent = ticketEvent;
   K.startTickets = startTickets;
   K.notFound = notFound;
+  K.listButton = listButton;
 })();
