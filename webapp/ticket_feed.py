@@ -12,34 +12,21 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from starlette.concurrency import run_in_threadpool
-
-from helpdesk.records import RecordsUnavailable
 from webapp.agent_views import ticket_event_out
 from webapp.dependencies import AppState
-
-# How often one console's stream asks for new ticket events.
-FEED_CHECK_SECONDS = 2.0
+from webapp.stream_feed import StreamFeed
 
 
-class TicketEventFeed:
+class TicketEventFeed(StreamFeed):
+    every_seconds = 2.0
+
     def __init__(self, state: AppState, token: str) -> None:
         self.state = state
         self.token = token
         self.agent_id: Optional[int] = None
         self.cursor: Optional[int] = None
-        self.checked_at = float("-inf")
 
-    async def messages(self, loop_time: float) -> List[str]:
-        if loop_time - self.checked_at < FEED_CHECK_SECONDS:
-            return []
-        self.checked_at = loop_time
-        try:
-            return await run_in_threadpool(self._new_messages)
-        except RecordsUnavailable:
-            return []  # the stream's own query says the database is away
-
-    def _new_messages(self) -> List[str]:
+    def read(self) -> List[str]:
         state = self.state
         if self.agent_id is None:
             agent = state.accounts.agent_for_token(self.token, state.now())

@@ -8,14 +8,10 @@ from datetime import datetime
 from typing import Dict, List
 
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from helpdesk.records import RecordsUnavailable
 from helpdesk.typing_signals import CustomerTyping, TypingSignal
 from webapp.dependencies import AppState
-
-# How often one console's stream asks the database who is typing.
-FEED_CHECK_SECONDS = 1.0
+from webapp.stream_feed import StreamFeed
 
 
 class CustomerTypingOut(BaseModel):
@@ -27,28 +23,19 @@ def signal_out(signal: TypingSignal) -> CustomerTypingOut:
     return CustomerTypingOut(handoff_id=signal.handoff_id, at=signal.at)
 
 
-class CustomerTypingFeed:
+class CustomerTypingFeed(StreamFeed):
     """What one console's event stream has said about customers typing: each new
     signal once, as a server-sent `typing` message (no `id`, so it never moves
-    the stream's event cursor). It asks at most every FEED_CHECK_SECONDS, for the
+    the stream's event cursor). It asks at most every second, for the
     chats typed in within the last few seconds, so the signals of several Rasa
     processes whose clocks differ a little are all seen."""
 
     def __init__(self, state: AppState) -> None:
         self.state = state
         self.told: Dict[int, datetime] = {}
-        self.checked_at = float("-inf")
 
-    async def messages(self, loop_time: float) -> List[str]:
-        if loop_time - self.checked_at < FEED_CHECK_SECONDS:
-            return []
-        self.checked_at = loop_time
-        try:
-            signals = await run_in_threadpool(
-                CustomerTyping(self.state.db).typing_now, self.state.now()
-            )
-        except RecordsUnavailable:
-            return []  # the stream's own query says the database is away
+    def read(self) -> List[str]:
+        signals = CustomerTyping(self.state.db).typing_now(self.state.now())
         new = [s for s in signals if self.told.get(s.handoff_id) != s.at]
         self.told = {s.handoff_id: s.at for s in signals}
         return [f"event: typing\ndata: {signal_out(s).json()}\n\n" for s in new]
