@@ -96,24 +96,35 @@ def stack(trained_model, tmp_path_factory):
 def running_stack(trained_model: Path, root: Path) -> Iterator:
     """A stack of the three servers of its own in `root` (tests that crash a
     server use one, so the shared `stack` is never disturbed)."""
-    from ops.scratch_stack import demo_database, scratch_config
-    from ops.servers import Stack
+    from ops.scratch_stack import demo_database
 
     db = demo_database(root / "kefu.db")
     AgentAccounts(db).create_agent(AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD)
     db.dispose()
+    with stack_on(trained_model, root, db.url) as running:
+        yield running
+
+
+@contextmanager
+def stack_on(trained_model: Path, root: Path, database_url: str, **settings: str) -> Iterator:
+    """The three servers in demo mode on `database_url`, with `settings` (KEFU_...)
+    added to their environment."""
+    from ops.scratch_stack import scratch_config
+    from ops.servers import Stack
+
     config = scratch_config(
         root,
         trained_model,
-        db.url,
+        database_url,
         demo_mode=True,
-        # Support is open around the clock, so a chat handed over at any hour of
-        # the test run reaches the agents' queue.
         extra_env={
+            # Support is open around the clock, so a chat handed over at any hour of
+            # the test run reaches the agents' queue.
             "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
             # As behind a proxy: a test can speak from an address of its own
             # (X-Forwarded-For), so limits per client in one test stay there.
             "SANIC_PROXIES_COUNT": "1",
+            **settings,
         },
     )
     # What the admin's terminal would show, for tests/ops/test_servers.py.

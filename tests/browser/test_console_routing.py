@@ -19,7 +19,6 @@ break the test while a text falling back to its key or to English does."""
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from ops.always_open import always_open_knowledge_base
 from tests.browser.test_console import _handoff as handoff_for_console
 from tests.browser.test_console import queue_item
 from tests.browser.web_app import web_app_alone
-from tests.conftest import import_demo
+from tests.conftest import import_demo, stack_on
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -89,27 +88,17 @@ def routing_stack(trained_model, tmp_path_factory):
     """Action server, Rasa and the web app with the demo data, the two agents, their
     teams and the rules; the sweeper gives waiting chats away every second and never
     takes one back (that is test_a_silent_agents_chat_goes_back_*)."""
-    from ops.scratch_stack import demo_database, scratch_config
-    from ops.servers import Stack
+    from ops.scratch_stack import demo_database
 
     root = tmp_path_factory.mktemp("routing")
     db = demo_database(root / "kefu.db")
     add_agents_and_teams(db)
-    config = scratch_config(
-        root,
-        trained_model,
-        db.url,
-        demo_mode=True,
-        extra_env={
-            # Support is open around the clock, so the chat reaches the queue.
-            "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
-            "SANIC_PROXIES_COUNT": "1",
-            "KEFU_SWEEP_SECONDS": "1",
-            "KEFU_SILENT_AGENT_MINUTES": "60",
-            "KEFU_AGENT_AWAY_MINUTES": "60",
-        },
-    )
-    with Stack(config, echo=io.StringIO()) as running:
+    settings = {
+        "KEFU_SWEEP_SECONDS": "1",
+        "KEFU_SILENT_AGENT_MINUTES": "60",
+        "KEFU_AGENT_AWAY_MINUTES": "60",
+    }
+    with stack_on(trained_model, root, db.url, **settings) as running:
         yield Routing(running.config.web_url.replace("127.0.0.1", "localhost"), db)
     db.dispose()
 

@@ -23,7 +23,6 @@ break the test while a text falling back to its key or to English does."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -37,28 +36,17 @@ from helpdesk.company import load_company
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database
 from helpdesk.handoffs.teams import Teams
-from helpdesk.replies import load_reply_catalogue
-from ops.always_open import always_open_knowledge_base
 from tests.browser.test_console import queue_item
 from tests.browser.test_console_alerts import RECORD_ALERTS
-from tests.browser.test_console_routing import handoff_of, set_status
+from tests.browser.test_console_routing import ANA, console_text, handoff_of, set_status, text
 from tests.browser.test_console_routing import waiting_chat as chat_in_queue
 from tests.browser.test_handoff import sign_in_as_maya
+from tests.conftest import stack_on
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
-ANA = ("ana@brightwave.example", "Ana Lima", "ana password 123")
-SAM = ("sam@brightwave.example", "Sam Lee", "sam password 123")
-CATALOGUE = load_reply_catalogue(PROJECT_ROOT / "knowledge_base")
+SAM = ("sam@brightwave.example", "Sam Lee", "sam password 123")  # his name as plain text here
 MAYAS_PROBLEM = "my smart speakers order BW-104119 is late"
-
-
-def text(key: str, lang: str = "en", **values) -> str:
-    return CATALOGUE.text(key, lang, **values)
-
-
-def console_text(key: str, **values) -> str:
-    return text(f"console.{key}", **values)
 
 
 @dataclass
@@ -69,8 +57,7 @@ class Desk:
 
 @pytest.fixture(scope="module")
 def desk(trained_model, tmp_path_factory):
-    from ops.scratch_stack import demo_database, scratch_config
-    from ops.servers import Stack
+    from ops.scratch_stack import demo_database
 
     root = tmp_path_factory.mktemp("desk-day")
     db = demo_database(root / "kefu.db")
@@ -84,21 +71,13 @@ def desk(trained_model, tmp_path_factory):
     teams.add_member("premier", SAM[0])
     teams.add_rule("chinese", language="zh")
     teams.add_rule("premier", tier="premier")
-    config = scratch_config(
-        root,
-        trained_model,
-        db.url,
-        demo_mode=True,
-        extra_env={
-            "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
-            "SANIC_PROXIES_COUNT": "1",
-            "KEFU_SWEEP_SECONDS": "1",
-            "KEFU_AGENT_CAPACITY": "1",
-            "KEFU_SILENT_AGENT_MINUTES": "60",
-            "KEFU_AGENT_AWAY_MINUTES": "60",
-        },
-    )
-    with Stack(config, echo=io.StringIO()) as running:
+    settings = {
+        "KEFU_SWEEP_SECONDS": "1",
+        "KEFU_AGENT_CAPACITY": "1",
+        "KEFU_SILENT_AGENT_MINUTES": "60",
+        "KEFU_AGENT_AWAY_MINUTES": "60",
+    }
+    with stack_on(trained_model, root, db.url, **settings) as running:
         yield Desk(running.config.web_url.replace("127.0.0.1", "localhost"), db)
     db.dispose()
 
