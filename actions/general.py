@@ -25,7 +25,7 @@ from actions.conversation import (
 )
 from actions.customer_identity import TASK_SLOTS, identity_slot_events, resolve_identity
 from actions.faq import answer_if_sure
-from actions.handoff import escalate_conversation
+from actions.handoff import escalate_conversation, was_handed_over
 from actions.speech import Speech, speech_for
 from helpdesk.chat_metadata import was_too_long
 from helpdesk.parsing import parse_email, parse_order_id
@@ -269,7 +269,7 @@ class ActionDefaultFallback(ActionHandleFallback):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = await super().act(dispatcher, tracker, domain)
-        if any(e.get("event") == "pause" for e in events):
+        if was_handed_over(events):
             return events
         return events + [UserUtteranceReverted()]
 

@@ -1,8 +1,10 @@
 """Bringing in a person, with the whole conversation attached.
 
 During support hours the bot records a handoff (transcript, reason, collected
-details, identity and whether it was verified), pauses itself so it stays silent
-while a person takes over, and tells the customer their place in the queue.
+details, identity and whether it was verified), tells the customer their place in
+the queue, and ends its turn: from then on the handoff in the database keeps it
+silent while a person takes over (Rasa's own pause is written only by the Rasa
+process, kefu_rasa/pause.py, never by an action).
 Outside them it opens a ticket with the same context and says when a person will
 answer.
 """
@@ -13,7 +15,7 @@ import logging
 from typing import List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -49,6 +51,16 @@ REASON_BY_INTENT = {
 # Why a person is needed, said first (`handoff.opening_<reason>`); when nobody can
 # join now, an opening that does not promise somebody will (`handoff.later_<reason>`).
 KNOWN_REASONS = frozenset(REASON_BY_INTENT.values())
+
+
+def handed_over() -> EventType:
+    """How an action that handed the chat to a person ends: the bot listens, and
+    predicts nothing more this turn (whatever rule or form was running)."""
+    return FollowupAction("action_listen")
+
+
+def was_handed_over(events: List[EventType]) -> bool:
+    return any(e.get("event") == "followup" and e.get("name") == "action_listen" for e in events)
 
 
 def opening(speech: Speech, reason: str, nobody_now: bool = False) -> str:
@@ -101,7 +113,7 @@ def escalate_conversation(
 
     if outcome.kind == "already_queued":
         speech.utter(dispatcher, "handoff.already_queued")
-        return events + [ConversationPaused()]
+        return events + [handed_over()]
 
     if outcome.kind == "queued":
         handoff = outcome.handoff
@@ -120,7 +132,7 @@ def escalate_conversation(
                 else None,
             },
         )
-        return events + [SlotSet("handoff_id", str(handoff.id)), ConversationPaused()]
+        return events + [SlotSet("handoff_id", str(handoff.id)), handed_over()]
 
     opened = outcome.opened
     assert opened is not None and outcome.next_opening is not None

@@ -7,9 +7,11 @@ the conversation has a waiting or active handoff, each customer message is logge
 the tracker without any prediction (the pause is put back if something cleared it)
 and written to the handoff's events, which the agent's console streams. While the
 chat still waits for a person, the customer hears now and then that their message
-was added for the agent (helpdesk/handoffs/waiting_ack.py). Once the
-handoff is over, a pause left behind (say, the web app could not reach Rasa to lift
-it) is lifted before the bot answers.
+was added for the agent (helpdesk/handoffs/waiting_ack.py). Rasa's pause follows
+the database, written only through kefu_rasa/pause.py: after a turn of the bot that
+handed the chat over, when a message is logged for the agent, when the web app says
+a handoff ended (`match_pause_to_desk`), and, before the bot answers, when a pause
+was left behind by a handoff that is over (say, the web app could not reach Rasa).
 
 While the database is down the guard cannot ask it; it goes by Rasa's own pause
 instead, and keeps the messages meant for the agent in a local spool
@@ -24,8 +26,6 @@ from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed
 
 from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords, MessageRoute
@@ -36,7 +36,8 @@ from helpdesk.models import utcnow
 from helpdesk.records import RecordsUnavailable
 from helpdesk.typing_signals import CustomerTyping
 from kefu_rasa.message_spool import MessageSpool, SpooledMessage
-from kefu_rasa.silence import is_paused, running_agent
+from kefu_rasa.pause import log_for_agent, set_paused
+from kefu_rasa.silence import is_paused
 
 logger = logging.getLogger(__name__)
 SPOOL_RETRY_SECONDS = 2.0
@@ -118,30 +119,26 @@ async def _route(message: UserMessage) -> Optional[MessageRoute]:
         return None
 
 
-async def _log_for_agent(message: UserMessage) -> None:
-    agent = running_agent()
-    if agent is None:
-        return
-    async with agent.lock_store.lock(message.sender_id):
-        tracker = await agent.processor.log_message(message, should_save_tracker=False)
-        # As if the bot had listened: when it takes over again, its policies see an
-        # ordinary conversation, not a string of unanswered messages.
-        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-        if not tracker.is_paused():
-            tracker.update(ConversationPaused())
-        await agent.processor.save_tracker(tracker)
+async def _open_handoff(sender_id: str) -> Optional[int]:
+    """The conversation's waiting or active handoff; None also when the database
+    cannot say (then Rasa's pause stays as it is)."""
+    try:
+        return await asyncio.to_thread(conversation_records().open_handoff_for, sender_id)
+    except RecordsUnavailable as error:
+        logger.warning("could not check for a handoff: %s", error)
+        return None
 
 
-async def _lift_stale_pause(sender_id: str) -> None:
-    agent = running_agent()
-    if agent is None:
+async def match_pause_to_desk(sender_id: str) -> None:
+    """Makes Rasa's pause say what the database says: paused while the
+    conversation has a waiting or active handoff, else not. The web app asks for
+    this (through the channel's authenticated route) when a handoff ends."""
+    try:
+        held = await asyncio.to_thread(conversation_records().open_handoff_for, sender_id)
+    except RecordsUnavailable as error:
+        logger.warning("could not check for a handoff: %s", error)
         return
-    async with agent.lock_store.lock(sender_id):
-        tracker = await agent.tracker_store.retrieve(sender_id)
-        if tracker is not None and tracker.is_paused():
-            tracker.update(ConversationResumed())
-            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-            await agent.tracker_store.save(tracker)
+    await set_paused(sender_id, held is not None)
 
 
 def waiting_acknowledger() -> WaitingAcknowledger:
@@ -181,14 +178,14 @@ def hold_for_agent(
         if message_spool().is_waiting(message.sender_id) and await is_paused(message.sender_id):
             # Earlier messages of this chat still wait for the database: this one
             # queues behind them, so the agent reads them in the order they came.
-            await _log_for_agent(message)
+            await log_for_agent(message)
             await _spool_for_agent(message)
             return
         route = await _route(message)
         if route is None and await is_paused(message.sender_id):
             # The database is down and Rasa says a person has the chat: the bot
             # stays silent and the message waits for the database, for the agent.
-            await _log_for_agent(message)
+            await log_for_agent(message)
             await _spool_for_agent(message)
             return
         if route is None:
@@ -197,12 +194,15 @@ def hold_for_agent(
             await on_new_message(message)
             return
         if route.held_by_handoff is not None:
-            await _log_for_agent(message)
+            await log_for_agent(message)
             await _acknowledge_while_waiting(message, route.held_by_handoff)
             return
         if route.handed_off_before:
-            await _lift_stale_pause(message.sender_id)
+            await set_paused(message.sender_id, False)  # one left behind by a handoff
         await on_new_message(message)
+        if await _open_handoff(message.sender_id) is not None:
+            # This turn handed the chat over: Rasa's pause follows the database.
+            await set_paused(message.sender_id, True)
 
     return handle
 

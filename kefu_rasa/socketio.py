@@ -14,6 +14,9 @@ It is Rasa's own socket.io channel with these changes:
   client's address, too-long messages answered without parsing, the bot silent
   while a person has the chat, and never silent otherwise; the console learns
   when the customer's chat window closes and comes back;
+- `POST /webhooks/socketio/pause` (same token): the web app says a handoff ended,
+  and the conversation's pause is made to agree with the database
+  (kefu_rasa/pause.py is the one writer of the pause);
 - typing both ways: the web app tells a customer that their agent is typing
   through an HTTP route of this blueprint (`POST /webhooks/socketio/typing`, with
   the token of Rasa's HTTP API, `KEFU_RASA_TOKEN`), which emits `agent_typing` to
@@ -42,7 +45,7 @@ from socketio import AsyncServer
 
 from helpdesk.chat_metadata import stamped_metadata
 from helpdesk.chat_sessions import is_valid_session, issue_session
-from kefu_rasa.handoff_guard import note_customer_typing, note_presence
+from kefu_rasa.handoff_guard import match_pause_to_desk, note_customer_typing, note_presence
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
 
@@ -201,6 +204,18 @@ async def relay_agent_typing(
     return 204
 
 
+async def sync_pause(expected_token: str, provided_token: Any, body: Any) -> int:
+    """Makes a conversation's pause agree with the database (the web app asks when a
+    handoff ends); the HTTP status to answer."""
+    if not token_matches(expected_token, provided_token):
+        return 401
+    conversation_id = body.get("conversation_id") if isinstance(body, dict) else None
+    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS:
+        return 400
+    await match_pause_to_desk(conversation_id)
+    return 204
+
+
 def _json_body(request: Request) -> Any:
     try:
         return request.json
@@ -317,7 +332,16 @@ class KefuSocketIOInput(SocketIOInput):
                 return response.empty()
             return response.json({"status": "refused"}, status=status)
 
+        async def pause(request: Request) -> HTTPResponse:
+            status = await sync_pause(
+                settings().rasa_token, request.args.get("token"), _json_body(request)
+            )
+            if status == 204:
+                return response.empty()
+            return response.json({"status": "refused"}, status=status)
+
         socketio_webhook.add_route(agent_typing, "/typing", methods=["POST"])
+        socketio_webhook.add_route(pause, "/pause", methods=["POST"])
         sio.on("user_typing", handler=customer_typing, namespace=self.namespace)
         # Replace the handlers the stock blueprint registered for these events.
         sio.on("connect", handler=connect, namespace=self.namespace)

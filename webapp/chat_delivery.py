@@ -44,12 +44,14 @@ class ChatDelivery:
                 "timestamp": time.time(),
             }
         ]
-        if notice.resume_bot:
-            # Resumed as if it had just listened, so its policies see an ordinary
-            # turn when the customer writes next.
-            events.append({"event": "resume", "timestamp": time.time()})
-            events.append(_listen())
         await self.rasa.append_events(conversation_id, events)
+        if notice.resume_bot:
+            # Rasa's own process lifts the pause, from what the database now says;
+            # if it cannot be told now, it does so when the customer writes next.
+            try:
+                await self.rasa.handoff_ended(conversation_id)
+            except RasaUnavailable as error:
+                logger.warning("could not tell Rasa the handoff in %s ended: %s", conversation_id, error)
         if notice.ask_rating:
             # The rating form asks its first question; then the bot listens, as
             # after any question it asks itself.

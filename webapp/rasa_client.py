@@ -58,6 +58,20 @@ class RasaClient:
             {"output_channel": "latest", "include_events": "NONE"},
         )
 
+    async def handoff_ended(self, conversation_id: str) -> None:
+        """Tells Rasa that the conversation's handoff is over, so the bot's pause is
+        lifted now (kefu_rasa/pause.py writes it; the web app never does)."""
+        try:
+            response = await self._client().post(
+                f"{self.base_url}/webhooks/socketio/pause",
+                json={"conversation_id": conversation_id},
+                params={"token": self.token},
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        if not response.is_success:
+            raise RasaUnavailable(f"Rasa answered {response.status_code}")
+
     async def agent_typing(self, conversation_id: str, agent_name: str, typing: bool) -> None:
         """Tells the customer's widget that their agent is typing (or stopped),
         through Kefu's socket.io channel (kefu_rasa/socketio.py)."""

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Services
+from actions.handoff import was_handed_over
 from helpdesk.config import PROJECT_ROOT, Settings
 from helpdesk.identity import issue_customer_token
 from tests.conftest import OPEN_HOURS, run_async
@@ -158,6 +159,11 @@ class Result:
     @property
     def kinds(self) -> List[str]:
         return [e["event"] for e in self.events]
+
+    @property
+    def handed_over(self) -> bool:
+        """The action handed the chat to a person and ended the bot's turn."""
+        return was_handed_over(self.events)
 
     @property
     def ended_form(self) -> bool:

@@ -83,7 +83,7 @@ def test_an_answered_fallback_does_not_count_as_a_misunderstanding(services, dom
         make_tracker("blorp zzz", "nlu_fallback", history=answered, confidence=0.1),
         domain,
     )
-    assert "pause" not in result.kinds
+    assert not result.handed_over
     assert "didn't quite get that" in result.text
 
 

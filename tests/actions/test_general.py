@@ -29,7 +29,7 @@ def test_the_first_misunderstanding_asks_again_with_suggestions(services, domain
         domain,
     )
     assert "didn't quite get that" in result.text and "Talk to a person" in result.buttons
-    assert "pause" not in result.kinds
+    assert not result.handed_over
 
 
 def test_two_misunderstandings_in_a_row_bring_in_a_person(services, domain):
@@ -40,7 +40,7 @@ def test_two_misunderstandings_in_a_row_bring_in_a_person(services, domain):
     ]
     tracker = make_tracker("zxcv", "nlu_fallback", history=history, confidence=0.1)
     result = run(ActionHandleFallback(services), tracker, domain)
-    assert "pause" in result.kinds
+    assert result.handed_over
     assert "support team" in result.text
 
 
@@ -55,7 +55,7 @@ def test_a_misunderstanding_after_an_understood_message_starts_counting_again(se
         make_tracker("zxcv", "nlu_fallback", history=history),
         domain,
     )
-    assert "pause" not in result.kinds
+    assert not result.handed_over
 
 
 def test_empty_and_very_long_messages_get_a_fitting_answer(services, domain):
@@ -125,7 +125,7 @@ def test_an_angry_demand_for_a_person_escalates_even_when_the_nlu_fell_back(serv
         {"name": "ask_faq", "confidence": 0.1},
     ]
     result = run(ActionHandleFallback(services), tracker, domain)
-    assert "pause" in result.kinds
+    assert result.handed_over
     assert "I'm really sorry" in result.text and "didn't quite get" not in result.text
 
 
@@ -137,7 +137,7 @@ def test_a_weak_guess_of_wanting_a_person_is_not_taken_for_one(services, domain)
         {"name": "ask_faq", "confidence": 0.15},
     ]
     result = run(ActionHandleFallback(services), tracker, domain)
-    assert "pause" not in result.kinds
+    assert not result.handed_over
 
 
 def test_out_of_scope_is_said_unless_an_article_surely_answers_it(services, domain):

@@ -9,6 +9,8 @@ import time
 import pytest
 import requests
 
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.replies import load_reply_catalogue
 from ops.chat_client import RestChat
 from tests.conftest import AGENT_EMAIL, AGENT_PASSWORD
 
@@ -57,7 +59,11 @@ def rasa_events(stack, sender):
 def test_the_bot_stays_silent_while_a_person_has_the_chat_even_after_a_restart(stack, agent):
     sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
-    assert say(stack, sender, "hello? is anyone there") == []
+    # While it waits, only the desk's acknowledgement answers; the bot is silent.
+    noted = load_reply_catalogue(PROJECT_ROOT / "knowledge_base").text(
+        "notices.waiting_message_noted", "en"
+    )
+    assert say(stack, sender, "hello? is anyone there") == [noted]
     api(agent, "POST", f"/api/handoffs/{chat}/claim")
     assert say(stack, sender, "/restart") == []  # Rasa would answer this while paused
     assert say(stack, sender, "start over") == []
@@ -73,6 +79,26 @@ def test_the_bot_stays_silent_while_a_person_has_the_chat_even_after_a_restart(s
         e["body"] for e in api(agent, "GET", f"/api/handoffs/{chat}")["events"] if e["kind"] == "customer_message"
     ]
     assert bodies == ["hello? is anyone there", "/restart", "start over", "what is your return policy?"]
+
+
+def rasa_paused(stack, sender) -> bool:
+    return requests.get(
+        f"{stack.config.rasa_url}/conversations/{sender}/tracker",
+        params={"token": stack.config.rasa_token},
+        timeout=10,
+    ).json()["paused"]
+
+
+def test_rasas_pause_follows_the_desk_from_the_handover_to_the_agent_letting_go(stack, agent):
+    sender = RestChat(stack.config.rasa_url)
+    chat = escalate(stack, agent, sender)
+    assert rasa_paused(stack, sender.sender)  # right after the turn that handed it over
+    api(agent, "POST", f"/api/handoffs/{chat}/claim")
+    assert rasa_paused(stack, sender.sender)
+    api(agent, "POST", f"/api/handoffs/{chat}/resolve")
+    assert not rasa_paused(stack, sender.sender)  # lifted at once, before the customer writes
+    kinds = [e["event"] for e in rasa_events(stack, sender.sender)]
+    assert kinds.count("pause") == 1 and kinds.count("resume") == 1
 
 
 def test_a_handed_back_chat_is_answered_by_the_bot_again(stack, agent):

@@ -230,14 +230,15 @@ def test_resolving_lets_the_bot_ask_the_customer_for_a_rating(alex, chat, rasa):
     alex.post(f"/api/handoffs/{chat}/claim")
     response = alex.post(f"/api/handoffs/{chat}/resolve")
     assert response.status_code == 200 and response.json()["handoff"]["status"] == "resolved"
-    paths = [path for path, _ in rasa.calls[-3:]]
+    paths = [path for path, _ in rasa.calls[-4:]]
     assert paths == [
         "/conversations/chat-maya/tracker/events",
+        "/webhooks/socketio/pause",  # Rasa lifts its own pause (kefu_rasa/pause.py)
         "/conversations/chat-maya/execute",
         "/conversations/chat-maya/tracker/events",
     ]
-    kinds = [e["event"] for e in rasa.calls[-3][1]]
-    assert kinds == ["bot", "resume", "action"]
+    assert [e["event"] for e in rasa.calls[-4][1]] == ["bot"]
+    assert rasa.calls[-3][1] == {"conversation_id": "chat-maya"}
     assert rasa.calls[-2][1] == {"name": "csat_form"}
     assert alex.post(f"/api/handoffs/{chat}/resolve").status_code == 409
 
@@ -246,8 +247,9 @@ def test_handing_back_resumes_the_bot_and_tells_the_customer(alex, chat, rasa):
     alex.post(f"/api/handoffs/{chat}/claim")
     response = alex.post(f"/api/handoffs/{chat}/hand-back")
     assert response.json()["handoff"]["status"] == "returned"
-    events = rasa.calls[-1][1]
-    assert "handed you back" in events[0]["text"] and events[1]["event"] == "resume"
+    (told, events), (lift, conversation) = rasa.calls[-2:]
+    assert "handed you back" in events[0]["text"] and [e["event"] for e in events] == ["bot"]
+    assert (lift, conversation) == ("/webhooks/socketio/pause", {"conversation_id": "chat-maya"})
     assert alex.get("/api/queue").json() == []
 
 
@@ -376,7 +378,7 @@ def test_an_unclaimed_chat_becomes_a_ticket_and_the_customer_is_told_when_to_exp
     assert run_async(sweep_once(state)) == 1
     told = rasa.bot_texts()[-1]
     assert "opened ticket T-" in told and "a person will answer by" in told
-    assert rasa.calls[-1][1][1]["event"] == "resume"
+    assert rasa.calls[-1] == ("/webhooks/socketio/pause", {"conversation_id": "chat-maya"})
 
 
 def test_claiming_tells_the_customer_now_at_the_head_of_the_queue(alex, chat, conversations, rasa):
