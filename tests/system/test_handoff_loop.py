@@ -101,6 +101,24 @@ def test_rasas_pause_follows_the_desk_from_the_handover_to_the_agent_letting_go(
     assert kinds.count("pause") == 1 and kinds.count("resume") == 1
 
 
+@pytest.mark.parametrize("route", ["pause", "typing"])
+def test_a_stranger_can_neither_lift_the_pause_nor_type_into_a_chat(stack, agent, route):
+    sender = RestChat(stack.config.rasa_url)
+    escalate(stack, agent, sender)
+    body = {"conversation_id": sender.sender, "name": "Mallory", "typing": True}
+    for token in ({}, {"token": "a guess"}):
+        refused = requests.post(
+            f"{stack.config.rasa_url}/webhooks/socketio/{route}", params=token, json=body, timeout=10
+        )
+        assert refused.status_code == 401
+    assert rasa_paused(stack, sender.sender)
+    assert say(stack, sender, "hello?") == [
+        load_reply_catalogue(PROJECT_ROOT / "knowledge_base").text(
+            "notices.waiting_message_noted", "en"
+        )
+    ]
+
+
 def test_a_handed_back_chat_is_answered_by_the_bot_again(stack, agent):
     sender = RestChat(stack.config.rasa_url)
     chat = escalate(stack, agent, sender)
