@@ -2,6 +2,7 @@
 assistant: answers, signed-in look-ups, history across reloads, escaping."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -86,3 +87,34 @@ def test_a_dropped_connection_is_shown_and_the_chat_reconnects(page, chat, netwo
     page.get_by_text("Connection lost. Reconnecting…").wait_for(state="hidden", timeout=30_000)
     chat.say("do you ship to canada?", until="Did that answer your question?")
     assert "Canada" in "\n".join(chat.bot_texts())
+
+
+def test_messages_wait_for_the_renderer_and_show_as_plain_text_without_it(
+    page, chat, script_errors
+):
+    """The widget loads its Markdown renderer (kefu-markdown.js) beside socket.io:
+    no message shows before it is there, and if it cannot load at all the chat
+    still works and every message is plain text."""
+    page.goto("/")
+    chat.open().say("how long does standard shipping take?", until="Did that answer your question?")
+    held = []
+    page.route("**/static/widget/kefu-markdown.js", lambda route: held.append(route))
+    page.reload()
+    page.locator(".kefu-close").wait_for()
+    page.wait_for_timeout(1500)
+    assert len(held) == 1
+    assert page.locator(".kefu-msg").count() == 0  # nothing shown before the renderer
+    held[0].continue_()
+    answer = page.locator(".kefu-msg.kefu-bot", has_text="3–5 business days").last
+    expect(answer.locator("a[href*='/help/shipping']")).to_have_count(1)
+
+    script_errors.allow(r"kefu-markdown\.js answered 404", "the test takes the renderer away")
+    page.unroute("**/static/widget/kefu-markdown.js")
+    page.route("**/static/widget/kefu-markdown.js", lambda route: route.fulfill(status=404))
+    page.reload()
+    answer = page.locator(".kefu-msg.kefu-bot", has_text="3–5 business days").last
+    answer.wait_for()
+    assert page.locator(".kefu-log a, .kefu-log strong, .kefu-log li").count() == 0
+    assert "/help/shipping" in answer.inner_text()
+    chat.say("do you ship to canada?", until="Canada")  # the chat still works
+    assert page.locator(".kefu-log a").count() == 0

@@ -135,7 +135,7 @@ def test_every_text_a_script_asks_for_is_in_the_catalogue(catalogue, area, scrip
 
 @pytest.mark.parametrize(
     "script",
-    ["widget/kefu-widget.js", "shop/demo-signin.js"]
+    ["widget/kefu-widget.js", "widget/kefu-markdown.js", "shop/demo-signin.js"]
     + [f"console/{p.name}" for p in sorted((STATIC / "console").glob("*.js"))],
 )
 def test_no_script_writes_a_sentence_of_its_own(script):

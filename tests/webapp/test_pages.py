@@ -14,6 +14,20 @@ def test_the_shop_page_carries_the_widget_with_the_rasa_address(settings):
     assert client.get("/static/widget/vendor/socket.io.min.js").status_code == 200
 
 
+def test_the_widgets_message_renderer_is_served_beside_it_and_cached_like_it(settings):
+    """kefu-widget.js loads kefu-markdown.js from its own base address (so does the
+    console): it must be there, as a script, and cached exactly like the widget
+    (validators, the same Cache-Control), so a new release reaches both together."""
+    client = TestClient(create_app(settings))
+    widget = client.get("/static/widget/kefu-widget.js")
+    renderer = client.get("/static/widget/kefu-markdown.js")
+    assert renderer.status_code == 200
+    assert renderer.headers["content-type"].startswith("text/javascript")
+    assert renderer.headers["etag"] and renderer.headers["last-modified"]
+    assert renderer.headers.get("cache-control") == widget.headers.get("cache-control")
+    assert "window.KefuMarkdown = " in renderer.text
+
+
 def test_demo_endpoints_exist_only_in_demo_mode(settings):
     normal = TestClient(create_app(settings))
     assert normal.post("/api/demo/token", json={"customer_id": "C1001"}).status_code == 404

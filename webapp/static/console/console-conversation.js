@@ -129,11 +129,11 @@
 
   // ---- the transcript -------------------------------------------------------------
 
-  // `rich`: the bot's own words, whose links, lists and bold are shown
-  // (console-markdown.js); what customers and agents typed stays plain text.
+  // `rich`: the bot's own words, whose links, lists and bold are shown (by
+  // kefu-markdown.js, the widget's renderer); what customers and agents typed stays plain text.
   function message(kind, author, time, text, rich) {
     var node = make("div", { class: "msg msg-" + kind, "data-testid": "message", "data-kind": kind });
-    var body = rich ? K.renderMarkdown(make("div", { class: "msg-text msg-rich" }), text)
+    var body = rich ? window.KefuMarkdown.render(make("div", { class: "msg-text msg-rich" }), text)
       : make("div", { class: "msg-text" }, text);
     append(node, [
       append(make("div", { class: "msg-meta" }), [

@@ -5,9 +5,9 @@
  * Small ticket and customer views sit next to it.
  *
  * Plain scripts, no build step, loaded in this order (defer keeps it):
+ *   ../widget/kefu-markdown.js  the bot's links, lists and bold as DOM nodes, the widget's renderer
  *   console-i18n.js          the console's texts in the agent's language (K.t)
  *   console-core.js          this file: shared state, DOM helpers, the API, the message bar
- *   console-markdown.js      the bot's links, lists and bold as DOM nodes (no innerHTML)
  *   console-queue.js         the queue list, its rank chips and its timers
  *   console-conversation.js  one chat: header, summary, transcript, events
  *   console-side-panel.js    the chat's side panel: reason, collected details, customer record

@@ -20,8 +20,10 @@
  * the web app, so a page reload keeps the chat (suggested replies the customer
  * already answered stay disabled). Customer text is only ever inserted as text;
  * bot and agent text is rendered, never as HTML, from a tiny subset of Markdown:
- * **bold**, [links](https://...) to web, mail and phone addresses (a bare address
- * shows short), and "- " or "1. " lists. Every message shows its time.
+ * **bold**, [links](https://...) to web, mail and phone addresses and site paths (a
+ * bare address shows short), and "- " or "1. " lists, by kefu-markdown.js (next to
+ * this file, shared with the agent console; loaded with socket.io, and if it cannot
+ * load, messages show as plain text). Every message shows its time.
  *
  * Typing both ways while a person has the chat: the server's "agent_typing"
  * ({name, typing}) shows "Sam is typing…" over the typing bubble until the agent's
@@ -100,151 +102,12 @@
 
   // ---- rendering -------------------------------------------------------------
 
-  // Bold, a Markdown link to a web, mail or phone address, or a bare web address.
-  // A bare address is ASCII (a Chinese full stop or bracket right after it is not
-  // part of it); punctuation at its end is trimmed off in appendFormatted.
-  var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]+\]\((?:https?:\/\/|mailto:|tel:)[^)\s]+\)|https?:\/\/[!#-&(-;=?-~]+)/g;
-  var SAFE_HREF = /^(?:https?:\/\/|mailto:|tel:)/i;
-  // A bare address is shown as host and path, this long at most.
-  var SHORT_URL_CHARS = 48;
-
-  // `...` marks words someone else wrote (a customer's description quoted back):
-  // shown exactly as written, never turned into a link or bold.
-  var LITERAL = /`([^`\n]*)`/g;
-
-  function appendInline(parent, line) {
-    var last = 0;
-    line.replace(LITERAL, function (match, words, offset) {
-      if (offset > last) appendFormatted(parent, line.slice(last, offset));
-      parent.appendChild(make("span", { class: "kefu-quoted" }, words));
-      last = offset + match.length;
-      return match;
-    });
-    if (last < line.length) appendFormatted(parent, line.slice(last));
-  }
-
-  function appendFormatted(parent, line) {
-    var last = 0;
-    var pattern = new RegExp(INLINE.source, "g");
-    var found;
-    while ((found = pattern.exec(line))) {
-      var match = found[0];
-      if (found.index > last) parent.appendChild(document.createTextNode(line.slice(last, found.index)));
-      if (match.indexOf("**") === 0) {
-        parent.appendChild(make("strong", {}, match.slice(2, -2)));
-      } else if (match.charAt(0) === "[") {
-        var md = /^\[([^\]]+)\]\((.+)\)$/.exec(match);
-        var asUrl = looksLikeUrl(md[1]);
-        parent.appendChild(link(md[2], asUrl ? shortUrl(md[1]) : md[1], asUrl));
-      } else {
-        var url = trimUrl(match);
-        parent.appendChild(link(url, shortUrl(url), true));
-        pattern.lastIndex = found.index + url.length;  // the trimmed-off tail is text
-        match = url;
-      }
-      last = found.index + match.length;
-    }
-    if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
-  }
-
-  // A link that opens in a new tab, to a web, mail or phone address only; anything
-  // else stays text. The label is always inserted as text; an address (`isUrl`)
-  // may break after a "/" and before a "#", not in the middle of a word.
-  function link(href, label, isUrl) {
-    if (!SAFE_HREF.test(href)) return document.createTextNode(label);
-    var node = make("a", { href: href, target: "_blank", rel: "noopener noreferrer" });
-    if (!isUrl) {
-      node.textContent = label;
-      return node;
-    }
-    // (No look-behind in a regex: older Safari would refuse the whole script.)
-    var pieces = label.replace(/\//g, "/\u0000").replace(/#/g, "\u0000#").split("\u0000");
-    pieces.forEach(function (piece, i) {
-      if (i) node.appendChild(make("wbr"));
-      if (piece) node.appendChild(document.createTextNode(piece));
-    });
-    return node;
-  }
-
-  function looksLikeUrl(text) { return /^https?:\/\/\S+$/i.test(text); }
-
-  // "https://x.example/a." -> "https://x.example/a": a sentence's punctuation after
-  // an address, or the closing bracket around it, is not part of it.
-  function trimUrl(url) {
-    var trimmed = url;
-    for (;;) {
-      var end = trimmed.charAt(trimmed.length - 1);
-      var unbalanced = end === ")" && trimmed.split(")").length > trimmed.split("(").length;
-      if (/[.,;:!?\]]/.test(end) || unbalanced) trimmed = trimmed.slice(0, -1);
-      else return trimmed;
-    }
-  }
-
-  // "https://www.brightwave.example/help/returns?x=1" -> "brightwave.example/help/returns":
-  // what a customer reads instead of the whole address (the link keeps it all).
-  // A long path keeps its first and last parts; the query string is left out.
-  function shortUrl(href) {
-    var url;
-    try { url = new URL(href); } catch (e) { return href; }
-    var host = url.host.replace(/^www\./i, "");
-    var parts = url.pathname.split("/").filter(Boolean).map(function (part) {
-      try { return decodeURIComponent(part); } catch (e) { return part; }
-    });
-    var path = parts.length ? "/" + parts.join("/") : "";
-    var hash = url.hash.length > 1 ? url.hash : "";
-    if ((host + path + hash).length <= SHORT_URL_CHARS) return host + path + hash;
-    if ((host + path).length <= SHORT_URL_CHARS) return host + path;
-    var lastPart = parts[parts.length - 1];
-    if (lastPart.length > 24) lastPart = lastPart.slice(0, 23) + "…";
-    return host + "/" + (parts.length > 1 ? parts[0] + "/…/" : "") + lastPart;
-  }
-
-  // Lines starting "- " or "* " make a bulleted list, "1. " or "1) " a numbered
-  // one, wherever they are in the message; a blank line between two items of the
-  // same list does not end it. An indented line right under an item continues it.
-  // Other lines make paragraphs, a blank line between them.
-  var BULLET = /^\s*[-*\u2022]\s+(\S.*)$/;
-  var NUMBERED = /^\s*(\d{1,3})[.)]\s+(\S.*)$/;
-
+  // Bot and agent text through the shared renderer (kefu-markdown.js, loaded with
+  // socket.io before any message can arrive); should it not have loaded, the text
+  // shows as it is, plain and safe.
   function renderRich(container, text) {
-    var para = null, list = null, kind = null, item = null, blank = false;
-    String(text).split(/\r?\n/).forEach(function (line) {
-      if (!line.trim()) {
-        para = null;
-        blank = true;
-        return;
-      }
-      var bullet = BULLET.exec(line);
-      var numbered = bullet ? null : NUMBERED.exec(line);
-      if (bullet || numbered) {
-        var itemKind = bullet ? "ul" : "ol";
-        if (!list || kind !== itemKind) {
-          list = make(itemKind);
-          kind = itemKind;
-          if (numbered && Number(numbered[1]) !== 1) list.setAttribute("start", String(Number(numbered[1])));
-          container.appendChild(list);
-        }
-        item = make("li");
-        appendInline(item, bullet ? bullet[1] : numbered[2]);
-        list.appendChild(item);
-        para = null;
-        blank = false;
-        return;
-      }
-      if (item && !blank && /^\s/.test(line)) {  // the item goes on
-        item.appendChild(make("br"));
-        appendInline(item, line.trim());
-        return;
-      }
-      list = item = kind = null;
-      if (para && !blank) para.appendChild(make("br"));
-      else {
-        para = make("p");
-        container.appendChild(para);
-      }
-      appendInline(para, line);
-      blank = false;
-    });
+    if (window.KefuMarkdown) window.KefuMarkdown.render(container, text);
+    else container.textContent = text;
   }
 
   function scrollDown() { el.log.scrollTop = el.log.scrollHeight; }
@@ -731,9 +594,6 @@
     newConversation: whenBuilt(newSession),
   };
 
-  var loader = make("script", { src: base + "vendor/socket.io.min.js" });
-  loader.onload = function () { connect(); };
-  loader.onerror = function () { setConnected(false); el.status.textContent = t("load_failed"); };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { start(1); });
   else start(1);
 
@@ -767,6 +627,29 @@
     if (sessionStorage.getItem(STORE.open)) toggle(true);
     built = true;
     waitingCalls.splice(0).forEach(function (call) { call(); });
-    document.head.appendChild(loader);
+    loadParts();
+  }
+
+  // What the chat needs from beside this file, both from this script's own base
+  // address and side by side: the message renderer and the socket.io client. The
+  // connection, and with it every message (live or from the history), waits for
+  // both to be settled. Without the renderer messages show as plain text; without
+  // socket.io there is no chat, and the widget says so.
+  function loadParts() {
+    var renderer = window.KefuMarkdown ? Promise.resolve() : loadScript(base + "kefu-markdown.js").catch(function () {
+      if (window.console) window.console.warn("Kefu chat widget: its message renderer could not be loaded, messages show as plain text");
+    });
+    loadScript(base + "vendor/socket.io.min.js")
+      .then(function () { return renderer; })
+      .then(connect, function () { setConnected(false); el.status.textContent = t("load_failed"); });
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var loader = make("script", { src: src });
+      loader.onload = function () { resolve(); };
+      loader.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(loader);
+    });
   }
 })();
