@@ -10,6 +10,8 @@
   message is written in (or the conversation's).
 - Then the handoff guard (a person may have the chat) and the never-silent safety
   net, in that order.
+- All of it one message of a conversation at a time, in the order they came
+  (kefu_rasa/in_order.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from helpdesk.chat_metadata import STAMP_KEY
 from helpdesk.config import Settings
 from kefu_rasa.handoff_guard import hold_for_agent
+from kefu_rasa.in_order import InOrder
 from kefu_rasa.language_policy import LANGUAGE_SLOT
 from kefu_rasa.silence import (
     apology_for,
@@ -58,8 +61,13 @@ def kefu_message_handler(
 ) -> Callable[[UserMessage], Awaitable[None]]:
     """Wraps a channel's message handler with everything above."""
     guarded = hold_for_agent(never_silent(on_new_message))
+    in_order = InOrder()
 
     async def handle(message: UserMessage) -> None:
+        async with in_order.turn(message.sender_id):
+            await _handle(message)
+
+    async def _handle(message: UserMessage) -> None:
         limit = settings().max_message_chars
         if is_too_long(message.text or "", limit):
             try:

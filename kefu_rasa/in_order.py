@@ -1,0 +1,41 @@
+"""One conversation's messages are handled one at a time, in the order they came.
+
+Each channel event is its own task, and a message waits on the database (is a
+person holding the chat?) before Rasa's lock store serialises it: without this, a
+customer who sends two messages quickly could have the second overtake the first
+("I want a person" handed over before "my order is late" was read, which then went
+to the agent out of order). asyncio's locks wake their waiters first come, first
+served, so holding one per conversation from the moment a message arrives keeps
+the order within this process (several Rasa processes need the shared lock store,
+a later concern). A conversation's lock is dropped once nobody holds or waits for
+it, so the table stays as small as the number of conversations typing right now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Dict
+
+
+class InOrder:
+    def __init__(self) -> None:
+        self._locks: Dict[str, asyncio.Lock] = {}
+        self._users: Dict[str, int] = {}
+
+    @asynccontextmanager
+    async def turn(self, conversation_id: str) -> AsyncIterator[None]:
+        """Waits for the conversation's earlier messages, then holds its turn."""
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        self._users[conversation_id] = self._users.get(conversation_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[conversation_id] -= 1
+            if not self._users[conversation_id]:
+                del self._users[conversation_id]
+                del self._locks[conversation_id]
+
+    def __len__(self) -> int:
+        return len(self._locks)

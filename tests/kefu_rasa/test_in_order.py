@@ -1,0 +1,64 @@
+"""One conversation's messages are handled in the order they came, even when the
+first waits longer (on the database, say) than the second; other conversations do
+not wait for it; and nothing is kept once a conversation goes quiet."""
+
+import asyncio
+
+from kefu_rasa.in_order import InOrder
+from tests.conftest import run_async
+
+
+def test_a_quick_second_message_does_not_overtake_a_slow_first_one():
+    in_order = InOrder()
+    handled = []
+
+    async def handle(conversation_id: str, text: str, takes: float) -> None:
+        async with in_order.turn(conversation_id):
+            await asyncio.sleep(takes)
+            handled.append(text)
+
+    async def customer_writes_twice_quickly() -> None:
+        await asyncio.gather(
+            handle("chat-maya", "my order BW-104119 is late", 0.2),
+            handle("chat-maya", "I want to talk to a person", 0.0),
+        )
+
+    run_async(customer_writes_twice_quickly())
+    assert handled == ["my order BW-104119 is late", "I want to talk to a person"]
+    assert len(in_order) == 0
+
+
+def test_other_conversations_do_not_wait_for_a_slow_one():
+    in_order = InOrder()
+    handled = []
+
+    async def handle(conversation_id: str, takes: float) -> None:
+        async with in_order.turn(conversation_id):
+            await asyncio.sleep(takes)
+            handled.append(conversation_id)
+
+    async def two_customers() -> None:
+        await asyncio.gather(handle("chat-slow", 0.3), handle("chat-quick", 0.0))
+
+    run_async(two_customers())
+    assert handled == ["chat-quick", "chat-slow"]
+    assert len(in_order) == 0
+
+
+def test_a_failing_message_frees_the_conversation_for_the_next():
+    in_order = InOrder()
+
+    async def fails() -> None:
+        async with in_order.turn("chat-maya"):
+            raise RuntimeError("the database went away")
+
+    async def then_next() -> str:
+        try:
+            await fails()
+        except RuntimeError:
+            pass
+        async with in_order.turn("chat-maya"):
+            return "handled"
+
+    assert run_async(then_next()) == "handled"
+    assert len(in_order) == 0
