@@ -2,7 +2,6 @@
 taking and assigning tickets, one ticket with its conversation, and a customer's
 reply reopening a ticket and reaching its assignee's event stream."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from helpdesk.models import utcnow
 from helpdesk.records import NewTicket
 from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.tickets import TicketRequest, open_ticket
+from tests.conftest import run_async
 from webapp.agent_auth import SESSION_COOKIE
 from webapp.ticket_feed import TicketEventFeed
 
@@ -195,10 +195,10 @@ def test_a_customer_reply_reopens_a_pending_ticket_and_reaches_its_assignees_str
     )
     state = app.state.kefu
     feed = TicketEventFeed(state, alex.cookies.get(SESSION_COOKIE))
-    assert asyncio.run(feed.messages(0.0)) == []  # the stream starts at the newest event
+    assert run_async(feed.messages(0.0)) == []  # the stream starts at the newest event
     reopened = tickets.add_ticket_comment(ticket.id, "customer", "Maya", "Here is the photo")
     assert reopened.status == "open"
-    [message] = asyncio.run(feed.messages(10.0))
+    [message] = run_async(feed.messages(10.0))
     assert message.startswith("event: ticket\n") and "id:" not in message
     assert f'"ticket_ref": "{ticket.ref}"' in message and "Here is the photo" in message
     assert alex.get(f"/api/tickets/{ticket.ref}").json()["status"] == "open"
