@@ -13,6 +13,7 @@ from typing import List, Optional
 from sqlalchemy import func, select, update
 
 from helpdesk.db import Database
+from helpdesk.desk_texts import account_refusal
 from helpdesk.models import Agent, Handoff
 from helpdesk.sql_records import unit_of_work
 
@@ -57,7 +58,7 @@ class AgentPresence:
 
     def set_status(self, agent_id: int, status: str, now: datetime) -> str:
         if status not in STATUSES:
-            raise PresenceError(f"{status!r} is not one of {', '.join(STATUSES)}")
+            raise PresenceError(account_refusal("status_invalid", status=status, statuses=', '.join(STATUSES)))
         values = {"status": status}
         if status == ONLINE:  # choosing "online" is activity
             values["last_active_at"] = now
@@ -72,21 +73,21 @@ class AgentPresence:
 
     def set_capacity(self, email: str, capacity: int) -> None:
         if not 0 <= capacity <= 50:
-            raise PresenceError("the capacity is a number of chats from 0 to 50")
+            raise PresenceError(account_refusal("capacity_invalid"))
         with unit_of_work(self.db) as session:
             if not session.execute(
                 update(Agent).where(Agent.email == email.strip().lower()).values(capacity=capacity)
             ).rowcount:
-                raise PresenceError(f"there is no agent {email!r}")
+                raise PresenceError(account_refusal("no_such_agent", email=email))
 
     def set_role(self, email: str, role: str) -> None:
         if role not in (ADMIN, AGENT):
-            raise PresenceError(f"{role!r} is not a role (agent or admin)")
+            raise PresenceError(account_refusal("role_invalid", role=role))
         with unit_of_work(self.db) as session:
             if not session.execute(
                 update(Agent).where(Agent.email == email.strip().lower()).values(role=role)
             ).rowcount:
-                raise PresenceError(f"there is no agent {email!r}")
+                raise PresenceError(account_refusal("no_such_agent", email=email))
 
     def everyone(self, now: datetime) -> List[PresenceView]:
         """Every active agent with the status others see and how busy they are."""

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.agent_presence import AGENT, role_of
 from helpdesk.attempts import AttemptLimiter, AttemptPolicy, TooManyAttempts
 from helpdesk.db import Database
+from helpdesk.desk_texts import account_refusal
 from helpdesk.models import Agent, AgentSession
 from helpdesk.parsing import parse_email
 from helpdesk.sql_records import unit_of_work
@@ -146,12 +147,12 @@ class AgentAccounts:
     def create_agent(self, email: str, name: str, password: str) -> AgentView:
         address = parse_email(email or "")
         if address is None or address != (email or "").strip().lower():
-            raise AgentError(f"{email!r} is not an email address")
+            raise AgentError(account_refusal("email_invalid", email=email))
         name = " ".join((name or "").split())
         if not name or len(name) > 200:
-            raise AgentError("the agent needs a name (up to 200 characters)")
+            raise AgentError(account_refusal("name_missing"))
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+            raise AgentError(account_refusal("password_short", min=MIN_PASSWORD_LENGTH))
         try:
             with unit_of_work(self.db) as session:
                 row = Agent(email=address, name=name, password_hash=hash_password(password))
@@ -159,17 +160,17 @@ class AgentAccounts:
                 session.flush()
                 return _view(row)
         except IntegrityError as error:
-            raise AgentError(f"there already is an agent with the email {address}") from error
+            raise AgentError(account_refusal("agent_exists", email=address)) from error
 
     def set_password(self, email: str, password: str) -> AgentView:
         """Also lifts the agent's sign-in locks: the failures counted against the
         old password stop counting (see `_account_key`), from every address."""
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+            raise AgentError(account_refusal("password_short", min=MIN_PASSWORD_LENGTH))
         with unit_of_work(self.db) as session:
             row = self._by_email(session, email)
             if row is None:
-                raise AgentError(f"there is no agent with the email {email}")
+                raise AgentError(account_refusal("no_such_agent", email=email))
             row.password_hash = hash_password(password)
             # Whoever knew the old password must not stay signed in.
             session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
@@ -181,7 +182,7 @@ class AgentAccounts:
         with unit_of_work(self.db) as session:
             row = self._by_email(session, email)
             if row is None:
-                raise AgentError(f"there is no agent with the email {email}")
+                raise AgentError(account_refusal("no_such_agent", email=email))
             row.active = False
             session.execute(delete(AgentSession).where(AgentSession.agent_id == row.id))
             return _view(row)

@@ -77,3 +77,10 @@ class DeskTexts:
 def default_texts(texts: Optional[DeskTexts]) -> DeskTexts:
     """`texts`, or the environment's knowledge base for callers that pass none."""
     return texts if texts is not None else DeskTexts.from_env()
+
+
+def account_refusal(name: str, /, **values: Any) -> str:
+    """Why a change to agents, teams or rules cannot be made (`accounts.<name>`), in
+    the default language of the environment's knowledge base: the services that
+    refuse it are built without texts, by the CLI and the web app alike."""
+    return DeskTexts.from_env().say(f"accounts.{name}", **values)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpdesk.db import Database
+from helpdesk.desk_texts import account_refusal
 from helpdesk.models import Agent, Handoff, RoutingRule, Team, TeamMember
 from helpdesk.sql_records import unit_of_work
 
@@ -82,7 +83,7 @@ class Teams:
     def create(self, key: str, name: str) -> TeamView:
         key = (key or "").strip().lower()
         if not _TEAM_KEY.fullmatch(key):
-            raise TeamError(f"{key!r} is not a team key (letters, digits, - and _; e.g. billing)")
+            raise TeamError(account_refusal("team_key_invalid", team=key))
         name = " ".join((name or "").split()) or key
         try:
             with unit_of_work(self.db) as session:
@@ -91,7 +92,7 @@ class Teams:
                 session.flush()
                 return TeamView(row.id, row.key, row.name, ())
         except IntegrityError as error:
-            raise TeamError(f"there already is a team {key!r}") from error
+            raise TeamError(account_refusal("team_exists", team=key)) from error
 
     def add_member(self, team_key: str, email: str) -> TeamView:
         with unit_of_work(self.db) as session:
@@ -129,7 +130,7 @@ class Teams:
     ) -> RuleView:
         """A rule after the existing ones (tried last)."""
         if not any((reason, category, tier, language)):
-            raise TeamError("a rule names at least one of reason, category, tier, language")
+            raise TeamError(account_refusal("rule_empty"))
         with unit_of_work(self.db) as session:
             team = self._team(session, team_key)
             last = session.execute(select(func.max(RoutingRule.position))).scalar_one_or_none()
@@ -148,7 +149,7 @@ class Teams:
     def remove_rule(self, rule_id: int) -> None:
         with unit_of_work(self.db) as session:
             if not session.execute(delete(RoutingRule).where(RoutingRule.id == rule_id)).rowcount:
-                raise TeamError(f"there is no routing rule {rule_id}")
+                raise TeamError(account_refusal("no_such_rule", rule_id=rule_id))
 
     def rules(self) -> List[RuleView]:
         with unit_of_work(self.db) as session:
@@ -169,7 +170,7 @@ class Teams:
             select(Team).where(Team.key == (key or "").strip().lower())
         ).scalar_one_or_none()
         if team is None:
-            raise TeamError(f"there is no team {key!r}")
+            raise TeamError(account_refusal("no_such_team", team=key))
         return team
 
     @staticmethod
@@ -178,7 +179,7 @@ class Teams:
             select(Agent).where(Agent.email == (email or "").strip().lower())
         ).scalar_one_or_none()
         if agent is None:
-            raise TeamError(f"there is no agent {email!r}")
+            raise TeamError(account_refusal("no_such_agent", email=email))
         return agent
 
     @staticmethod

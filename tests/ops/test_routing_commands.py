@@ -3,6 +3,7 @@
 
 from helpdesk.agent_presence import ADMIN, AgentPresence
 from helpdesk.db import Database
+from helpdesk.desk_texts import account_refusal
 from helpdesk.handoffs.teams import ChatFacts, Teams
 from tests.conftest import OPEN_HOURS
 from tests.ops.test_agent_commands import create_sam, kefu
@@ -35,10 +36,10 @@ def test_an_admin_builds_a_team_routes_chats_to_it_and_sets_an_agents_role_and_c
 def test_a_mistake_in_a_command_is_explained_and_changes_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
     unknown = kefu(url, "team", "add-member", "--team", "nope", "--email", "x@shop.example")
-    assert unknown.returncode == 1 and "no team 'nope'" in unknown.stderr
+    assert unknown.returncode == 1 and account_refusal("no_such_team", team="nope") in unknown.stderr
     empty = kefu(url, "team", "create", "--key", "tech", "--name", "Tech")
     assert empty.returncode == 0
     rule = kefu(url, "route", "add", "--team", "tech")
-    assert rule.returncode == 1 and "at least one" in rule.stderr
+    assert rule.returncode == 1 and account_refusal("rule_empty") in rule.stderr
     assert kefu(url, "agent-capacity", "--email", "x@shop.example", "--chats", "99").returncode == 1
     assert Teams(Database(url)).rules() == []
