@@ -340,6 +340,14 @@ class PresenceOut(BaseModel):
     capacity: int = Field(..., description="how many chats automatic assignment gives at once")
 
 
+class SupportHoursOut(BaseModel):
+    open: bool = Field(..., description="Whether support is open now (chats reach the queue)")
+    closes_at: Optional[datetime] = Field(None, description="When it closes, while open")
+    opens_at: Optional[datetime] = Field(
+        None, description="When it opens next, while closed (chats become tickets meanwhile)"
+    )
+
+
 class TransferBody(BaseModel):
     agent_email: Optional[str] = Field(None, max_length=320, description="Pass to this agent")
     team: Optional[str] = Field(None, max_length=40, description="Or to this team (its key)")

@@ -1,7 +1,9 @@
 """Agents' status through the API, and the sweeper giving waiting chats to agents
 who are online (webapp/routers/presence.py, webapp/sweeper.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+
+from fastapi.testclient import TestClient
 
 from tests.conftest import OPEN_HOURS, queue_chat, run_async
 from webapp.sweeper import sweep_once
@@ -107,3 +109,20 @@ def test_an_agent_searches_tickets_chats_and_customers_from_the_console(alex, co
     assert [(h["kind"], h["ref"]) for h in hits] == [("chat", str(chat))]
     assert "<b>water</b>" in hits[0]["snippet"]  # text as typed; the console escapes it
     assert alex.get("/api/search", params={"q": "x" * 201}).status_code == 422
+
+
+def test_the_queue_learns_whether_support_is_open_until_when_or_when_it_opens(app, alex):
+    state = app.state.kefu
+    state.clock = lambda: OPEN_HOURS  # a Tuesday, 3 pm Eastern
+    hours = alex.get("/api/support-hours").json()
+    assert hours["open"] is True and hours["opens_at"] is None
+    assert hours["closes_at"].startswith("2026-11-24T20:00:00-05:00")  # 8 pm Eastern
+    # Thanksgiving (a US holiday) at noon: closed until Friday morning.
+    state.clock = lambda: datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc)
+    hours = alex.get("/api/support-hours").json()
+    assert hours["open"] is False and hours["closes_at"] is None
+    assert hours["opens_at"].startswith("2026-11-27T08:00:00-05:00")
+
+
+def test_support_hours_need_a_signed_in_agent(app):
+    assert TestClient(app).get("/api/support-hours").status_code == 401

@@ -1,6 +1,7 @@
 """Agents' status: each agent chooses online, away or offline, the console reports
 activity so an idle agent turns away, and everyone sees everyone's status and
-load. Only online agents get chats assigned automatically."""
+load. Only online agents get chats assigned automatically. The queue also says
+whether support is open (`/api/support-hours`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from helpdesk.agent_presence import PresenceError
 from helpdesk.agents import AgentView
 from helpdesk.handoffs.teams import Teams
 from webapp.agent_auth import current_agent
-from webapp.agent_schemas import PresenceOut, StatusRequest, TeamOut
+from webapp.agent_schemas import PresenceOut, StatusRequest, SupportHoursOut, TeamOut
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api", tags=["presence"])
@@ -70,3 +71,24 @@ async def teams(
 ) -> List[TeamOut]:
     views = await run_in_threadpool(Teams(state.db).all)
     return [TeamOut(key=v.key, name=v.name, members=list(v.members)) for v in views]
+
+
+@router.get(
+    "/support-hours",
+    response_model=SupportHoursOut,
+    summary="Whether support is open now, until when, or when it opens",
+)
+def support_hours(
+    agent: AgentView = Depends(current_agent), state: AppState = Depends(app_state)
+) -> SupportHoursOut:
+    """The queue tells agents when support is closed: chats arriving then become
+    tickets (helpdesk/handoffs/escalation.py), so nobody waits for one."""
+    hours, now = state.facts.hours, state.now()
+    if hours.is_open(now):
+        window = hours.window(now.astimezone(hours.zone).date())
+        return SupportHoursOut(open=True, closes_at=window[1] if window else None)
+    try:
+        opens_at = hours.next_opening(now)
+    except ValueError:  # a schedule with no opening hours at all
+        opens_at = None
+    return SupportHoursOut(open=False, opens_at=opens_at)

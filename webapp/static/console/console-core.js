@@ -17,6 +17,7 @@
  *   console-alerts.js        alerts (K.notifyAgent): in the page, a sound, desktop notifications
  *   console-shortcuts.js     keyboard shortcuts and their help (?)
  *   console-team.js          the agent's own status (online/away/offline) and the Team panel
+ *   console-hours.js         whether support is open now, above the queue
  *   console-transfer.js      passing the open chat to a colleague or a team
  *   console-directory.js     the Tickets view
  *   console-customers.js     the Customers view

@@ -105,6 +105,7 @@
     });
     K.refreshQueue();
     K.startTeam();
+    K.startSupportHours();
     K.connectStream();
     K.startTickets();
     setInterval(K.tickQueue, 1000);
