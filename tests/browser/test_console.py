@@ -44,7 +44,14 @@ class ConsoleApp:
         assert route.held_by_handoff is not None
 
 
-def _handoff(db: Database, conversation_id: str, customer_text: str, priority: int, **extra) -> int:
+def _handoff(
+    db: Database,
+    conversation_id: str,
+    customer_text: str,
+    priority: int,
+    bot_text: str = "Hi! How can I help?",
+    **extra,
+) -> int:
     now = time.time()
     return (
         ConversationRecords(db)
@@ -53,7 +60,7 @@ def _handoff(db: Database, conversation_id: str, customer_text: str, priority: i
                 conversation_id=conversation_id,
                 reason="customer_request",
                 transcript=[
-                    {"role": "bot", "text": "Hi! How can I help?", "timestamp": now - 60},
+                    {"role": "bot", "text": bot_text, "timestamp": now - 60},
                     {
                         "role": "customer",
                         "text": customer_text,

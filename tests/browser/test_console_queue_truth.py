@@ -18,19 +18,18 @@ The texts asserted on come from the reply catalogue."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.conversation_records import ConversationRecords, NewHandoff
+from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.models import utcnow
 from helpdesk.replies import load_reply_catalogue
 from ops.always_open import always_open_knowledge_base
-from tests.browser.test_console import open_chat, queue_item
+from tests.browser.test_console import _handoff, open_chat, queue_item
 from tests.browser.web_app import web_app_alone
 from tests.conftest import import_demo
 
@@ -52,24 +51,9 @@ def console_text(key: str, **values) -> str:
 
 
 def waiting_chat(db: Database, conversation_id: str, customer_text: str, **extra) -> int:
-    now = time.time()
-    return (
-        ConversationRecords(db)
-        .create_handoff(
-            NewHandoff(
-                conversation_id=conversation_id,
-                reason="customer_request",
-                transcript=[
-                    {"role": "bot", "text": extra.pop("bot_text", "Hi!"), "timestamp": now - 60},
-                    {"role": "customer", "text": customer_text, "timestamp": now - 30},
-                ],
-                collected=extra.pop("collected", {}),
-                created_at=utcnow(),
-                **extra,
-            )
-        )
-        .id
-    )
+    """A chat the bot handed over, as the escalation action records it; its id."""
+    extra.setdefault("collected", {})
+    return _handoff(db, conversation_id, customer_text, extra.pop("priority", 0), **extra)
 
 
 @pytest.fixture(scope="module")
