@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import Dict, Optional
 
 import pytest
 from playwright.sync_api import expect
@@ -53,19 +54,25 @@ def console_text(key: str, lang: str = "en", **values) -> str:
     return text(f"console.{key}", lang, **values)
 
 
-def add_agents_and_teams(db: Database) -> None:
-    """Ana in the Chinese team, Sam in Billing; Chinese chats go to the Chinese
-    team, billing questions to Billing, any other chat to any online agent."""
+def add_agents_and_teams(
+    db: Database,
+    sam: tuple = SAM,
+    sams_team: tuple = ("billing", "Billing"),
+    sams_rule: Optional[Dict[str, str]] = None,
+) -> None:
+    """Ana in the Chinese team, Sam in Billing (or `sams_team`); Chinese chats go to
+    the Chinese team, billing questions (or `sams_rule`) to Sam's, any other chat to
+    any online agent."""
     accounts = AgentAccounts(db)
-    for email, name, password in (ANA, SAM):
+    for email, name, password in (ANA, sam):
         accounts.create_agent(email, name, password)
     teams = Teams(db)
     teams.create("chinese", "Chinese")
     teams.add_member("chinese", ANA[0])
-    teams.create("billing", "Billing")
-    teams.add_member("billing", SAM[0])
+    teams.create(*sams_team)
+    teams.add_member(sams_team[0], sam[0])
     teams.add_rule("chinese", language="zh")
-    teams.add_rule("billing", category="billing")
+    teams.add_rule(sams_team[0], **(sams_rule or {"category": "billing"}))
 
 
 def waiting_chat(db: Database, conversation_id: str, customer_text: str, **extra) -> int:

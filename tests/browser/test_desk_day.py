@@ -29,16 +29,21 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from helpdesk.agents import AgentAccounts
 from helpdesk.canned_placeholders import fill_placeholders
 from helpdesk.canned_replies import CannedReplies
 from helpdesk.company import load_company
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database
-from helpdesk.handoffs.teams import Teams
 from tests.browser.test_console import queue_item
 from tests.browser.test_console_alerts import RECORD_ALERTS
-from tests.browser.test_console_routing import ANA, console_text, handoff_of, set_status, text
+from tests.browser.test_console_routing import (
+    ANA,
+    add_agents_and_teams,
+    console_text,
+    handoff_of,
+    set_status,
+    text,
+)
 from tests.browser.test_console_routing import waiting_chat as chat_in_queue
 from tests.browser.test_handoff import sign_in_as_maya
 from tests.conftest import stack_on
@@ -61,16 +66,7 @@ def desk(trained_model, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("desk-day")
     db = demo_database(root / "kefu.db")
-    accounts = AgentAccounts(db)
-    for email, name, password in (ANA, SAM):
-        accounts.create_agent(email, name, password)
-    teams = Teams(db)
-    teams.create("chinese", "Chinese")
-    teams.add_member("chinese", ANA[0])
-    teams.create("premier", "Premier care")
-    teams.add_member("premier", SAM[0])
-    teams.add_rule("chinese", language="zh")
-    teams.add_rule("premier", tier="premier")
+    add_agents_and_teams(db, SAM, ("premier", "Premier care"), {"tier": "premier"})
     settings = {
         "KEFU_SWEEP_SECONDS": "1",
         "KEFU_AGENT_CAPACITY": "1",
