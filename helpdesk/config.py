@@ -86,6 +86,31 @@ class Settings:
     queue_update_minutes: float = 5.0
     # A message typed while waiting for a person is acknowledged at most this often.
     waiting_ack_minutes: float = 3.0
+    # Email (helpdesk/email/): off while no SMTP host is set, and then the bot
+    # promises nothing by email. Outbound goes through this SMTP server; security is
+    # "starttls", "tls" (implicit, port 465) or "none" (a relay on this machine).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10.0
+    # Who the mail is from (default: the company's support address in company.yml)
+    # and the domain of the per-ticket reply addresses (reply+<secret>@domain;
+    # default: the domain of the from address). Mail for that domain must reach
+    # Kefu's inbound listener (an MX record, or the mail server forwarding it).
+    email_from_address: str = ""
+    email_reply_domain: str = ""
+    # The SMTP listener Kefu runs for inbound mail (port 0: none).
+    inbound_smtp_host: str = "127.0.0.1"
+    inbound_smtp_port: int = 0
+    # Larger inbound messages are refused at the door (552); larger attachments are
+    # kept out (the agent sees that one was left out, and why).
+    email_max_message_bytes: int = 25 * 1024 * 1024
+    email_max_attachment_bytes: int = 10 * 1024 * 1024
+    # Minutes between the attempts to hand a message to the SMTP server; after the
+    # last one it is marked failed (about 4 hours of trying by default).
+    email_retry_minutes: Tuple[float, ...] = (1, 2, 5, 10, 30, 60, 120)
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -168,11 +193,42 @@ class Settings:
             waiting_ack_minutes=float(
                 env.get("KEFU_WAITING_ACK_MINUTES", defaults.waiting_ack_minutes)
             ),
+            smtp_host=env.get("KEFU_SMTP_HOST", defaults.smtp_host).strip(),
+            smtp_port=int(env.get("KEFU_SMTP_PORT", defaults.smtp_port)),
+            smtp_security=env.get("KEFU_SMTP_SECURITY", defaults.smtp_security).strip().lower(),
+            smtp_username=env.get("KEFU_SMTP_USERNAME", defaults.smtp_username),
+            smtp_password=env.get("KEFU_SMTP_PASSWORD", defaults.smtp_password),
+            smtp_timeout_seconds=float(
+                env.get("KEFU_SMTP_TIMEOUT_SECONDS", defaults.smtp_timeout_seconds)
+            ),
+            email_from_address=env.get("KEFU_EMAIL_FROM", defaults.email_from_address).strip(),
+            email_reply_domain=env.get(
+                "KEFU_EMAIL_REPLY_DOMAIN", defaults.email_reply_domain
+            ).strip(),
+            inbound_smtp_host=env.get("KEFU_INBOUND_SMTP_HOST", defaults.inbound_smtp_host),
+            inbound_smtp_port=int(env.get("KEFU_INBOUND_SMTP_PORT", defaults.inbound_smtp_port)),
+            email_max_message_bytes=int(
+                env.get("KEFU_EMAIL_MAX_MESSAGE_BYTES", defaults.email_max_message_bytes)
+            ),
+            email_max_attachment_bytes=int(
+                env.get("KEFU_EMAIL_MAX_ATTACHMENT_BYTES", defaults.email_max_attachment_bytes)
+            ),
+            email_retry_minutes=tuple(
+                float(part)
+                for part in env.get("KEFU_EMAIL_RETRY_MINUTES", "").split(",")
+                if part.strip()
+            )
+            or defaults.email_retry_minutes,
         )
 
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def email_enabled(self) -> bool:
+        """Whether Kefu sends email at all (an SMTP server is configured)."""
+        return bool(self.smtp_host)
 
     @property
     def website_origins(self) -> Tuple[str, ...]:
@@ -215,6 +271,18 @@ class Settings:
         if self.max_message_chars < 1 or self.db_timeout_seconds <= 0:
             raise SettingsError(
                 "KEFU_MAX_MESSAGE_CHARS and KEFU_DB_TIMEOUT_SECONDS must be positive"
+            )
+        if self.smtp_security not in {"starttls", "tls", "none"}:
+            raise SettingsError("KEFU_SMTP_SECURITY must be starttls, tls or none")
+        in_the_clear = self.email_enabled and self.smtp_security == "none"
+        if (
+            in_the_clear
+            and not self.is_development
+            and self.smtp_host not in {"127.0.0.1", "localhost", "::1"}
+        ):
+            raise SettingsError(
+                "KEFU_SMTP_SECURITY=none sends mail and passwords in the clear; "
+                "it is only allowed for a relay on this machine outside development"
             )
         return self
 

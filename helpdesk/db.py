@@ -64,6 +64,8 @@ class Database:
         Kefu introduced to existing tables (idempotent). New columns are always
         nullable or defaulted, so adding them never touches existing rows. A new
         table of canned replies gets the knowledge base's (helpdesk/canned_replies.py)."""
+        import helpdesk.email.models  # noqa: F401  (the email tables share Base)
+
         canned_is_new = not inspect(self.engine).has_table("canned_replies")
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)

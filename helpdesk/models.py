@@ -162,6 +162,9 @@ class TicketComment(Base):
     # A public reply on a ticket that came from a chat is also said in that chat:
     # "pending" until Rasa has it, then "delivered" (None: nothing to deliver).
     chat_delivery = Column(String(16), index=True)
+    # How the comment came or went besides the console: "email" for a customer's
+    # emailed reply (helpdesk/email/); NULL for everything written in Kefu.
+    channel = Column(String(8))
 
     ticket = relationship("Ticket", back_populates="comments")
 
@@ -213,6 +216,9 @@ class Handoff(Base):
     # When the customer last typed in their chat window (helpdesk/typing_signals.py:
     # one column rewritten every few seconds, not an event per keystroke).
     customer_typing_at = Column(UtcDateTime, index=True)
+    # Where the customer can be emailed when they leave the chat before an agent
+    # answers: the address they gave the bot (their customer record's otherwise).
+    contact_email = Column(String(320))
 
     customer = relationship("Customer")
     ticket = relationship("Ticket")
@@ -242,6 +248,9 @@ class HandoffEvent(Base):
     # (claim_timeout, customer_left, support_closed, agent...), so consoles can say so.
     ticket_ref = Column(String(32))
     cause = Column(String(24))
+    # "email": a customer's message that came by email, or an agent's that also
+    # went out by email (its delivery is in helpdesk/email/models.py); NULL: chat.
+    channel = Column(String(8))
 
 
 class TicketEvent(Base):

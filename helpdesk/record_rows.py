@@ -64,6 +64,7 @@ def ticket_view(row: Ticket) -> TicketView:
                 created_at=c.created_at,
                 id=c.id,
                 chat_delivery=c.chat_delivery,
+                channel=c.channel,
             )
             for c in row.comments
         ),
@@ -76,6 +77,8 @@ def ticket_view(row: Ticket) -> TicketView:
         first_responded_at=row.first_responded_at,
         solved_at=row.solved_at,
         context=dict(row.context) if isinstance(row.context, dict) else {},
+        contact_email=row.contact_email,
+        source=row.source,
     )
 
 

@@ -71,6 +71,8 @@ class CommentView:
     # A public reply also said in the customer's chat: "pending" until it is there,
     # then "delivered"; None when there is nothing to deliver.
     chat_delivery: Optional[str] = None
+    # "email": a customer's reply that came by email (None: written in Kefu).
+    channel: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ class TicketView:
     context: Dict[str, Any] = field(default_factory=dict)
     # How its targets stand; filled in by `with_sla` (the records know no calendar).
     sla: Optional[TicketSla] = None
+    # Where the customer is answered by email (None: no address); how it came in.
+    contact_email: Optional[str] = None
+    source: str = "chat"
 
     @property
     def ref(self) -> str:
@@ -251,8 +256,9 @@ class CustomerRecords(ABC):
         body: str,
         internal: bool = False,
         to_chat: bool = False,
+        channel: Optional[str] = None,
     ) -> TicketView:
-        """`to_chat`: a public reply the customer should also get in the chat the
+        """`channel` "email": a customer's emailed reply. `to_chat`: a public reply the customer should also get in the chat the
         ticket came from (its comment waits as "pending" until delivered). The
         first public agent comment is the first response; a customer's comment on
         a pending or solved ticket reopens it, and the agent it is assigned to is
@@ -299,3 +305,9 @@ class CustomerRecords(ABC):
 
     @abstractmethod
     def latest_ticket_event_id(self) -> int: ...
+
+    @abstractmethod
+    def set_ticket_contact_email(self, ticket_id: int, email: str) -> TicketView:
+        """Where the ticket's answer can be emailed: an anonymous visitor gives an
+        address after their chat became a ticket (actions/contact_email.py). Raises
+        KeyError for an unknown ticket, ValueError for an empty or overlong address."""

@@ -167,9 +167,7 @@ class SqlCustomerRecords(CustomerRecords):
             return None
         with unit_of_work(self.db) as session:
             row = session.execute(
-                select(Ticket)
-                .options(*TICKET_LOADS)
-                .where(Ticket.request_key == request_key)
+                select(Ticket).options(*TICKET_LOADS).where(Ticket.request_key == request_key)
             ).scalar_one_or_none()
             return ticket_view(row) if row else None
 
@@ -208,6 +206,7 @@ class SqlCustomerRecords(CustomerRecords):
         body: str,
         internal: bool = False,
         to_chat: bool = False,
+        channel: Optional[str] = None,
     ) -> TicketView:
         with unit_of_work(self.db) as session:
             row = session.get(Ticket, ticket_id)
@@ -222,6 +221,7 @@ class SqlCustomerRecords(CustomerRecords):
                     body=body,
                     internal=internal,
                     chat_delivery="pending" if deliver else None,
+                    channel=channel,
                 )
             )
             now = utcnow()
@@ -349,6 +349,20 @@ class SqlCustomerRecords(CustomerRecords):
         with unit_of_work(self.db) as session:
             last = session.execute(select(func.max(TicketEvent.id))).scalar_one_or_none()
             return int(last or 0)
+
+    def set_ticket_contact_email(self, ticket_id: int, email: str) -> TicketView:
+        address = email.strip()
+        if not address or len(address) > 320:  # the column's size
+            raise ValueError("a contact email is 1 to 320 characters")
+        with unit_of_work(self.db) as session:
+            row = session.get(Ticket, ticket_id)
+            if row is None:
+                raise KeyError(ticket_id)
+            row.contact_email = address
+            row.updated_at = utcnow()
+            session.flush()
+            session.expire(row, ["comments"])
+            return ticket_view(row)
 
 
 def _language_of(context: Any) -> Optional[str]:

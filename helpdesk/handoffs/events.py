@@ -32,6 +32,8 @@ class EventView:
     # A "converted" event: the ticket the chat became, and why (see CAUSES).
     ticket_ref: Optional[str] = None
     cause: Optional[str] = None
+    # "email": came (or also went out) by email; None: the chat only.
+    channel: Optional[str] = None
 
 
 def add_event(
@@ -44,6 +46,7 @@ def add_event(
     internal: bool = False,
     ticket_ref: Optional[str] = None,
     cause: Optional[str] = None,
+    channel: Optional[str] = None,
 ) -> EventView:
     row = HandoffEvent(
         handoff_id=handoff_id,
@@ -54,6 +57,7 @@ def add_event(
         created_at=now,
         ticket_ref=ticket_ref,
         cause=cause,
+        channel=channel,
     )
     session.add(row)
     session.flush()
@@ -71,6 +75,7 @@ def event_view(row: HandoffEvent) -> EventView:
         created_at=row.created_at,
         ticket_ref=row.ticket_ref,
         cause=row.cause,
+        channel=row.channel,
     )
 
 
