@@ -47,6 +47,8 @@ class NewHandoff:
     created_at: Optional[datetime] = None  # default: now
     # The conversation's language: the desk's notices in this chat are in it.
     language: Optional[str] = None
+    # An address the customer gave the bot, for answering by email if they leave.
+    contact_email: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ConversationRecords:
                 ticket_id=handoff.ticket_id,
                 created_at=handoff.created_at or utcnow(),
                 language=handoff.language,
+                contact_email=handoff.contact_email,
             )
             session.add(row)
             session.flush()

@@ -165,6 +165,9 @@ class TicketComment(Base):
     # How the comment came or went besides the console: "email" for a customer's
     # emailed reply (helpdesk/email/); NULL for everything written in Kefu.
     channel = Column(String(8))
+    # A public reply that also went out by email: that message's delivery (queued,
+    # sending, sent, retrying, failed, bounced; helpdesk/email/outbox.py keeps it).
+    email_status = Column(String(12))
 
     ticket = relationship("Ticket", back_populates="comments")
 
@@ -248,9 +251,11 @@ class HandoffEvent(Base):
     # (claim_timeout, customer_left, support_closed, agent...), so consoles can say so.
     ticket_ref = Column(String(32))
     cause = Column(String(24))
-    # "email": a customer's message that came by email, or an agent's that also
-    # went out by email (its delivery is in helpdesk/email/models.py); NULL: chat.
+    # "email": a customer's message that came by email; NULL: the chat.
     channel = Column(String(8))
+    # An agent's message that also went out by email (the customer had left):
+    # its delivery, kept by helpdesk/email/outbox.py.
+    email_status = Column(String(12))
 
 
 class TicketEvent(Base):

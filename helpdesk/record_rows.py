@@ -65,6 +65,7 @@ def ticket_view(row: Ticket) -> TicketView:
                 id=c.id,
                 chat_delivery=c.chat_delivery,
                 channel=c.channel,
+                email_status=c.email_status,
             )
             for c in row.comments
         ),

@@ -73,6 +73,9 @@ class CommentView:
     chat_delivery: Optional[str] = None
     # "email": a customer's reply that came by email (None: written in Kefu).
     channel: Optional[str] = None
+    # A public reply also sent by email: queued, sending, sent, retrying, failed,
+    # bounced (None: not emailed).
+    email_status: Optional[str] = None
 
 
 @dataclass(frozen=True)

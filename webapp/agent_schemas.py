@@ -95,6 +95,12 @@ class EventOut(BaseModel):
         description="converted: why (claim_timeout, customer_left, support_closed, agent, "
         "interrupted)",
     )
+    channel: Optional[str] = Field(None, description='"email": the customer wrote it by email')
+    email_status: Optional[str] = Field(
+        None,
+        description="An agent's message also sent by email (the customer had left the chat): "
+        "queued, sending, sent, retrying, failed or bounced",
+    )
 
 
 class QueueItem(BaseModel):
@@ -167,6 +173,12 @@ class CommentOut(BaseModel):
         None,
         description='For a public reply on a ticket from a chat: "pending" until it is '
         'in the customer\'s chat, then "delivered"',
+    )
+    channel: Optional[str] = Field(None, description='"email": the customer replied by email')
+    email_status: Optional[str] = Field(
+        None,
+        description="A public reply also sent by email: queued, sending, sent, retrying, "
+        "failed or bounced (details: GET /api/email/deliveries)",
     )
 
 

@@ -85,5 +85,11 @@ class ApiErrors:
     def other_browser(self) -> HTTPException:
         return HTTPException(status_code=403, detail=self.say("other_browser"))
 
+    def no_such_attachment(self) -> HTTPException:
+        return HTTPException(status_code=404, detail=self.say("no_such_attachment"))
+
+    def invalid_ids(self) -> HTTPException:
+        return HTTPException(status_code=422, detail=self.say("invalid_ids"))
+
     def assistant_unreachable(self) -> HTTPException:
         return HTTPException(status_code=503, detail=self.say("assistant_unreachable"))

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from helpdesk.config import Settings
+from helpdesk.email.receiver import InboundHandler, MailListener
 from webapp.api_docs import install_api_docs
 from webapp.dependencies import AppState
 from webapp.error_handlers import install_error_handlers
@@ -28,6 +29,7 @@ from webapp.routers import (
     console,
     customers,
     demo,
+    email,
     handoffs,
     help_center,
     i18n,
@@ -78,6 +80,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(canned.router)
     app.include_router(admin.router)
     app.include_router(typing.router)
+    app.include_router(email.router)
     if settings.demo_mode:
         # Anyone who can reach this can sign in as any customer: only in demo mode,
         # which Settings.check() refuses outside development.
@@ -85,14 +88,29 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     background: List[asyncio.Task] = []
 
+    listeners: List[MailListener] = []
+
     @app.on_event("startup")
     async def _start_sweeper() -> None:
         if settings.handoff_sweep_seconds > 0:
             sweeper = run_sweeper(state, settings.handoff_sweep_seconds)
             background.append(asyncio.create_task(sweeper))
+        if state.mail is not None:
+            background.append(asyncio.create_task(state.mail.run()))
+            if settings.inbound_smtp_port:
+                listener = MailListener(
+                    InboundHandler(state.mail_intake(), now=state.now),
+                    settings.inbound_smtp_host,
+                    settings.inbound_smtp_port,
+                    settings.email_max_message_bytes,
+                )
+                listener.start()  # its own thread and event loop
+                listeners.append(listener)
 
     @app.on_event("shutdown")
     async def _stop() -> None:
+        for listener in listeners:
+            listener.stop()
         for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agent_presence import AgentPresence
 from helpdesk.agents import AgentAccounts
@@ -17,6 +18,10 @@ from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.desk_texts import DeskTexts
+from helpdesk.email.addresses import Mailbox
+from helpdesk.email.intake import MailIntake
+from helpdesk.email.outbox import Outbox
+from helpdesk.email.smtp_client import SmtpClient
 from helpdesk.handoffs.assignment import Assigner
 from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.handoffs.teams import Teams
@@ -24,6 +29,7 @@ from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
 from webapp.api_errors import ApiErrors
 from webapp.chat_delivery import ChatDelivery
+from webapp.mail_sender import MailSender
 from webapp.rasa_client import RasaClient
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -41,6 +47,8 @@ class AppState:
     delivery: ChatDelivery
     # The time as the app sees it; tests move it forward to expire sessions.
     clock: Callable[[], datetime] = field(default=utcnow)
+    # Email (None while no SMTP server is configured: then nothing goes by email).
+    mail: Optional[MailSender] = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
@@ -49,6 +57,13 @@ class AppState:
         templates.env.globals["rasa_url"] = settings.public_rasa_url
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
         texts = DeskTexts(settings.knowledge_base_dir)
+        mail = None
+        if settings.email_enabled:
+            facts = load_company(settings.knowledge_base_dir)
+            outbox = Outbox(
+                db, Mailbox.from_settings(settings, facts), texts, settings.email_retry_minutes
+            )
+            mail = MailSender(outbox, SmtpClient(settings), utcnow)
         return cls(
             settings=settings,
             db=db,
@@ -58,6 +73,7 @@ class AppState:
             accounts=AgentAccounts(db, settings.agent_session_hours),
             conversations=ConversationRecords(db, texts),
             delivery=ChatDelivery(rasa, texts),
+            mail=mail,
         )
 
     @property
@@ -107,6 +123,35 @@ class AppState:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def mail_intake(self) -> MailIntake:
+        """What files inbound mail (needs email on: it acknowledges new requests)."""
+        assert self.mail is not None
+        outbox = self.mail.outbox
+        return MailIntake(
+            self.db,
+            self.records,
+            self.facts,
+            self.texts,
+            outbox.mailbox,
+            outbox,
+            self.settings.email_max_attachment_bytes,
+        )
+
+    async def email_ticket_reply(self, comment_id: int) -> None:
+        """An agent's public ticket comment goes to the ticket's address too."""
+        if self.mail is not None:
+            await run_in_threadpool(self.mail.outbox.queue_ticket_reply, comment_id, self.now())
+            self.mail.wake()
+
+    async def email_chat_reply(self, event_id: int) -> None:
+        """An agent's chat message reaches a customer who left the chat by email."""
+        if self.mail is not None:
+            queued = await run_in_threadpool(
+                self.mail.outbox.queue_chat_reply, event_id, self.now()
+            )
+            if queued is not None:
+                self.mail.wake()
 
 
 def app_state(request: Request) -> AppState:

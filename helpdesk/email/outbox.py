@@ -98,13 +98,16 @@ class Outbox:
             return self._queue(session, thread, reply, now, ticket_comment_id=comment.id)
 
     def queue_chat_reply(self, event_id: int, now: datetime) -> Optional[int]:
-        """Queues an agent's chat message to a customer who left the chat, at the
-        address they gave or their record's; None when there is none."""
+        """Queues an agent's chat message to a customer whose chat window is
+        closed (they left before the answer came), at the address they gave or
+        their record's; None while they are in the chat or when there is none."""
         with unit_of_work(self.db) as session:
             event = session.get(HandoffEvent, event_id)
-            if event is None or event.internal:
+            if event is None or event.internal or event.kind != "agent_message":
                 return None
             handoff = session.get(Handoff, event.handoff_id)
+            if handoff.customer_left_at is None:
+                return None
             email = chat_address(handoff)
             if email is None:
                 return None
@@ -119,7 +122,6 @@ class Outbox:
                 agent_name=event.author_name,
                 ticket=ticket,
             )
-            event.channel = "email"
             return self._queue(session, thread, reply, now, handoff_event_id=event.id)
 
     def queue_acknowledgement(self, ticket_id: int, when: str, now: datetime) -> Optional[int]:
@@ -202,6 +204,7 @@ class Outbox:
         )
         session.add(row)
         session.flush()
+        _mirror(session, row)
         return row.id
 
     # --- sending ----------------------------------------------------------------
@@ -231,6 +234,7 @@ class Outbox:
                 if not taken:
                     continue  # another sender has it
                 row = session.get(EmailMessage, message_id)
+                _mirror(session, row)
                 claimed.append(
                     Claimed(row.id, self.mailbox.bounce_address(row.token), row.to_address, row.raw)
                 )
@@ -251,18 +255,22 @@ class Outbox:
             else:
                 row.status, row.last_error = "retrying", result.detail
                 row.next_attempt_at = now + timedelta(minutes=self.retry_minutes[row.attempts - 1])
+            _mirror(session, row)
             return row.status
 
     def mark_bounced(self, message_token: str, detail: str) -> bool:
         """A bounce report came back for the message with this token."""
         with unit_of_work(self.db) as session:
-            return bool(
-                session.execute(
-                    update(EmailMessage)
-                    .where(EmailMessage.token == message_token, EmailMessage.direction == "out")
-                    .values(status="bounced", last_error=detail[:2000], next_attempt_at=None)
-                ).rowcount
-            )
+            row = session.execute(
+                select(EmailMessage).where(
+                    EmailMessage.token == message_token, EmailMessage.direction == "out"
+                )
+            ).scalar_one_or_none()
+            if row is None:
+                return False
+            row.status, row.last_error, row.next_attempt_at = "bounced", detail[:2000], None
+            _mirror(session, row)
+            return True
 
     def next_attempt_at(self) -> Optional[datetime]:
         """When the next waiting message is due (None: nothing waits)."""
@@ -311,6 +319,23 @@ class Outbox:
                 if row.handoff_event_id is not None:
                     by_event[row.handoff_event_id] = delivery
         return by_comment, by_event
+
+
+def _mirror(session: Session, row: EmailMessage) -> None:
+    """Copies the message's status onto the comment or chat message it carries,
+    so every view of a ticket or chat shows it without asking the outbox."""
+    if row.ticket_comment_id is not None:
+        session.execute(
+            update(TicketComment)
+            .where(TicketComment.id == row.ticket_comment_id)
+            .values(email_status=row.status)
+        )
+    if row.handoff_event_id is not None:
+        session.execute(
+            update(HandoffEvent)
+            .where(HandoffEvent.id == row.handoff_event_id)
+            .values(email_status=row.status)
+        )
 
 
 def chat_address(handoff: Handoff) -> Optional[str]:

@@ -90,6 +90,7 @@ def escalate(
                 sentiment=request.negativity,
                 created_at=now,
                 language=language,
+                contact_email=request.contact_email,
             )
         )
         return EscalationOutcome("queued", handoff=handoff)

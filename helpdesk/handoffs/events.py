@@ -32,8 +32,10 @@ class EventView:
     # A "converted" event: the ticket the chat became, and why (see CAUSES).
     ticket_ref: Optional[str] = None
     cause: Optional[str] = None
-    # "email": came (or also went out) by email; None: the chat only.
+    # "email": the customer wrote it by email; None: in the chat.
     channel: Optional[str] = None
+    # Also sent by email: queued, sending, sent, retrying, failed or bounced.
+    email_status: Optional[str] = None
 
 
 def add_event(
@@ -76,6 +78,7 @@ def event_view(row: HandoffEvent) -> EventView:
         ticket_ref=row.ticket_ref,
         cause=row.cause,
         channel=row.channel,
+        email_status=row.email_status,
     )
 
 

@@ -168,6 +168,8 @@ class ChatsBecomeTickets:
             lines.append(say("desk.ticket_customer_wrote"))
             lines.extend(say("desk.ticket_customer_line", text=text) for text in said[-12:])
         hint = say("desk.hint_chat", language, reason=self._reason_in(entry, language).lower())
+        with unit_of_work(self.db) as session:
+            contact_email = self._get(session, handoff_id).contact_email
         category = detail.collected.get("ticket_category") or "other"
         opened = open_ticket(
             self.records,
@@ -180,6 +182,7 @@ class ChatsBecomeTickets:
                 customer=customer,
                 order_id=detail.collected.get("order_id"),
                 conversation_id=entry.conversation_id,
+                contact_email=contact_email,
                 source="handoff",
                 subject_hint=hint,
                 language=language,

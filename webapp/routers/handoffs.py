@@ -174,6 +174,10 @@ async def reply(
     except RasaUnavailable as error:
         raise state.errors.reply_not_delivered() from error
     event = await _desk_call(state, desk.record_reply, handoff_id, agent, body.text, state.now())
+    try:
+        await state.email_chat_reply(event.id)
+    except RecordsUnavailable as error:
+        raise _http_error(state, error) from error
     return event_out(event)
 
 

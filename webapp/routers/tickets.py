@@ -234,6 +234,9 @@ async def comment(
             body.internal,
             True,
         )
+        if not body.internal:
+            await state.email_ticket_reply(ticket.comments[-1].id)
+            ticket = await run_in_threadpool(state.records.get_ticket, ticket.id) or ticket
         if any(c.chat_delivery == "pending" for c in ticket.comments):
             await state.delivery.deliver_ticket_replies(state.records)
             ticket = await run_in_threadpool(state.records.get_ticket, ticket.id) or ticket
