@@ -62,6 +62,13 @@ def main(argv: List[str]) -> int:
     routing_commands.add_parsers(commands)
     canned_commands.add_parsers(commands)
 
+    catcher = commands.add_parser(
+        "mail-catcher",
+        help="a local SMTP server that keeps what Kefu sends (to try email without one)",
+    )
+    catcher.add_argument("--port", type=int, default=1025)
+    catcher.add_argument("--folder", default="var/mail", help="where each message is saved")
+
     bench = commands.add_parser("bench", help="print the benchmark figures")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
@@ -88,6 +95,7 @@ def main(argv: List[str]) -> int:
             "train": cmd_train,
             "token": cmd_token,
             "bench": cmd_bench,
+            "mail-catcher": cmd_mail_catcher,
             "create-agent": agent_commands.cmd_create_agent,
             "agent-password": agent_commands.cmd_agent_password,
             "remove-agent": agent_commands.cmd_remove_agent,
@@ -97,6 +105,26 @@ def main(argv: List[str]) -> int:
     except SettingsError as error:
         print(f"[kefu] error: {error}", file=sys.stderr)
         return 2
+
+
+def cmd_mail_catcher(args: argparse.Namespace) -> int:
+    """Runs ops/mail_catcher.py until Ctrl-C, saving each message as an .eml file."""
+    import time
+
+    from ops.mail_catcher import MailCatcher
+
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with MailCatcher(port=args.port, folder=folder):
+        print(
+            f"[kefu] catching mail on 127.0.0.1:{args.port}, saved in {folder}/. Start Kefu with "
+            f"KEFU_SMTP_HOST=127.0.0.1 KEFU_SMTP_PORT={args.port} KEFU_SMTP_SECURITY=none"
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
 
 
 def import_files(
