@@ -21,10 +21,22 @@ def where_the_answer_comes(
     ticket_ref: str,
     language: Optional[str] = None,
     texts: Optional[DeskTexts] = None,
+    email: Optional[str] = None,
 ) -> str:
     """What the customer is promised about the answer to a ticket opened in the
-    chat, in the conversation's `language`: only what will happen (replies come
-    into this chat; there is no email from Kefu yet)."""
+    chat, in the conversation's `language`: only what will happen. Replies always
+    come into this chat; they go by email too only when the caller passes the
+    ticket's `email`, which it does only when Kefu sends email (`Settings.
+    email_enabled`) and the ticket has an address: the embedded default has no
+    mail server, and a promise of email it cannot keep is worse than none."""
+    if email:
+        return default_texts(texts).say(
+            "notices.answer_comes_here_and_by_email",
+            language,
+            ticket=ticket_ref,
+            email=email,
+            support_email=facts.support_email,
+        )
     return default_texts(texts).say(
         "notices.answer_comes_here",
         language,
