@@ -177,3 +177,17 @@ def test_an_older_database_gets_the_ticket_service_level_columns(tmp_path):
     old = SqlCustomerRecords(db).get_ticket(1)
     assert old.subject == "Old" and old.assignee_id is None and old.resolution_due is None
     db.dispose()
+
+
+def test_a_ticket_gets_the_email_address_its_answer_goes_to(records, demo_db):
+    from helpdesk.models import Ticket
+
+    opened = ticket(records, customer_id=None, conversation_id="conv-anon")
+    updated = records.set_ticket_contact_email(opened.id, "  anna@example.com ")
+    assert updated.id == opened.id and updated.updated_at >= opened.updated_at
+    with demo_db.session() as session:
+        assert session.get(Ticket, opened.id).contact_email == "anna@example.com"
+    with pytest.raises(KeyError):
+        records.set_ticket_contact_email(99999, "anna@example.com")
+    with pytest.raises(ValueError):
+        records.set_ticket_contact_email(opened.id, "   ")
