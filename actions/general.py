@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction
+from actions.contact_email import asks_for_contact_email
 from actions.conversation import (
     actions_after,
     answered_from_articles,
@@ -269,8 +270,8 @@ class ActionDefaultFallback(ActionHandleFallback):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = await super().act(dispatcher, tracker, domain)
-        if was_handed_over(events):
-            return events
+        if was_handed_over(events) or asks_for_contact_email(events):
+            return events  # reverting would undo the handoff, or the form it started
         return events + [UserUtteranceReverted()]
 
 

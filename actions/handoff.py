@@ -6,7 +6,8 @@ the queue, and ends its turn: from then on the handoff in the database keeps it
 silent while a person takes over (Rasa's own pause is written only by the Rasa
 process, kefu_rasa/pause.py, never by an action).
 Outside them it opens a ticket with the same context and says when a person will
-answer.
+answer; a visitor nobody could email the answer to is then asked for an address
+(actions/contact_email.py), when Kefu sends email.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import KefuAction, Services
+from actions.contact_email import ask_for_contact_email, given_address, should_ask
 from actions.conversation import (
     collected_details,
     customer_messages,
@@ -30,11 +32,12 @@ from actions.customer_identity import identity_slot_events, resolve_identity
 from actions.faq import answer_before_acting
 from actions.speech import Speech, speech_for
 from helpdesk.conversation_records import HandoffView
+from helpdesk.desk_texts import DeskTexts
 from helpdesk.handoffs.escalation import EscalationRequest, escalate
 from helpdesk.handoffs.queue_position import quoted_minutes
-from helpdesk.parsing import parse_email
 from helpdesk.records import RecordsUnavailable
 from helpdesk.sentiment import conversation_negativity
+from helpdesk.ticket_replies import where_the_answer_comes
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ def escalate_conversation(
                 customer=identity.customer if identity else None,
                 identity_method=identity.method if identity else None,
                 negativity=conversation_negativity(customer_messages(tracker)[-5:]),
-                contact_email=parse_email(tracker.get_slot("verification_email") or ""),
+                contact_email=given_address(tracker),
             ),
             services.now(),
             # the desk's later notices in this chat (an agent joined...) speak it too
@@ -142,6 +145,14 @@ def escalate_conversation(
         if outcome.kind == "ticket_updated"
         else "handoff.recorded_ticket"
     )
+    # Where the ticket is answered at (helpdesk/tickets.py open_ticket): an address
+    # given in this chat, else the recognised customer's. Email is promised only
+    # when Kefu sends it; a visitor nobody can email is asked for an address.
+    customer = identity.customer if identity else None
+    address = given_address(tracker) or (customer.email if customer else None)
+    emailed = address if services.settings.email_enabled else None
+    ask = should_ask(services, address, new_ticket=outcome.kind == "ticket")
+    texts = DeskTexts(services.settings.knowledge_base_dir)
     dispatcher.utter_message(
         text=speech.say(
             "handoff.offline",
@@ -151,12 +162,12 @@ def escalate_conversation(
             recorded=speech.say(recorded, ticket=ref),
             due=speech.moment(opened.due, services.now()),
             # the same promise the desk makes when it turns a chat into a ticket
-            contact=speech.say(
-                "notices.answer_comes_here", ticket=ref, support_email=facts.support_email
-            ),
+            contact=where_the_answer_comes(facts, ref, speech.language, texts, email=emailed),
         ),
         handoff={"status": "ticket", "ticket": ref},
     )
+    if ask:
+        return events + ask_for_contact_email(opened.ticket.id)
     return events
 
 
