@@ -102,6 +102,7 @@ class AppState:
             claim_timeout=timedelta(minutes=self.settings.handoff_claim_timeout_minutes),
             left_grace=timedelta(seconds=self.settings.handoff_left_grace_seconds),
             texts=self.texts,
+            email_enabled=self.settings.email_enabled,
         )
 
     @property

@@ -59,6 +59,7 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
         claim_timeout: timedelta = timedelta(minutes=15),
         left_grace: timedelta = timedelta(minutes=2),
         texts: Optional[DeskTexts] = None,
+        email_enabled: bool = False,
     ) -> None:
         self.db = db
         self.records = records
@@ -68,6 +69,8 @@ class HandoffDesk(ChatsBecomeTickets, ChatsChangeHands):
         # The catalogue of the knowledge base `facts` came from (default: the
         # environment's).
         self.texts = default_texts(texts)
+        # Whether Kefu sends email: only then is a customer promised an answer by it.
+        self.email_enabled = email_enabled
 
     # ----- reading ---------------------------------------------------------------
 

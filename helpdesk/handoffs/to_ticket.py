@@ -53,7 +53,7 @@ class TicketDraft:
 
 class ChatsBecomeTickets:
     """Needs the desk's `db`, `records`, `facts`, `texts`, `claim_timeout`,
-    `left_grace`, `detail()`, `_get()` and `_entry()`."""
+    `left_grace`, `email_enabled`, `detail()`, `_get()` and `_entry()`."""
 
     def sweep(self, now: datetime) -> List[Outcome]:
         """Turns waiting chats nobody can take into tickets: unclaimed for too long,
@@ -220,7 +220,8 @@ class ChatsBecomeTickets:
             entry = self._entry(row)
         zone = self.texts.facts(language).hours.timezone_label
         when = self.texts.local(language).moment(self.facts.hours, opened.due, zone, now)
-        contact = where_the_answer_comes(self.facts, ref, language, self.texts)
+        emailed_to = opened.ticket.contact_email if self.email_enabled else None
+        contact = where_the_answer_comes(self.facts, ref, language, self.texts, email=emailed_to)
         told = dict(ticket=ref, when=when, contact=contact)
         notice = Notice(
             text=say("notices.converted_by_agent", language, agent=agent_name, **told)

@@ -174,6 +174,25 @@ def test_a_customer_who_left_gets_a_ticket_after_the_grace_period(desk, chat, co
     assert outcome.entry.status == "converted"
 
 
+def test_a_customer_who_left_is_promised_the_answer_by_email_only_when_kefu_sends_email(
+    demo_db, records, facts, chat, conversations
+):
+    from helpdesk.handoffs.desk import HandoffDesk
+
+    conversations.customer_presence("chat-maya", present=False, now=NOW)
+    later = NOW + timedelta(minutes=3)
+    emailing = HandoffDesk(demo_db, records, facts, email_enabled=True)
+
+    [outcome] = emailing.sweep(later)
+
+    assert "by email to maya.thompson@example.com" in outcome.notices[0].text
+    assert outcome.ticket.ticket.contact_email == "maya.thompson@example.com"
+    other = queue_chat(conversations, "chat-other", customer_id="C1002")
+    conversations.customer_presence("chat-other", present=False, now=NOW)
+    [silent] = HandoffDesk(demo_db, records, facts).sweep(later)
+    assert silent.entry.id == other and "by email" not in silent.notices[0].text
+
+
 def test_chats_still_waiting_when_support_closes_become_tickets(desk, chat, alex, conversations):
     active = queue_chat(conversations, "chat-active", customer_id="C1002")
     desk.claim(active, alex, NOW)
