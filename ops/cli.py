@@ -320,8 +320,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     times agents' replies into the widget and the agents' API; `./kefu bench
     disturbance` times unrelated conversations while the database is locked or huge
     messages arrive; `./kefu bench nlu` measures the NLU pipeline on public intent data
-    sets; `./kefu bench search` times the console's search over 100,000 tickets."""
+    sets; `./kefu bench search` times the console's search over 100,000 tickets;
+    `./kefu bench email` times email out to the mail server and in to the console."""
     module, rest = "bench.run", list(args.bench_args)
-    if rest[:1] in (["handoff"], ["disturbance"], ["questions"], ["nlu"], ["search"]):
+    if rest[:1] in (["handoff"], ["disturbance"], ["questions"], ["nlu"], ["search"], ["email"]):
         module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode
