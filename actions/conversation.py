@@ -56,7 +56,15 @@ def customer_messages(tracker: Tracker) -> List[str]:
     return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
 
 
-_NOT_DETAILS = {"company_name", "requested_slot", "session_started_metadata", *IDENTITY_SLOTS}
+_NOT_DETAILS = {
+    "company_name",
+    "requested_slot",
+    "session_started_metadata",
+    # the contact form's bookkeeping (actions/contact_email.py), not the customer's
+    "contact_ticket_id",
+    "contact_email_failures",
+    *IDENTITY_SLOTS,
+}
 
 
 def collected_details(tracker: Tracker) -> Dict[str, Any]:

@@ -145,11 +145,10 @@ def escalate_conversation(
         if outcome.kind == "ticket_updated"
         else "handoff.recorded_ticket"
     )
-    # Where the ticket is answered at (helpdesk/tickets.py open_ticket): an address
-    # given in this chat, else the recognised customer's. Email is promised only
-    # when Kefu sends it; a visitor nobody can email is asked for an address.
-    customer = identity.customer if identity else None
-    address = given_address(tracker) or (customer.email if customer else None)
+    # Where the ticket is answered at: the address stored on it (helpdesk/tickets.py
+    # open_ticket: one given in this chat, else the recognised customer's). Email is
+    # promised only when Kefu sends it; a visitor nobody can email is asked for one.
+    address = opened.ticket.contact_email
     emailed = address if services.settings.email_enabled else None
     ask = should_ask(services, address, new_ticket=outcome.kind == "ticket")
     texts = DeskTexts(services.settings.knowledge_base_dir)
