@@ -7,7 +7,7 @@ customer's file is never run or shown inline by the browser."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
+from typing import Any, List, Optional
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -22,7 +22,15 @@ from webapp.bounds import DB_INT_MAX
 from webapp.dependencies import AppState, app_state
 
 router = APIRouter(prefix="/api/email", tags=["email"], dependencies=[Depends(current_agent)])
-IDS = Query("", max_length=2000, description="Comma-separated ids")
+
+
+def _ids_query() -> Any:
+    """A list of ids in the query string. One Query object per parameter: FastAPI
+    names a shared one after the first parameter that uses it, so `events` would
+    read `comments`."""
+    return Query("", max_length=2000, description="Comma-separated ids")
+
+
 MAX_IDS = 200
 
 
@@ -62,7 +70,9 @@ class EmailOut(BaseModel):
     summary="The emails that carry these ticket comments and chat messages",
 )
 async def messages(
-    comments: str = IDS, events: str = IDS, state: AppState = Depends(app_state)
+    comments: str = _ids_query(),
+    events: str = _ids_query(),
+    state: AppState = Depends(app_state),
 ) -> List[EmailOut]:
     try:
         found = await run_in_threadpool(
