@@ -192,6 +192,8 @@ def test_an_agent_answer_in_a_chat_the_customer_left_is_emailed_and_the_reply_sh
         if e["kind"] == "agent_message"
     ]
     assert sent_event[-1]["email_status"] == "sent"
+    (detail,) = agent.get(f"/api/email/messages?events={sent_event[-1]['id']}").json()
+    assert (detail["direction"], detail["to_address"]) == ("out", MAYA)
 
 
 def test_an_attachment_is_offered_only_as_a_download(agent, records, mail_server, inbound_port):
