@@ -165,10 +165,17 @@
     return node;
   }
 
-  function eventNode(event) {
+  // A message by email is marked so, and an agent's that also went out by email says
+  // how its delivery stands (console-email.js). `live`: just written, so its email may
+  // be queued after the event reached the console.
+  function eventNode(event, live) {
     var time = new Date(event.created_at);
-    if (event.kind === "customer_message") return message("customer", customerName(state.open.handoff), time, event.body);
-    if (event.kind === "agent_message") return message("agent", event.author_name || t("agent"), time, event.body);
+    if (event.kind === "customer_message") {
+      return K.emailMark(message("customer", customerName(state.open.handoff), time, event.body), event, "event");
+    }
+    if (event.kind === "agent_message") {
+      return K.emailMark(message("agent", event.author_name || t("agent"), time, event.body), event, "event", live);
+    }
     if (event.kind === "note") {
       return message("note", t("note_author", { author: event.author_name || t("agent") }), time, event.body);
     }
@@ -188,13 +195,13 @@
 
   // Events reach the console twice (the answer to our own POST and the stream):
   // each is shown once.
-  function showEvent(event) {
+  function showEvent(event, live) {
     var open = state.open;
     if (!open || event.handoff_id !== open.id || open.seen[event.id]) return;
     open.seen[event.id] = true;
     var log = open.view.log;
     var follow = isNearBottom(log);
-    log.appendChild(eventNode(event));
+    log.appendChild(eventNode(event, live === true));  // forEach(showEvent) passes an index
     if (follow) log.scrollTop = log.scrollHeight;
   }
 
@@ -203,7 +210,7 @@
   // open chat's log shows it.
   function addEvent(event) {
     K.noteLeftQueue(event);
-    showEvent(event);
+    showEvent(event, true);
   }
 
   K.openChat = openChat;

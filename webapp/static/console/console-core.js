@@ -10,6 +10,7 @@
  *   console-core.js          this file: shared state, DOM helpers, the API, the message bar
  *   console-queue.js         the queue list, its rank chips and its timers
  *   console-conversation.js  one chat: header, summary, transcript, events
+ *   console-email.js         email beside the messages: delivery of emailed answers, mail that came in
  *   console-side-panel.js    the chat's side panel: reason, collected details, customer record
  *   console-compose.js       replies, notes, drafts, and claim/resolve/hand back/turn into ticket
  *   console-live.js          the event stream, and polling while it is down
@@ -34,7 +35,8 @@
  *
  * Everything shown comes from the agents' JSON API and much of it was typed by
  * customers, so text only ever goes into the page through textContent (see
- * make()); nothing here parses HTML. The console's own texts are the catalogue's
+ * make()); nothing here parses HTML (a customer's sanitised HTML mail is shown only
+ * in a sandboxed frame, console-email.js). The console's own texts are the catalogue's
  * (K.t("key", values), see console-i18n.js): none is written in these files.
  */
 (function () {

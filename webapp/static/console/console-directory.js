@@ -256,7 +256,7 @@
       var words = comment.internal ? t("comment_internal_badge") : t("comment_public_badge");
       node.querySelector(".msg-meta").appendChild(badge(words, comment.internal ? "internal" : "public"));
     }
-    return node;
+    return K.emailMark(node, comment, "comment");  // by email, or emailed (console-email.js)
   }
 
   function changeTicket(ticket, body, said) {
