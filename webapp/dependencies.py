@@ -145,14 +145,15 @@ class AppState:
             await run_in_threadpool(self.mail.outbox.queue_ticket_reply, comment_id, self.now())
             self.mail.wake()
 
-    async def email_chat_reply(self, event_id: int) -> None:
-        """An agent's chat message reaches a customer who left the chat by email."""
-        if self.mail is not None:
-            queued = await run_in_threadpool(
-                self.mail.outbox.queue_chat_reply, event_id, self.now()
-            )
-            if queued is not None:
-                self.mail.wake()
+    async def email_chat_reply(self, event_id: int) -> bool:
+        """An agent's chat message reaches a customer who left the chat by email;
+        whether it was queued."""
+        if self.mail is None:
+            return False
+        queued = await run_in_threadpool(self.mail.outbox.queue_chat_reply, event_id, self.now())
+        if queued is not None:
+            self.mail.wake()
+        return queued is not None
 
 
 def app_state(request: Request) -> AppState:

@@ -174,7 +174,7 @@ def test_an_agent_answer_in_a_chat_the_customer_left_is_emailed_and_the_reply_sh
         )
     assert agent.post(f"/api/handoffs/{chat_id}/claim").status_code == 200
     reply = agent.post(f"/api/handoffs/{chat_id}/reply", json={"text": "Sorry for the wait!"})
-    assert reply.status_code == 200
+    assert reply.status_code == 200 and reply.json()["email_status"] == "queued"
 
     (mail,) = mail_server.wait_for(1)
     assert mail.recipients == [MAYA]

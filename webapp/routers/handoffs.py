@@ -4,6 +4,7 @@ hand back, turn into a ticket. Plus the live event feed the console listens to."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import AsyncIterator, List, Optional
 
@@ -175,7 +176,8 @@ async def reply(
         raise state.errors.reply_not_delivered() from error
     event = await _desk_call(state, desk.record_reply, handoff_id, agent, body.text, state.now())
     try:
-        await state.email_chat_reply(event.id)
+        if await state.email_chat_reply(event.id):
+            event = dataclasses.replace(event, email_status="queued")
     except RecordsUnavailable as error:
         raise _http_error(state, error) from error
     return event_out(event)
