@@ -239,3 +239,11 @@ def test_with_no_smtp_server_configured_nothing_is_emailed(alex, records):
     comment = answer(alex, ref)
     assert comment["email_status"] is None
     assert alex.get(f"/api/email/messages?comments={comment['id']}").json() == []
+
+
+def test_email_routes_refuse_garbage_ids_and_files_that_are_not_there(alex):
+    assert alex.get("/api/email/messages?comments=1,<script>").status_code == 422
+    assert alex.get("/api/email/messages?events=" + ",".join(["1"] * 201)).status_code == 422
+    assert alex.get("/api/email/messages?comments=" + "9" * 3000).status_code == 422
+    assert alex.get("/api/email/attachments/999999").status_code == 404
+    assert alex.get("/api/email/attachments/99999999999").status_code == 422
