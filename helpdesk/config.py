@@ -111,6 +111,13 @@ class Settings:
     # Minutes between the attempts to hand a message to the SMTP server; after the
     # last one it is marked failed (about 4 hours of trying by default).
     email_retry_minutes: Tuple[float, ...] = (1, 2, 5, 10, 30, 60, 120)
+    # Scale-out (several processes of each server; docs/scaling.md). Empty: the
+    # embedded default, where one process of each server needs neither. Redis
+    # carries socket.io messages between Rasa processes and the lock that keeps one
+    # conversation's messages in order across them; RabbitMQ carries what happens
+    # in conversations to every web process (the consoles' live feed).
+    redis_url: str = ""
+    amqp_url: str = ""
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -219,6 +226,8 @@ class Settings:
                 if part.strip()
             )
             or defaults.email_retry_minutes,
+            redis_url=env.get("KEFU_REDIS_URL", defaults.redis_url).strip(),
+            amqp_url=env.get("KEFU_AMQP_URL", defaults.amqp_url).strip(),
         )
 
     @property
