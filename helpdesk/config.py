@@ -118,6 +118,11 @@ class Settings:
     # in conversations to every web process (the consoles' live feed).
     redis_url: str = ""
     amqp_url: str = ""
+    # How the widget may reach the Rasa server: WebSocket, falling back to HTTP
+    # long-polling. Behind a load balancer over several Rasa processes, "websocket"
+    # only: a polling session is a string of requests that must all reach the
+    # process that opened it, and a WebSocket is one connection (docs/scaling.md).
+    socketio_transports: Tuple[str, ...] = ("websocket", "polling")
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -228,6 +233,12 @@ class Settings:
             or defaults.email_retry_minutes,
             redis_url=env.get("KEFU_REDIS_URL", defaults.redis_url).strip(),
             amqp_url=env.get("KEFU_AMQP_URL", defaults.amqp_url).strip(),
+            socketio_transports=tuple(
+                part.strip()
+                for part in env.get("KEFU_SOCKETIO_TRANSPORTS", "").split(",")
+                if part.strip() in ("websocket", "polling")
+            )
+            or defaults.socketio_transports,
         )
 
     @property

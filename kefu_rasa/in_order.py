@@ -6,16 +6,31 @@ customer who sends two messages quickly could have the second overtake the first
 ("I want a person" handed over before "my order is late" was read, which then went
 to the agent out of order). asyncio's locks wake their waiters first come, first
 served, so holding one per conversation from the moment a message arrives keeps
-the order within this process (several Rasa processes need the shared lock store,
-a later concern). A conversation's lock is dropped once nobody holds or waits for
-it, so the table stays as small as the number of conversations typing right now.
+the order within this process. A conversation's lock is dropped once nobody holds
+or waits for it, so the table stays as small as the number of conversations
+typing right now.
+
+With several Rasa processes (KEFU_REDIS_URL set) the turn is a ticket in Redis
+instead (kefu_rasa/lock_store.py `TicketQueue`, its own keys beside Rasa's lock
+store's): two messages of one conversation that reach two processes at once are
+handled in the order Redis issued their tickets, one after the other.
 """
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Dict
+from typing import AsyncIterator, Dict, Protocol
+
+from kefu_rasa.lock_store import TicketQueue
+
+# How long one message may hold its conversation's turn before the next one goes
+# ahead anyway (its process died, or Rasa is stuck): as long as Rasa's own lock.
+TURN_LIFETIME_SECONDS = 60.0
+
+
+class Turns(Protocol):
+    def turn(self, conversation_id: str) -> AsyncIterator[None]: ...
 
 
 class InOrder:
@@ -39,3 +54,20 @@ class InOrder:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+class SharedInOrder:
+    """The same turns across processes, through Redis."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.tickets = TicketQueue(redis_url, prefix="kefu:order")
+
+    @asynccontextmanager
+    async def turn(self, conversation_id: str) -> AsyncIterator[None]:
+        async with self.tickets.turn(conversation_id, TURN_LIFETIME_SECONDS):
+            yield
+
+
+def in_order_for(redis_url: str) -> Turns:
+    """Turns within this process, or across all of them when they share Redis."""
+    return SharedInOrder(redis_url) if redis_url else InOrder()

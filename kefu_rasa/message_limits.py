@@ -11,7 +11,8 @@
 - Then the handoff guard (a person may have the chat) and the never-silent safety
   net, in that order.
 - All of it one message of a conversation at a time, in the order they came
-  (kefu_rasa/in_order.py).
+  (kefu_rasa/in_order.py); a message the widget sent again after losing its
+  socket is skipped when the conversation already has it (kefu_rasa/resent.py).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from helpdesk.chat_metadata import STAMP_KEY
 from helpdesk.config import Settings
 from kefu_rasa.handoff_guard import hold_for_agent
-from kefu_rasa.in_order import InOrder
+from kefu_rasa.in_order import in_order_for
 from kefu_rasa.language_policy import LANGUAGE_SLOT
+from kefu_rasa.resent import already_handled
 from kefu_rasa.silence import (
     apology_for,
     apology_text,
@@ -61,13 +63,16 @@ def kefu_message_handler(
 ) -> Callable[[UserMessage], Awaitable[None]]:
     """Wraps a channel's message handler with everything above."""
     guarded = hold_for_agent(never_silent(on_new_message))
-    in_order = InOrder()
+    in_order = in_order_for(settings().redis_url)
 
     async def handle(message: UserMessage) -> None:
         async with in_order.turn(message.sender_id):
             await _handle(message)
 
     async def _handle(message: UserMessage) -> None:
+        if await already_handled(message):
+            logger.info("a resent message was already handled; skipped it")
+            return
         limit = settings().max_message_chars
         if is_too_long(message.text or "", limit):
             try:

@@ -48,6 +48,7 @@ from helpdesk.chat_sessions import is_valid_session, issue_session
 from kefu_rasa.handoff_guard import match_pause_to_desk, note_customer_typing, note_presence
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
+from kefu_rasa.resent import client_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +217,21 @@ async def sync_pause(expected_token: str, provided_token: Any, body: Any) -> int
     return 204
 
 
+def share_rooms_through_redis(sio: AsyncServer, redis_url: str) -> None:
+    """With several Rasa processes, a customer's socket is held by one of them while
+    the message for it (an agent's reply through Rasa's HTTP API, the agent typing)
+    may reach any other: python-socketio's Redis manager publishes every emit to all
+    processes, and each delivers it to the sockets of the room it holds. Done before
+    the server has any client, which is when the stock manager would be set up."""
+    if not redis_url:
+        return
+    from socketio import AsyncRedisManager
+
+    sio.manager = AsyncRedisManager(redis_url, channel="kefu-socketio")
+    sio.manager.set_server(sio)
+    sio.manager_initialized = False
+
+
 def _json_body(request: Request) -> Any:
     try:
         return request.json
@@ -253,6 +269,7 @@ class KefuSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
+        share_rooms_through_redis(sio, settings().redis_url)
         sockets: Dict[str, _Socket] = {}
 
         def session_in_use(session_id: str) -> bool:
@@ -293,21 +310,26 @@ class KefuSocketIOInput(SocketIOInput):
             if socket and socket.session_id and not session_in_use(socket.session_id):
                 await note_presence(socket.session_id, present=False)
 
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> Optional[Dict[str, Any]]:
             client = read_client_message(data, self.metadata_key)
             socket = sockets.get(sid)
             if client is None or socket is None or socket.session_id is None:
                 logger.warning("Ignored a socket.io message from a socket without a session.")
-                return
+                return None
+            message_id = client_message_id(data)
             await on_new_message(
                 UserMessage(
                     client["message"],
                     KefuSocketIOOutput(sio, self.bot_message_evt),
                     socket.session_id,
                     input_channel=self.name(),
+                    message_id=message_id,
                     metadata=stamped_metadata(client["metadata"], socket.client, self.name()),
                 )
             )
+            # The acknowledgement: the widget forgets the message only now, once it
+            # has been handled and its conversation saved (kefu_rasa/resent.py).
+            return {"received": message_id}
 
         async def customer_typing(sid: str, data: Any = None) -> None:
             # Whatever the payload names, the socket types for its own session only.

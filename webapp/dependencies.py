@@ -55,6 +55,7 @@ class AppState:
         db = Database(settings.database_url)
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         templates.env.globals["rasa_url"] = settings.public_rasa_url
+        templates.env.globals["socketio_transports"] = ",".join(settings.socketio_transports)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
         texts = DeskTexts(settings.knowledge_base_dir)
         mail = None

@@ -45,6 +45,8 @@
     // "zh-CN" -> "zh": the page's language, as the web app and the bot name languages.
     lang: String(script.dataset.lang || document.documentElement.lang || "en").toLowerCase().split(/[-_]/)[0] || "en",
     token: script.dataset.customerToken || null,
+    // "websocket" alone behind a load balancer over several Rasa servers (docs/scaling.md).
+    transports: String(script.dataset.transports || "websocket,polling").split(","),
   };
   var TEXTS_RETRY_MS = 5000;
   var TEXTS_TRIES = 3;
@@ -72,6 +74,9 @@
     greeted: false,
     historyLoaded: false,  // for the current session; the greeting waits for it
     outbox: [],
+    // Sent but not yet acknowledged by the server (it acknowledges a message once it
+    // has been handled and saved): sent again, with the same id, after a reconnection.
+    unacked: [],
     // "waiting" for a person, "active" with one, or null (the bot answers): while a
     // person has the chat there is no typing indicator or slow-reply warning.
     handoff: null,
@@ -318,11 +323,32 @@
     flush();
   }
 
+  function messageId() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function emitMessage(item, resent) {
+    var socket = state.socket;
+    var data = metadata(item.extra);
+    if (resent) data.resent = true;  // the server skips it if it has it already
+    item.socket = socket.id;
+    socket.emit("user_uttered", { message: item.message, metadata: data, message_id: item.id }, function () {
+      state.unacked = state.unacked.filter(function (other) { return other !== item; });
+    });
+  }
+
   function flush() {
     if (!state.connected || !state.sessionId) return;
+    state.unacked.forEach(function (item) {  // lost with an earlier socket, perhaps
+      if (item.socket !== state.socket.id) emitMessage(item, true);
+    });
     while (state.outbox.length) {
       var item = state.outbox.shift();
-      state.socket.emit("user_uttered", { message: item.message, metadata: metadata(item.extra) });
+      item.id = item.id || messageId();
+      state.unacked.push(item);
+      emitMessage(item, false);
       if (state.handoff) continue;  // a person answers when they answer
       setTyping(true);
       clearTimeout(state.waitingTimer);
@@ -371,7 +397,7 @@
           addMessage(message);
         });
         markSeen();
-        state.outbox.forEach(function (item) {  // typed, not yet sent
+        state.unacked.concat(state.outbox).forEach(function (item) {  // typed, not yet handled
           if (item.shown) addMessage({ sender: "customer", text: item.shown, timestamp: item.at });
         });
         settleReplies();
@@ -396,7 +422,7 @@
 
   function connect() {
     if (typeof window.io !== "function") return;
-    state.socket = window.io(config.server, { transports: ["websocket", "polling"], reconnection: true });
+    state.socket = window.io(config.server, { transports: config.transports, reconnection: true });
     state.socket.on("connect", function () {
       state.socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret });
     });
