@@ -91,6 +91,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     listeners: List[MailListener] = []
 
     @app.on_event("startup")
+    async def _start_live_feed() -> None:
+        state.start_live_feed()  # the consoles' streams (webapp/live_feed.py)
+
+    @app.on_event("startup")
     async def _start_sweeper() -> None:
         if settings.handoff_sweep_seconds > 0:
             sweeper = run_sweeper(state, settings.handoff_sweep_seconds)
@@ -115,6 +119,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await state.stop_live_feed()
         await state.rasa.aclose()
 
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, FrozenSet, List, Optional
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -24,11 +24,15 @@ from helpdesk.email.outbox import Outbox
 from helpdesk.email.smtp_client import SmtpClient
 from helpdesk.handoffs.assignment import Assigner
 from helpdesk.handoffs.desk import HandoffDesk
+from helpdesk.handoffs.events import EventView
 from helpdesk.handoffs.teams import Teams
 from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
 from webapp.api_errors import ApiErrors
 from webapp.chat_delivery import ChatDelivery
+from webapp.desk_notices import CommitNotices
+from webapp.live_broker import LiveBroker
+from webapp.live_feed import LiveFeed
 from webapp.mail_sender import MailSender
 from webapp.rasa_client import RasaClient
 
@@ -49,6 +53,18 @@ class AppState:
     clock: Callable[[], datetime] = field(default=utcnow)
     # Email (None while no SMTP server is configured: then nothing goes by email).
     mail: Optional[MailSender] = None
+    # The consoles' live feed: one reader of handoff events per process
+    # (webapp/live_feed.py), woken by this process's commits and, when
+    # KEFU_AMQP_URL is set, by RabbitMQ (webapp/live_broker.py).
+    live: LiveFeed = field(init=False)
+    broker: Optional[LiveBroker] = field(default=None, init=False)
+    commits: Optional[CommitNotices] = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.live = LiveFeed(self._events_after)
+
+    def _events_after(self, after_id: int) -> List[EventView]:
+        return self.desk.events_after(after_id)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
@@ -125,6 +141,29 @@ class AppState:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def start_live_feed(self) -> None:
+        """The app's startup: the shared reader, the commit listener and, scaled,
+        the broker connection (which connects in the background)."""
+        self.live.start()
+        if self.settings.amqp_url:
+            self.broker = LiveBroker(self.settings.amqp_url, self.live)
+            self.broker.start()
+        self.commits = CommitNotices(self.db, self._committed)
+        self.commits.install()
+
+    def _committed(self, tables: FrozenSet[str]) -> None:
+        """A commit of this process changed what consoles show (any thread)."""
+        self.live.wake_threadsafe()
+        if self.broker is not None:
+            self.broker.announce_threadsafe(tables)
+
+    async def stop_live_feed(self) -> None:
+        if self.commits is not None:
+            self.commits.remove()
+        if self.broker is not None:
+            await self.broker.stop()
+        await self.live.stop()
 
     def mail_intake(self) -> MailIntake:
         """What files inbound mail (needs email on: it acknowledges new requests)."""

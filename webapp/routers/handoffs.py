@@ -10,6 +10,7 @@ from typing import AsyncIterator, List, Optional
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agents import AgentView
@@ -57,7 +58,9 @@ CONSOLE_LANGUAGE = Query(
     max_length=16,
     description='The language of the summary ("en", "zh"); default: the company\'s',
 )
-STREAM_POLL_SECONDS = 0.25
+# The longest a stream waits for the shared reader before its side feeds (typing,
+# tickets) get their turn; each of those reads the database at its own pace.
+STREAM_TICK_SECONDS = 0.25
 STREAM_HEARTBEAT_SECONDS = 15.0
 STREAM_RECHECK_SESSION_SECONDS = 60.0
 
@@ -336,6 +339,28 @@ def event_cursor(state: AppState = Depends(app_state)) -> EventCursor:
         raise _http_error(state, error) from error
 
 
+class LiveFeedOut(BaseModel):
+    mode: str = Field(..., description="broker: woken by RabbitMQ; polling: every 250 ms")
+    streams: int = Field(..., description="Console streams open on this process")
+    reads: int = Field(..., description="Reads of new events by the shared reader so far")
+    broker_messages: int = Field(..., description="Broker messages that woke it so far")
+
+
+@router.get(
+    "/events/feed",
+    response_model=LiveFeedOut,
+    summary="How this web process follows new events (for operators and tests)",
+)
+def live_feed(state: AppState = Depends(app_state)) -> LiveFeedOut:
+    feed = state.live
+    return LiveFeedOut(
+        mode=feed.mode,
+        streams=len(feed.subscriptions),
+        reads=feed.reads,
+        broker_messages=state.broker.received if state.broker is not None else 0,
+    )
+
+
 @router.get(
     "/events/stream",
     summary="Server-sent events: every new handoff event as it happens",
@@ -363,35 +388,50 @@ async def event_stream(
 
 
 async def _stream(request: Request, state: AppState, cursor: int, token: str) -> AsyncIterator[str]:
+    """One console's stream: the handoff events come from the process's shared
+    reader (webapp/live_feed.py), which this waits on; typing and ticket messages
+    from the stream's own side feeds, each bounded to its own pace."""
     loop = asyncio.get_running_loop()
     last_output = last_session_check = loop.time()
     typing = CustomerTypingFeed(state)  # customers typing, as `typing` messages
     tickets = TicketEventFeed(state, token)  # replies on the agent's tickets, as `ticket`
-    yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
-    while not await request.is_disconnected():
-        now = loop.time()
-        try:
-            if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
-                last_session_check = now
-                agent = await run_in_threadpool(state.accounts.agent_for_token, token, state.now())
-                if agent is None:
-                    yield "event: signed_out\ndata: {}\n\n"
-                    return
-            new = await run_in_threadpool(state.desk.events_after, cursor)
-        except RecordsUnavailable:
-            last_session_check = 0.0  # the session is checked again once it is back
-            new = []
-            yield "event: unavailable\ndata: {}\n\n"
-            await asyncio.sleep(2)
-        for event in new:
-            cursor = event.id
-            yield f"id: {event.id}\ndata: {event_out(event).json()}\n\n"
-            last_output = now
-        for message in await typing.messages(now):
-            yield message
-        for message in await tickets.messages(now):
-            yield message
-        if now - last_output > STREAM_HEARTBEAT_SECONDS:
-            last_output = now
-            yield ": keep-alive\n\n"
-        await asyncio.sleep(STREAM_POLL_SECONDS)
+    subscription = state.live.subscribe(cursor)
+    try:
+        yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
+        while not await request.is_disconnected():
+            now = loop.time()
+            try:
+                if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
+                    last_session_check = now
+                    agent = await run_in_threadpool(
+                        state.accounts.agent_for_token, token, state.now()
+                    )
+                    if agent is None:
+                        yield "event: signed_out\ndata: {}\n\n"
+                        return
+                if subscription.behind:  # joined with an older cursor: its own backlog
+                    new = await state.live.catch_up(subscription)
+                else:
+                    new = subscription.take()
+            except RecordsUnavailable:
+                subscription.unavailable = True
+                new = []
+            for event in new:
+                yield f"id: {event.id}\ndata: {event_out(event).json()}\n\n"
+                last_output = now
+            if subscription.unavailable:
+                subscription.unavailable = False
+                last_session_check = 0.0  # the session is checked again once it is back
+                yield "event: unavailable\ndata: {}\n\n"
+                await asyncio.sleep(2)
+            for message in await typing.messages(now):
+                yield message
+            for message in await tickets.messages(now):
+                yield message
+            if now - last_output > STREAM_HEARTBEAT_SECONDS:
+                last_output = now
+                yield ": keep-alive\n\n"
+            if not subscription.behind:
+                await subscription.wait(STREAM_TICK_SECONDS)
+    finally:
+        state.live.unsubscribe(subscription)
