@@ -1,0 +1,211 @@
+"""The consoles' live feed on real web processes (webapp/live_feed.py,
+webapp/live_broker.py): two processes on one PostgreSQL database with RabbitMQ at
+127.0.0.1:5672 wake each other within milliseconds, a reconnecting stream resumes on
+the other process without gap or duplicate, a process whose RabbitMQ is away polls,
+and the embedded default (SQLite, no broker) delivers as before."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import aio_pika
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from helpdesk.agents import AgentAccounts
+from helpdesk.conversation_records import ConversationRecords
+from helpdesk.db import Database
+from helpdesk.models import HandoffEvent, utcnow
+from ops.servers import free_ports
+from tests.browser.web_app import web_app_alone
+from tests.conftest import import_demo, queue_chat, run_async
+from tests.helpdesk.test_postgres import pg_db  # noqa: F401  (a fixture)
+from tests.webapp.agents_app import ALEX
+from webapp.live_broker import CONVERSATIONS_EXCHANGE
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+WAIT_S = 5.0
+
+
+@dataclass
+class ConsoleStream:
+    """An agent's console stream read in a thread, as the browser's EventSource
+    would: each event with the moment it arrived."""
+
+    url: str
+    cookies: httpx.Cookies
+    last_event_id: Optional[int] = None
+    ids: List[int] = field(default_factory=list)
+    arrived: Dict[int, float] = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> ConsoleStream:
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.ready.wait(WAIT_S), "the stream never said it was ready"
+        return self
+
+    def _read(self) -> None:
+        headers = {} if self.last_event_id is None else {"Last-Event-ID": str(self.last_event_id)}
+        client = httpx.Client(base_url=self.url, cookies=self.cookies, timeout=30)
+        try:
+            with client, client.stream("GET", "/api/events/stream", headers=headers) as response:
+                assert response.status_code == 200
+                for line in response.iter_lines():
+                    if self.stopped.is_set():
+                        return
+                    if line.startswith("event: ready"):
+                        self.ready.set()
+                    elif line.startswith("id: "):
+                        event_id = int(line[4:])
+                        self.arrived.setdefault(event_id, time.monotonic())
+                        self.ids.append(event_id)
+        except httpx.HTTPError:
+            if not self.stopped.is_set():
+                raise  # the server ended it while the test still listened
+
+    def wait_for(self, event_id: int, timeout: float = WAIT_S) -> float:
+        """When `event_id` arrived (fails after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while event_id not in self.arrived:
+            assert time.monotonic() < deadline, f"event {event_id} never reached the stream"
+            time.sleep(0.002)
+        return self.arrived[event_id]
+
+    def stop(self) -> None:
+        self.stopped.set()  # the next line it reads (a heartbeat at the latest) ends it
+
+
+def signed_in(url: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=10)
+    response = client.post("/api/agent/login", json={"email": ALEX[0], "password": ALEX[2]})
+    assert response.status_code == 200, response.text
+    return client
+
+
+def feed_of(client: httpx.Client) -> dict:
+    return client.get("/api/events/feed").json()
+
+
+def note(client: httpx.Client, chat: int, text: str) -> int:
+    response = client.post(f"/api/handoffs/{chat}/notes", json={"text": text})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def publish_like_rasa(sender_id: str) -> float:
+    """What Rasa's Pika event broker publishes after saving a conversation; when it
+    was published (Rasa's connection is open already: this one's opening is not
+    counted)."""
+
+    async def publish() -> float:
+        connection = await aio_pika.connect(AMQP_URL, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.declare_exchange(
+                CONVERSATIONS_EXCHANGE, aio_pika.ExchangeType.FANOUT
+            )
+            body = json.dumps({"sender_id": sender_id, "event": "user", "timestamp": time.time()})
+            published = time.monotonic()
+            await exchange.publish(aio_pika.Message(body.encode()), routing_key="")
+            return published
+
+    return run_async(publish())
+
+
+def newest_event_id(db: Database) -> int:
+    with db.session() as session:
+        return session.execute(select(func.max(HandoffEvent.id))).scalar_one()
+
+
+def prepared(db: Database) -> int:
+    """The demo data, agent Alex and one queued chat (its id)."""
+    import_demo(db)
+    AgentAccounts(db).create_agent(*ALEX)
+    return queue_chat(ConversationRecords(db))
+
+
+@contextmanager
+def web_process(db: Database, root: Path, **settings: str) -> Iterator[str]:
+    root.mkdir(parents=True, exist_ok=True)
+    with web_app_alone(db.url, root, {"KEFU_SWEEP_SECONDS": "0", **settings}) as url:
+        yield url
+
+
+def wait_for_mode(client: httpx.Client, mode: str) -> None:
+    deadline = time.monotonic() + 10
+    while feed_of(client)["mode"] != mode:
+        assert time.monotonic() < deadline, f"the live feed never became {mode}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def two_processes(pg_db: Database, tmp_path: Path):  # noqa: F811
+    chat = prepared(pg_db)
+    with (
+        web_process(pg_db, tmp_path / "a", KEFU_AMQP_URL=AMQP_URL) as a,
+        web_process(pg_db, tmp_path / "b", KEFU_AMQP_URL=AMQP_URL) as b,
+    ):
+        agent_a, agent_b = signed_in(a), signed_in(b)
+        wait_for_mode(agent_a, "broker")
+        wait_for_mode(agent_b, "broker")
+        yield pg_db, chat, agent_a, agent_b
+        agent_a.close()
+        agent_b.close()
+
+
+@pytest.mark.postgres
+def test_a_console_on_one_process_hears_the_other_process_and_rasa_within_milliseconds(
+    two_processes,
+):
+    db, chat, agent_a, agent_b = two_processes
+    consoles = [ConsoleStream(str(agent_a.base_url), agent_a.cookies).start() for _ in range(3)]
+    warm_up = note(agent_b, chat, "the first note: B's first write is slower")
+    for console in consoles:
+        console.wait_for(warm_up)
+    reads_before = feed_of(agent_a)["reads"]
+    # Idle with three consoles open: the broker says nothing, so nothing is read.
+    time.sleep(2.0)
+    assert feed_of(agent_a)["reads"] - reads_before <= 1  # at most the 5 s safety read
+    assert feed_of(agent_a)["streams"] == 3
+
+    web_delays, rasa_delays = [], []
+    records = ConversationRecords(db)
+    reads_before = feed_of(agent_a)["reads"]
+    for i in range(20):
+        written = time.monotonic()
+        event_id = note(agent_b, chat, f"note {i} from process B")
+        web_delays.append(min(c.wait_for(event_id) for c in consoles) - written)
+        time.sleep(0.1)  # not in step with any 250 ms poll
+        # The handoff guard's write in a Rasa process, then Rasa's broker message.
+        assert records.route_customer_message("chat-maya", f"message {i}", utcnow())
+        event_id = newest_event_id(db)
+        published = publish_like_rasa("chat-maya")
+        rasa_delays.append(consoles[0].wait_for(event_id) - published)
+        time.sleep(0.1)
+    reads = feed_of(agent_a)["reads"] - reads_before
+    for console in consoles:
+        console.stop()
+
+    print(
+        f"\nprocess B -> console on A: p50 {statistics.median(web_delays) * 1000:.1f} ms, "
+        f"max {max(web_delays) * 1000:.1f} ms; Rasa's broker message -> console: p50 "
+        f"{statistics.median(rasa_delays) * 1000:.1f} ms, max {max(rasa_delays) * 1000:.1f} ms;"
+        f" shared reads on A for 40 events and 3 consoles: {reads}"
+    )
+    assert statistics.median(web_delays) < 0.1, web_delays
+    assert statistics.median(rasa_delays) < 0.1, rasa_delays
+    assert max(web_delays + rasa_delays) < 0.25 * 2, (web_delays, rasa_delays)
+    # One shared read per wake for three consoles (a commit's notice may share it),
+    # where three polling consoles would have read ~4 times a second each.
+    assert reads <= 2 * 40 + 2, reads
+    for console in consoles:
+        assert len(console.ids) == len(set(console.ids)) == 41
