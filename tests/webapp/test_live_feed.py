@@ -10,7 +10,7 @@ import json
 import statistics
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -209,3 +209,104 @@ def test_a_console_on_one_process_hears_the_other_process_and_rasa_within_millis
     assert reads <= 2 * 40 + 2, reads
     for console in consoles:
         assert len(console.ids) == len(set(console.ids)) == 41
+
+
+@pytest.mark.postgres
+def test_a_stream_reconnecting_to_the_other_process_gets_every_event_in_between_once(
+    two_processes,
+):
+    db, chat, agent_a, agent_b = two_processes
+    # B's reader is ahead of where A's console stops: the reconnecting stream must
+    # read its backlog itself, then join B's shared feed.
+    on_b = ConsoleStream(str(agent_b.base_url), agent_b.cookies).start()
+    on_a = ConsoleStream(str(agent_a.base_url), agent_a.cookies).start()
+    seen = note(agent_a, chat, "seen on A")
+    on_a.wait_for(seen)
+    on_a.stop()
+
+    writing = threading.Event()
+    writing.set()
+    written: List[int] = []
+
+    def keep_writing(client: httpx.Client) -> None:
+        while writing.is_set():
+            written.append(note(client, chat, f"note {len(written)}"))
+            time.sleep(0.01)
+
+    writers = [
+        threading.Thread(target=keep_writing, args=(signed_in(str(c.base_url)),))
+        for c in (agent_a, agent_b)
+    ]
+    for writer in writers:
+        writer.start()
+    time.sleep(0.5)  # the console is away: these it must get on reconnecting
+    missed_while_away = len(written)
+    again = ConsoleStream(str(agent_b.base_url), agent_b.cookies, last_event_id=seen).start()
+    time.sleep(0.5)  # and these arrive while it catches up
+    writing.clear()
+    for writer in writers:
+        writer.join()
+    again.wait_for(max(written))
+    on_b.wait_for(max(written))
+    time.sleep(0.3)  # anything duplicated would have come by now
+    again.stop()
+    on_b.stop()
+
+    with db.session() as session:
+        every_id_after = list(
+            session.execute(
+                select(HandoffEvent.id).where(HandoffEvent.id > seen).order_by(HandoffEvent.id)
+            ).scalars()
+        )
+    assert missed_while_away >= 10
+    assert again.ids == every_id_after == sorted(written)
+
+
+def test_with_rabbitmq_unreachable_the_streams_still_deliver_by_polling(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
+    chat = prepared(db)
+    [closed_port] = free_ports(1)
+    settings = {"KEFU_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{closed_port}/"}
+    started = time.monotonic()
+    with web_process(db, tmp_path / "web", **settings) as url, closing(signed_in(url)) as agent:
+        assert feed_of(agent)["mode"] == "polling"
+        console = ConsoleStream(url, agent.cookies).start()
+        own = note(agent, chat, "written through this process")
+        console.wait_for(own, timeout=1.0)
+        ConversationRecords(db).route_customer_message("chat-maya", "from Rasa", utcnow())
+        written = time.monotonic()
+        from_elsewhere = newest_event_id(db)
+        assert console.wait_for(from_elsewhere, timeout=1.0) - written < 0.5
+        time.sleep(max(0.0, started + 12 - time.monotonic()))  # a retry or two
+        assert feed_of(agent)["mode"] == "polling"
+        console.stop()
+    log = (tmp_path / "web" / "web.log").read_text()
+    assert log.count("RabbitMQ unreachable") == 1, log
+    db.dispose()
+
+
+def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
+    chat = prepared(db)
+    with web_process(db, tmp_path / "web") as url, closing(signed_in(url)) as agent:
+        consoles = [ConsoleStream(url, agent.cookies).start() for _ in range(3)]
+        time.sleep(0.3)
+        before = feed_of(agent)
+        time.sleep(2.0)
+        reads = feed_of(agent)["reads"] - before["reads"]
+        assert before["mode"] == "polling" and before["streams"] == 3
+        assert 4 <= reads <= 10  # one poll every 250 ms for all three, not 24 reads
+
+        written = time.monotonic()
+        own = note(agent, chat, "written through this process")  # wakes it at once
+        own_delay = min(c.wait_for(own) for c in consoles) - written
+        ConversationRecords(db).route_customer_message("chat-maya", "from Rasa", utcnow())
+        written = time.monotonic()
+        elsewhere = newest_event_id(db)
+        elsewhere_delay = consoles[0].wait_for(elsewhere, timeout=1.0) - written
+        time.sleep(0.3)
+        for console in consoles:
+            console.stop()
+            assert console.ids == [own, elsewhere]
+    assert own_delay < 0.2 and elsewhere_delay < 0.5, (own_delay, elsewhere_delay)
+    db.dispose()
