@@ -28,6 +28,7 @@ from helpdesk.handoffs.events import EventView
 from helpdesk.handoffs.teams import Teams
 from helpdesk.models import utcnow
 from helpdesk.sql_records import SqlCustomerRecords
+from helpdesk.typing_signals import CustomerTyping, TypingSignal
 from webapp.api_errors import ApiErrors
 from webapp.chat_delivery import ChatDelivery
 from webapp.desk_notices import CommitNotices
@@ -35,8 +36,10 @@ from webapp.live_broker import LiveBroker
 from webapp.live_feed import LiveFeed
 from webapp.mail_sender import MailSender
 from webapp.rasa_client import RasaClient
+from webapp.stream_feed import SharedRead
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+TYPING_READ_SECONDS = 1.0
 
 
 @dataclass
@@ -59,9 +62,14 @@ class AppState:
     live: LiveFeed = field(init=False)
     broker: Optional[LiveBroker] = field(default=None, init=False)
     commits: Optional[CommitNotices] = field(default=None, init=False)
+    # Customers typing, read once a second for all the process's streams.
+    typing_now: SharedRead[List[TypingSignal]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.live = LiveFeed(self._events_after)
+        self.typing_now = SharedRead(
+            lambda: CustomerTyping(self.db).typing_now(self.now()), TYPING_READ_SECONDS
+        )
 
     def _events_after(self, after_id: int) -> List[EventView]:
         return self.desk.events_after(after_id)

@@ -6,11 +6,13 @@ These go out as server-sent `ticket` messages without an `id`, so they never mov
 the stream's handoff-event cursor (Last-Event-ID). Their own cursor starts at the
 newest ticket event when the stream opens: a reply that came while the console was
 away is not announced afterwards, but the Tickets list (refreshed on a timer)
-shows the ticket open again."""
+shows the ticket open again. Each stream reads its agent's at most every 2 s."""
 
 from __future__ import annotations
 
 from typing import List, Optional
+
+from starlette.concurrency import run_in_threadpool
 
 from webapp.agent_views import ticket_event_out
 from webapp.dependencies import AppState
@@ -25,6 +27,9 @@ class TicketEventFeed(StreamFeed):
         self.token = token
         self.agent_id: Optional[int] = None
         self.cursor: Optional[int] = None
+
+    async def fetch(self, loop_time: float) -> List[str]:
+        return await run_in_threadpool(self.read)
 
     def read(self) -> List[str]:
         state = self.state

@@ -293,9 +293,11 @@ def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_p
         time.sleep(0.3)
         before = feed_of(agent)
         time.sleep(2.0)
-        reads = feed_of(agent)["reads"] - before["reads"]
+        after = feed_of(agent)
+        reads = after["reads"] - before["reads"]
         assert before["mode"] == "polling" and before["streams"] == 3
         assert 4 <= reads <= 10  # one poll every 250 ms for all three, not 24 reads
+        assert 1 <= after["typing_reads"] - before["typing_reads"] <= 3  # not 6
 
         written = time.monotonic()
         own = note(agent, chat, "written through this process")  # wakes it at once

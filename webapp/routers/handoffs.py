@@ -344,6 +344,7 @@ class LiveFeedOut(BaseModel):
     streams: int = Field(..., description="Console streams open on this process")
     reads: int = Field(..., description="Reads of new events by the shared reader so far")
     broker_messages: int = Field(..., description="Broker messages that woke it so far")
+    typing_reads: int = Field(..., description="Reads of customers typing, for all streams")
 
 
 @router.get(
@@ -358,6 +359,7 @@ def live_feed(state: AppState = Depends(app_state)) -> LiveFeedOut:
         streams=len(feed.subscriptions),
         reads=feed.reads,
         broker_messages=state.broker.received if state.broker is not None else 0,
+        typing_reads=state.typing_now.reads,
     )
 
 
