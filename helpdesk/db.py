@@ -7,16 +7,13 @@ an apology instead of crashing at boot.
 
 from __future__ import annotations
 
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event, inspect, select, text, update
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-from helpdesk.models import Base
 
 DEFAULT_TIMEOUT_SECONDS = 5.0
 
@@ -60,64 +57,21 @@ class Database:
             session.close()
 
     def create_schema(self) -> None:
-        """Creates the tables that do not exist yet and adds columns that a newer
-        Kefu introduced to existing tables (idempotent). New columns are always
-        nullable or defaulted, so adding them never touches existing rows. A new
-        table of canned replies gets the knowledge base's (helpdesk/canned_replies.py)."""
-        import helpdesk.email.models  # noqa: F401  (the email tables share Base)
+        """Brings the database to the newest schema (idempotent): Alembic's
+        migrations (helpdesk/migrations/), after stamping a database made before
+        them, then the data fix-ups. Safe to call from several processes at once:
+        one migrates, the others wait for it. New columns are always nullable or
+        defaulted, so adding them never touches existing rows. A new table of
+        canned replies gets the knowledge base's (helpdesk/canned_replies.py)."""
+        from helpdesk.migrations.upgrade import upgrade_schema
 
-        canned_is_new = not inspect(self.engine).has_table("canned_replies")
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
-        _fill_transcript_texts(self.engine)
-        if canned_is_new:
-            from helpdesk.canned_replies import seed_canned_replies
-
-            seed_canned_replies(self)
-        from helpdesk.search import install_search_index  # search builds on the schema
-
-        install_search_index(self.engine)
+        upgrade_schema(self)
 
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
             self._sessions = None
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    existing = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            present = {column["name"] for column in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                connection.execute(
-                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
-                )
-            for index in table.indexes:  # an index declared for a new column
-                with warnings.catch_warnings():  # the search's expression indexes
-                    warnings.filterwarnings("ignore", "Skipped unsupported reflection")
-                    index.create(connection, checkfirst=True)
-
-
-def _fill_transcript_texts(engine: Engine) -> None:
-    """Handoffs from before `transcript_text` existed get it, so search finds them."""
-    from helpdesk.conversation_records import transcript_text
-    from helpdesk.models import Handoff
-
-    with engine.begin() as connection:
-        rows = connection.execute(
-            select(Handoff.id, Handoff.transcript).where(Handoff.transcript_text.is_(None))
-        ).all()
-        for handoff_id, transcript in rows:
-            connection.execute(
-                update(Handoff)
-                .where(Handoff.id == handoff_id)
-                .values(transcript_text=transcript_text(transcript))
-            )
 
 
 def _create_engine(url: str, timeout: float) -> Engine:
