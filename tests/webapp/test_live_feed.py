@@ -6,14 +6,15 @@ and the embedded default (SQLite, no broker) delivers as before."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import statistics
 import threading
 import time
-from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import aio_pika
 import httpx
@@ -133,7 +134,7 @@ def prepared(db: Database) -> int:
     return queue_chat(ConversationRecords(db))
 
 
-@contextmanager
+@contextlib.contextmanager
 def web_process(db: Database, root: Path, **settings: str) -> Iterator[str]:
     root.mkdir(parents=True, exist_ok=True)
     with web_app_alone(db.url, root, {"KEFU_SWEEP_SECONDS": "0", **settings}) as url:
@@ -268,7 +269,10 @@ def test_with_rabbitmq_unreachable_the_streams_still_deliver_by_polling(tmp_path
     [closed_port] = free_ports(1)
     settings = {"KEFU_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{closed_port}/"}
     started = time.monotonic()
-    with web_process(db, tmp_path / "web", **settings) as url, closing(signed_in(url)) as agent:
+    with (
+        web_process(db, tmp_path / "web", **settings) as url,
+        contextlib.closing(signed_in(url)) as agent,
+    ):
         assert feed_of(agent)["mode"] == "polling"
         console = ConsoleStream(url, agent.cookies).start()
         own = note(agent, chat, "written through this process")
@@ -288,7 +292,7 @@ def test_with_rabbitmq_unreachable_the_streams_still_deliver_by_polling(tmp_path
 def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
     chat = prepared(db)
-    with web_process(db, tmp_path / "web") as url, closing(signed_in(url)) as agent:
+    with web_process(db, tmp_path / "web") as url, contextlib.closing(signed_in(url)) as agent:
         consoles = [ConsoleStream(url, agent.cookies).start() for _ in range(3)]
         time.sleep(0.3)
         before = feed_of(agent)
@@ -311,4 +315,93 @@ def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_p
             console.stop()
             assert console.ids == [own, elsewhere]
     assert own_delay < 0.2 and elsewhere_delay < 0.5, (own_delay, elsewhere_delay)
+    db.dispose()
+
+
+class CuttableLink:
+    """A TCP forwarder to RabbitMQ that the test cuts (an outage: every connection
+    dropped, nothing accepted) and restores on the same port."""
+
+    def __init__(self, target: Tuple[str, int] = ("127.0.0.1", 5672)) -> None:
+        self.target = target
+        [self.port] = free_ports(1)
+        self.sockets: List[socket.socket] = []
+        self.listener: Optional[socket.socket] = None
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        assert self.listener is not None
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes its accept(), frees the port
+        self.listener.close()
+        for end in self.sockets:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+        self.sockets = []
+
+
+def test_a_rabbitmq_outage_falls_back_to_polling_and_the_broker_is_followed_again_after(
+    tmp_path,
+):
+    db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
+    chat = prepared(db)
+    link = CuttableLink()
+    settings = {"KEFU_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{link.port}/"}
+    records = ConversationRecords(db)
+    with (
+        web_process(db, tmp_path / "web", **settings) as url,
+        contextlib.closing(signed_in(url)) as agent,
+    ):
+        wait_for_mode(agent, "broker")
+        console = ConsoleStream(url, agent.cookies).start()
+        link.cut()
+        wait_for_mode(agent, "polling")
+        records.route_customer_message("chat-maya", "during the outage", utcnow())
+        written = time.monotonic()
+        assert console.wait_for(newest_event_id(db), timeout=1.0) - written < 0.5
+
+        link.restore()
+        wait_for_mode(agent, "broker")  # aio-pika reconnected by itself
+        woken_before = feed_of(agent)["broker_messages"]
+        records.route_customer_message("chat-maya", "after the outage", utcnow())
+        event_id = newest_event_id(db)
+        published = publish_like_rasa("chat-maya")
+        assert console.wait_for(event_id) - published < 0.25  # not the 5 s safety read
+        assert feed_of(agent)["broker_messages"] == woken_before + 1  # the queue is bound again
+        console.wait_for(note(agent, chat, "and the desk works"), timeout=1.0)
+        console.stop()
+    link.cut()
+    log = (tmp_path / "web" / "web.log").read_text()
+    assert log.count("RabbitMQ unreachable") == 1 and "RabbitMQ is back" in log, log
     db.dispose()
