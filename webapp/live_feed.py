@@ -133,6 +133,8 @@ class LiveFeed:
         elif cursor < self.cursor:
             subscription.behind = True  # events up to the reader's cursor: its own read
         self.subscriptions.add(subscription)
+        # A wake that came while no stream was open was not read: read once now.
+        self.wake()
         return subscription
 
     def unsubscribe(self, subscription: FeedSubscription) -> None:
@@ -198,6 +200,7 @@ class LiveFeed:
         woken = self._woken
         while True:
             quiet = self.safety_seconds if self.broker_connected else self.poll_seconds
+            quiet = max(0.0, quiet - self.debounce_seconds)  # which was waited already
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(woken.wait(), quiet)
             woken.clear()

@@ -3,10 +3,8 @@ hand back, turn into a ticket. Plus the live event feed the console listens to."
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import json
-from typing import AsyncIterator, List, Optional
+from typing import List, Optional
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -35,11 +33,10 @@ from webapp.agent_schemas import (
 )
 from webapp.agent_views import customer_record_out, event_out, queue_item, ticket_out
 from webapp.bounds import DB_INT_MAX
+from webapp.console_stream import console_stream as _stream  # tests stand in for it
 from webapp.dependencies import AppState, app_state
 from webapp.rasa_client import RasaUnavailable
 from webapp.sweeper import queue_positions
-from webapp.ticket_feed import TicketEventFeed
-from webapp.typing_feed import CustomerTypingFeed
 
 router = APIRouter(prefix="/api", tags=["handoffs"], dependencies=[Depends(current_agent)])
 
@@ -58,11 +55,6 @@ CONSOLE_LANGUAGE = Query(
     max_length=16,
     description='The language of the summary ("en", "zh"); default: the company\'s',
 )
-# The longest a stream waits for the shared reader before its side feeds (typing,
-# tickets) get their turn; each of those reads the database at its own pace.
-STREAM_TICK_SECONDS = 0.25
-STREAM_HEARTBEAT_SECONDS = 15.0
-STREAM_RECHECK_SESSION_SECONDS = 60.0
 
 
 # How the desk's refusals read over HTTP.
@@ -387,53 +379,3 @@ async def event_stream(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
-
-
-async def _stream(request: Request, state: AppState, cursor: int, token: str) -> AsyncIterator[str]:
-    """One console's stream: the handoff events come from the process's shared
-    reader (webapp/live_feed.py), which this waits on; typing and ticket messages
-    from the stream's own side feeds, each bounded to its own pace."""
-    loop = asyncio.get_running_loop()
-    last_output = last_session_check = loop.time()
-    typing = CustomerTypingFeed(state)  # customers typing, as `typing` messages
-    tickets = TicketEventFeed(state, token)  # replies on the agent's tickets, as `ticket`
-    subscription = state.live.subscribe(cursor)
-    try:
-        yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'cursor': cursor})}\n\n"
-        while not await request.is_disconnected():
-            now = loop.time()
-            try:
-                if now - last_session_check > STREAM_RECHECK_SESSION_SECONDS:
-                    last_session_check = now
-                    agent = await run_in_threadpool(
-                        state.accounts.agent_for_token, token, state.now()
-                    )
-                    if agent is None:
-                        yield "event: signed_out\ndata: {}\n\n"
-                        return
-                if subscription.behind:  # joined with an older cursor: its own backlog
-                    new = await state.live.catch_up(subscription)
-                else:
-                    new = subscription.take()
-            except RecordsUnavailable:
-                subscription.unavailable = True
-                new = []
-            for event in new:
-                yield f"id: {event.id}\ndata: {event_out(event).json()}\n\n"
-                last_output = now
-            if subscription.unavailable:
-                subscription.unavailable = False
-                last_session_check = 0.0  # the session is checked again once it is back
-                yield "event: unavailable\ndata: {}\n\n"
-                await asyncio.sleep(2)
-            for message in await typing.messages(now):
-                yield message
-            for message in await tickets.messages(now):
-                yield message
-            if now - last_output > STREAM_HEARTBEAT_SECONDS:
-                last_output = now
-                yield ": keep-alive\n\n"
-            if not subscription.behind:
-                await subscription.wait(STREAM_TICK_SECONDS)
-    finally:
-        state.live.unsubscribe(subscription)
