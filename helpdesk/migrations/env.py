@@ -17,6 +17,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import helpdesk.email.models  # noqa: F401  (the email tables share Base)
+import helpdesk.leases  # noqa: F401  (so does the leases table)
 from helpdesk.config import Settings
 from helpdesk.db import Database
 from helpdesk.migrations.compare import include_object, render_item

@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import helpdesk.email.models  # noqa: F401  (the email tables share Base)
+import helpdesk.leases  # noqa: F401  (so does the leases table)
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db import Database
 from helpdesk.migrations.compare import include_object
