@@ -54,6 +54,7 @@ class FeedSubscription:
     (it joined with an older cursor than the reader's, or fell too far behind)."""
 
     cursor: int
+    most_buffered: int = MOST_BUFFERED
     behind: bool = False
     unavailable: bool = False
     events: List[EventView] = field(default_factory=list)
@@ -64,7 +65,7 @@ class FeedSubscription:
         """Kept even while `behind`: the stream's own read may have been answered
         before these were committed (passing on dedupes by id)."""
         self.events.extend(events)
-        if len(self.events) > MOST_BUFFERED:
+        if len(self.events) > self.most_buffered:
             self.events.clear()
             self.behind = True
             self.overflows += 1
@@ -104,11 +105,15 @@ class LiveFeed:
         poll_seconds: float = POLL_SECONDS,
         safety_seconds: float = SAFETY_SECONDS,
         debounce_seconds: float = DEBOUNCE_SECONDS,
+        batch: int = BATCH,
+        most_buffered: int = MOST_BUFFERED,
     ) -> None:
         self.read_events = read_events
         self.poll_seconds = poll_seconds
         self.safety_seconds = safety_seconds
         self.debounce_seconds = debounce_seconds
+        self.batch = batch  # what `read_events` returns at most
+        self.most_buffered = most_buffered
         self.cursor: Optional[int] = None  # None while no stream is open
         self.reads = 0  # database reads so far (GET /api/events/feed tells it)
         self.broker_connected = False  # webapp/live_broker.py keeps this up to date
@@ -127,7 +132,7 @@ class LiveFeed:
         """A stream joins at `cursor` (called on the event loop); starts the reader
         task on this loop if it is not running."""
         self._ensure_running()
-        subscription = FeedSubscription(cursor=cursor)
+        subscription = FeedSubscription(cursor=cursor, most_buffered=self.most_buffered)
         if self.cursor is None:
             self.cursor = cursor  # the first stream: the reader starts where it is
         elif cursor < self.cursor:
@@ -150,7 +155,7 @@ class LiveFeed:
         fresh = subscription.accept(events)
         # Still behind after a full batch, or when what was handed over meanwhile
         # overflowed (then it was dropped, and is past what this read saw).
-        subscription.behind = len(events) >= BATCH or subscription.overflows != overflows
+        subscription.behind = len(events) >= self.batch or subscription.overflows != overflows
         return fresh
 
     # ----- who wakes it --------------------------------------------------------------
@@ -226,5 +231,5 @@ class LiveFeed:
                 self.cursor = events[-1].id
                 for subscription in list(self.subscriptions):
                     subscription.hand(events)
-            if len(events) < BATCH:
+            if len(events) < self.batch:
                 return

@@ -6,6 +6,7 @@ goes away) polls, and the embedded default (SQLite, no broker) delivers as befor
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import statistics
 import threading
@@ -17,11 +18,17 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from helpdesk.agents import AgentAccounts
+from helpdesk.company import load_company
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
+from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.models import HandoffEvent, utcnow
+from helpdesk.sql_records import SqlCustomerRecords
 from ops.servers import free_ports
+from tests.conftest import queue_chat, run_async
 from tests.helpdesk.test_postgres import pg_db  # noqa: F401  (a fixture)
+from tests.webapp.agents_app import ALEX
 from tests.webapp.live_consoles import (
     AMQP_URL,
     ConsoleStream,
@@ -35,6 +42,7 @@ from tests.webapp.live_consoles import (
     wait_for_mode,
     web_process,
 )
+from webapp.live_feed import FeedSubscription, LiveFeed
 
 
 @pytest.fixture
@@ -241,3 +249,72 @@ def test_a_rabbitmq_outage_falls_back_to_polling_and_the_broker_is_followed_agai
     log = (tmp_path / "web" / "web.log").read_text()
     assert log.count("RabbitMQ unreachable") == 1 and "RabbitMQ is back" in log, log
     db.dispose()
+
+
+# ----- the shared reader in-process, on a real SQLite database, with small batches ----
+
+
+async def pass_on(feed: LiveFeed, subscription: FeedSubscription, last_id: int) -> List[int]:
+    """What a stream passes on, as webapp/console_stream.py does, up to `last_id`."""
+    passed: List[int] = []
+    while not passed or passed[-1] < last_id:
+        if subscription.behind:
+            passed += [e.id for e in await feed.catch_up(subscription)]
+        else:
+            passed += [e.id for e in subscription.take()]
+            await subscription.wait(0.5)
+    return passed
+
+
+@pytest.fixture
+def desk_and_chat(demo_db, settings):
+    agent = AgentAccounts(demo_db).create_agent(*ALEX)
+    chat = queue_chat(ConversationRecords(demo_db))
+    desk = HandoffDesk(
+        demo_db, SqlCustomerRecords(demo_db), load_company(settings.knowledge_base_dir)
+    )
+    return desk, chat, lambda text: desk.add_note(chat, agent, text, utcnow()).id
+
+
+def test_a_stream_joining_behind_the_reader_reads_its_backlog_in_batches_then_joins(
+    desk_and_chat,
+):
+    desk, chat, write = desk_and_chat
+    feed = LiveFeed(lambda after: desk.events_after(after, limit=5), poll_seconds=0.02, batch=5)
+    start = desk.latest_event_id()
+
+    async def run() -> tuple:
+        first = feed.subscribe(start)
+        written = [write(f"note {i}") for i in range(12)]
+        assert await pass_on(feed, first, written[-1]) == written
+        late = feed.subscribe(start)  # e.g. a reconnect with Last-Event-ID
+        assert late.behind
+        more = [write(f"more {i}") for i in range(3)]
+        passed = await pass_on(feed, late, more[-1])
+        await feed.stop()
+        return passed, written + more
+
+    passed, every_id = run_async(run())
+    assert passed == every_id
+
+
+def test_a_stream_too_slow_for_its_buffer_catches_up_from_the_database_without_gap(
+    desk_and_chat,
+):
+    desk, chat, write = desk_and_chat
+    feed = LiveFeed(desk.events_after, poll_seconds=0.02, most_buffered=3)
+    start = desk.latest_event_id()
+
+    async def run() -> tuple:
+        slow = feed.subscribe(start)
+        written = []
+        for i in range(10):
+            written.append(write(f"note {i}"))
+            await asyncio.sleep(0.05)  # the reader hands each over; nobody takes them
+        assert slow.behind and slow.overflows >= 1 and len(slow.events) <= 3
+        passed = await pass_on(feed, slow, written[-1])
+        await feed.stop()
+        return passed, written
+
+    passed, written = run_async(run())
+    assert passed == written
