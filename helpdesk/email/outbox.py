@@ -228,7 +228,9 @@ class Outbox:
             with unit_of_work(self.db) as session:
                 taken = session.execute(
                     update(EmailMessage)
-                    .where(EmailMessage.id == message_id, EmailMessage.status == status)
+                    # Still due as read: a message another sender claimed meanwhile
+                    # is "sending" with a fresh lease, and is not taken again.
+                    .where(EmailMessage.id == message_id, EmailMessage.status == status, due)
                     .values(status="sending", lease_until=now + LEASE)
                 ).rowcount
                 if not taken:
