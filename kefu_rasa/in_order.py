@@ -24,10 +24,6 @@ from typing import AsyncIterator, Dict, Protocol
 
 from kefu_rasa.lock_store import TicketQueue
 
-# How long one message may hold its conversation's turn before the next one goes
-# ahead anyway (its process died, or Rasa is stuck): as long as Rasa's own lock.
-TURN_LIFETIME_SECONDS = 60.0
-
 
 class Turns(Protocol):
     def turn(self, conversation_id: str) -> AsyncIterator[None]: ...
@@ -64,7 +60,7 @@ class SharedInOrder:
 
     @asynccontextmanager
     async def turn(self, conversation_id: str) -> AsyncIterator[None]:
-        async with self.tickets.turn(conversation_id, TURN_LIFETIME_SECONDS):
+        async with self.tickets.turn(conversation_id):
             yield
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
@@ -42,10 +43,14 @@ for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return ticket
 """
 
-# 1: the ticket holds the conversation now; 0: earlier tickets are still being
-# served; -1: the ticket itself expired (its holder took longer than its lifetime).
+# Renews the asking ticket, drops expired tickets at the head, then answers 1: the
+# ticket holds the conversation now; 0: earlier tickets are still being served;
+# -1: the ticket itself expired (its process stalled longer than its lifetime).
 _TURN = """
 local now = tonumber(ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+end
 while true do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
   if not head then return -1 end
@@ -60,6 +65,18 @@ while true do
 end
 """
 
+# Renews a ticket that is still in its queue (its holder is alive and working).
+_RENEW = """
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+"""
+
+# A ticket whose process stops renewing it is dropped after this long: how long a
+# crash holds up that conversation's next message (renewed every third of it).
+TICKET_LIFETIME_SECONDS = float(os.environ.get("KEFU_TICKET_LIFETIME_SECONDS", "10"))
 _FIRST_WAIT_SECONDS = 0.005
 _LONGEST_WAIT_SECONDS = 0.05
 
@@ -76,6 +93,7 @@ class TicketQueue:
         self.prefix = prefix
         self._issue = self.redis.register_script(_ISSUE)
         self._turn = self.redis.register_script(_TURN)
+        self._renew = self.redis.register_script(_RENEW)
 
     def _keys(self, conversation_id: str) -> list:
         base = f"{self.prefix}:{conversation_id}"
@@ -93,7 +111,12 @@ class TicketQueue:
         _, queue, expiry = self._keys(conversation_id)
         pause = _FIRST_WAIT_SECONDS
         while True:
-            turn = int(await self._turn(keys=[queue, expiry], args=[ticket, repr(time.time())]))
+            now = time.time()
+            turn = int(
+                await self._turn(
+                    keys=[queue, expiry], args=[ticket, repr(now), repr(now + lifetime)]
+                )
+            )
             if turn == 1:
                 return
             if turn == -1:
@@ -109,16 +132,27 @@ class TicketQueue:
         async with self.redis.pipeline(transaction=True) as pipe:
             await pipe.zrem(queue, ticket).hdel(expiry, ticket).execute()
 
+    async def _keep_alive(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        _, queue, expiry = self._keys(conversation_id)
+        while True:
+            await asyncio.sleep(lifetime / 3)
+            with contextlib.suppress(Exception):  # the next round tries again
+                await self._renew(keys=[queue, expiry], args=[ticket, repr(time.time() + lifetime)])
+
     @asynccontextmanager
     async def turn(
-        self, conversation_id: str, lifetime: float = LOCK_LIFETIME
+        self, conversation_id: str, lifetime: float = TICKET_LIFETIME_SECONDS
     ) -> AsyncIterator[int]:
-        """Holds the conversation from the moment its turn comes until the block ends."""
+        """Holds the conversation from the moment its turn comes until the block ends.
+        The ticket is renewed while its holder works, so `lifetime` bounds only how
+        long a dead process (SIGKILL, a lost machine) keeps the others waiting."""
         ticket = await self.issue(conversation_id, lifetime)
+        keep_alive = asyncio.create_task(self._keep_alive(conversation_id, ticket, lifetime))
         try:
             await self.wait_for_turn(conversation_id, ticket, lifetime)
             yield ticket
         finally:
+            keep_alive.cancel()
             with contextlib.suppress(Exception):  # else the ticket expires on its own
                 await asyncio.shield(self.release(conversation_id, ticket))
 
@@ -153,7 +187,9 @@ class KefuRedisLockStore(LockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = 1,
     ) -> AsyncIterator[TicketLock]:
-        async with self.tickets.turn(conversation_id, lock_lifetime):
+        # Rasa's lifetime (60 s) is how long a lock may be held; ours is renewed
+        # while held, so a short one only shortens the wait after a crash.
+        async with self.tickets.turn(conversation_id, min(lock_lifetime, TICKET_LIFETIME_SECONDS)):
             yield TicketLock(conversation_id)
 
     # Rasa's own code only ever calls lock(); the storage hooks of the base class

@@ -119,3 +119,27 @@ def test_the_lock_store_is_built_from_rasa_endpoint_config() -> None:
         await store.tickets.aclose()
 
     asyncio.run(use())
+
+
+def test_a_living_holder_keeps_its_turn_past_the_lifetime_by_renewing_it() -> None:
+    async def scenario() -> List[str]:
+        prefix = _prefix()
+        first, second = TicketQueue(REDIS_URL, prefix), TicketQueue(REDIS_URL, prefix)
+        order: List[str] = []
+
+        async def slow() -> None:
+            async with first.turn("c", lifetime=0.3):
+                await asyncio.sleep(1.0)  # three lifetimes, working all along
+                order.append("slow")
+
+        async def next_one() -> None:
+            await asyncio.sleep(0.05)
+            async with second.turn("c", lifetime=0.3):
+                order.append("next")
+
+        await asyncio.gather(slow(), next_one())
+        await first.aclose()
+        await second.aclose()
+        return order
+
+    assert asyncio.run(scenario()) == ["slow", "next"]
