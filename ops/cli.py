@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import tzinfo
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from helpdesk.company import load_company
 from helpdesk.config import Settings, SettingsError
@@ -18,6 +18,9 @@ from helpdesk.identity import issue_customer_token
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed, ImportInterrupted
 from ops import agent_commands, canned_commands, routing_commands
 from ops.paths import DEMO_DATA, ROOT, VAR, tool
+
+if TYPE_CHECKING:
+    from ops.servers import Stack
 
 
 def main(argv: List[str]) -> int:
@@ -29,6 +32,14 @@ def main(argv: List[str]) -> int:
         "--no-demo",
         action="store_true",
         help="do not import the demo data and do not enable the demo sign-in switch",
+    )
+    start.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N Rasa, action and web processes behind nginx, on PostgreSQL, Redis and "
+        "RabbitMQ (DATABASE_URL, KEFU_REDIS_URL, KEFU_AMQP_URL; this machine's by default)",
     )
 
     test = commands.add_parser("test", help="run every test (what CI runs)")
@@ -219,21 +230,28 @@ def cmd_start(args: argparse.Namespace) -> int:
 
     demo = not args.no_demo
     settings = Settings.from_env().with_changes(demo_mode=demo).check()
+    scaled = None
+    if args.scale:
+        from ops.scaled_start import scaled_settings
+
+        scaled = scaled_settings(args.scale)
+        settings = settings.with_changes(database_url=scaled.database_url)
     db = Database(settings.database_url)
-    db.create_schema()
+    db.create_schema()  # the schema's migrations (helpdesk/migrations/)
     if demo and _is_empty(db):
         print("[kefu] importing the demo data (first start)")
         if import_files(db, demo_files()):
             return 1
     if demo:
         agent_commands.ensure_demo_agent(db)
+    db.dispose()
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     try:
         model = ensure_model(log=VAR / "logs" / "train.log")  # Rasa's output: in the log
     except RuntimeError as error:
         print(f"[kefu] error: {error}", file=sys.stderr)
         return 1
-    config = StackConfig(
+    common = dict(
         model=model,
         database_url=settings.database_url,
         tracker_db=VAR / "tracker.db",
@@ -242,7 +260,24 @@ def cmd_start(args: argparse.Namespace) -> int:
         action_token=settings.action_token,
         session_secret=settings.session_secret,
     )
-    stack = Stack(config, echo=sys.stdout)
+    if scaled is not None:
+        from ops.scaled_start import scaled_stack
+
+        stack, where = scaled_stack(scaled, common)
+    else:
+        config = StackConfig(**common)
+        stack = Stack(config, echo=sys.stdout)
+        where = (
+            f"  Rasa (REST, socket.io, HTTP API): http://localhost:{config.rasa_port}/\n"
+            f"  action server:                   http://localhost:{config.actions_port}/\n"
+        )
+    return run_until_stopped(stack, where, demo)
+
+
+def run_until_stopped(stack: Stack, where: str, demo: bool) -> int:
+    """Starts the servers, says where everything is, and stops them all on Ctrl-C
+    or when one of them stops."""
+    config = stack.config
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -265,9 +300,8 @@ def cmd_start(args: argparse.Namespace) -> int:
                 else "    (create an agent: ./kefu create-agent --email ... --name ...)\n"
             )
             + f"  API documentation:               http://localhost:{config.web_port}/docs\n"
-            f"  Rasa (REST, socket.io, HTTP API): http://localhost:{config.rasa_port}/\n"
-            f"  action server:                   http://localhost:{config.actions_port}/\n"
-            f"  logs: {config.log_dir.relative_to(ROOT)}/   Press Ctrl-C to stop.\n",
+            + where
+            + f"  logs: {config.log_dir.relative_to(ROOT)}/   Press Ctrl-C to stop.\n",
             flush=True,
         )
         while not stopping:

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Dict, List, Optional
+from typing import IO, Callable, Dict, List, Optional
 
 import requests
 
@@ -182,7 +182,7 @@ class Stack:
         env = self.config.environment()
         for name, command in self.commands().items():
             (self.config.log_dir / f"{name}.log").write_text("")  # a restart appends
-            self._spawn(name, command, env)
+            self._spawn(name, command, self.process_environment(name, env))
         self.wait_ready(timeout)
         return self
 
@@ -226,12 +226,18 @@ class Stack:
     def restart(self, name: str, timeout: float = 180.0) -> None:
         """Starts one server again (after `kill`, say) and waits until it is ready."""
         self.kill(name)
-        self._spawn(name, self.commands()[name], self.config.environment())
+        env = self.process_environment(name, self.config.environment())
+        self._spawn(name, self.commands()[name], env)
         self.wait_ready(timeout, only=(name,))
 
-    def wait_ready(self, timeout: float, only: Optional[tuple] = None) -> None:
+    def process_environment(self, name: str, env: Dict[str, str]) -> Dict[str, str]:
+        """The environment of one server (the same for all of them here)."""
+        return env
+
+    def ready_checks(self) -> Dict[str, Callable[[], bool]]:
+        """For each server, what says it is ready to serve."""
         c = self.config
-        checks = {
+        return {
             "actions": lambda: requests.get(f"{c.actions_url}/health", timeout=2).ok,
             "rasa": lambda: bool(
                 requests.get(f"{c.rasa_url}/status", params={"token": c.rasa_token}, timeout=2)
@@ -240,6 +246,9 @@ class Stack:
             ),
             "web": lambda: requests.get(f"{c.web_url}/healthz", timeout=2).ok,
         }
+
+    def wait_ready(self, timeout: float, only: Optional[tuple] = None) -> None:
+        checks = self.ready_checks()
         deadline = time.monotonic() + timeout
         pending = {name: check for name, check in checks.items() if only is None or name in only}
         while pending:
