@@ -200,6 +200,7 @@ def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_p
         assert 4 <= reads <= 10  # one poll every 250 ms for all three, not 24 reads
         assert 1 <= after["typing_reads"] - before["typing_reads"] <= 3  # not 6
 
+        warm_up = note(agent, chat, "the process's first write is slower")
         written = time.monotonic()
         own = note(agent, chat, "written through this process")  # wakes it at once
         own_delay = min(c.wait_for(own) for c in consoles) - written
@@ -210,7 +211,7 @@ def test_the_embedded_default_delivers_as_before_with_one_poll_per_process(tmp_p
         time.sleep(0.3)
         for console in consoles:
             console.stop()
-            assert console.ids == [own, elsewhere]
+            assert console.ids == [warm_up, own, elsewhere]
     assert own_delay < 0.2 and elsewhere_delay < 0.5, (own_delay, elsewhere_delay)
     db.dispose()
 
