@@ -81,6 +81,22 @@ forget_rasa_starter_tests() {
 
 # Headless Chromium for the browser tests: Debian's package, since Playwright cannot
 # download its own browser here.
+# nginx balances the scaled setup's processes (`./kefu start --scale N` and its
+# tests); the embedded default does not need it.
+ensure_nginx() {
+  if [ -n "${KEFU_NGINX:-}" ] && [ -x "$KEFU_NGINX" ]; then return 0; fi
+  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's nginx for the scaled setup"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
+      || die "could not install nginx with apt-get"
+    return 0
+  fi
+  die "the scaled setup needs nginx. Install it (Debian/Ubuntu: sudo apt install nginx-light)
+  or set KEFU_NGINX=/path/to/nginx, then run this command again."
+}
+
 ensure_chromium() {
   if [ -n "${KEFU_CHROMIUM:-}" ] && [ -x "$KEFU_CHROMIUM" ]; then return 0; fi
   if command -v chromium >/dev/null 2>&1; then return 0; fi

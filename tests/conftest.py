@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from helpdesk.agents import AgentAccounts
 from helpdesk.company import CompanyFacts, load_company
@@ -39,8 +42,48 @@ def import_demo(db: Database) -> None:
         IMPORTERS[kind](db, DEMO_DATA / f"{kind}.csv")
 
 
+# The PostgreSQL server the storage tests also run on (`./kefu test` runs them a
+# second time with KEFU_TEST_DATABASE=postgresql; tests/helpdesk/test_postgres.py
+# always does).
+POSTGRES_SERVER = os.environ.get("KEFU_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[Database]:
+    """A Database on a throwaway schema of the PostgreSQL test database, dropped
+    afterwards. pg_trgm (the search's indexes) is kept in `public`: created inside
+    a throwaway schema, dropping that schema would drop it under every other test
+    run's indexes."""
+    schema = f"kefu_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_SERVER, future=True)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # pragma: no cover - the machine always has it
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error}")
+    db = Database(f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}")
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def storage_on_postgres() -> bool:
+    """Whether this run puts the storage tests' databases on PostgreSQL."""
+    return os.environ.get("KEFU_TEST_DATABASE", "sqlite") == "postgresql"
+
+
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Database:
+def empty_db(tmp_path: Path) -> Iterator[Database]:
+    if storage_on_postgres():
+        with postgres_schema() as db:
+            db.create_schema()
+            yield db
+        return
     db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
     db.create_schema()
     yield db

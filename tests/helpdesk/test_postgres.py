@@ -1,43 +1,25 @@
 """The same models and importer on the PostgreSQL server (127.0.0.1:5432), in a
 throwaway schema, so `DATABASE_URL=postgresql://...` is known to work."""
 
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from helpdesk.db import Database
 from helpdesk.identity import VerificationClaim
 from helpdesk.importer import import_tickets
 from helpdesk.orders import cancel_customer_order
 from helpdesk.records import NewTicket
 from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.verification import verify_customer
-from tests.conftest import DEMO_DATA, import_demo
-
-SERVER = os.environ.get("KEFU_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.conftest import DEMO_DATA, import_demo, postgres_schema
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def pg_db():
-    schema = f"kefu_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # pragma: no cover - the machine always has it
-        pytest.fail(f"PostgreSQL is not reachable at {SERVER}: {error}")
-    db = Database(f"{SERVER}?options=-csearch_path%3D{schema}")
-    try:
+    with postgres_schema() as db:
         yield db
-    finally:
-        db.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_models_importer_and_records_work_on_postgresql(pg_db):
