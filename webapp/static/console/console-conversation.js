@@ -79,8 +79,12 @@
   function reloadOpenChat() {
     var open = state.open;
     if (!open || !open.view) return;
+    // An answer that left before this console's own claim or close would undo it
+    // on screen (the live feed now often brings the news first): ask again.
+    var changesBefore = state.localChanges;
     api("GET", "/api/handoffs/" + open.id).then(function (detail) {
       if (state.open !== open) return;
+      if (changesBefore !== state.localChanges) return reloadOpenChat();
       open.handoff = K.stamp(detail.handoff);
       open.view.summary.textContent = detail.summary;
       detail.events.forEach(showEvent);
