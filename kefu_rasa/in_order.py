@@ -19,10 +19,15 @@ handled in the order Redis issued their tickets, one after the other.
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Dict, Protocol
 
-from kefu_rasa.lock_store import TicketQueue
+from redis.exceptions import RedisError
+
+from kefu_rasa.lock_store import TICKET_LIFETIME_SECONDS, TicketQueue
+
+logger = logging.getLogger(__name__)
 
 
 class Turns(Protocol):
@@ -53,14 +58,25 @@ class InOrder:
 
 
 class SharedInOrder:
-    """The same turns across processes, through Redis."""
+    """The same turns across processes, through Redis. While Redis cannot be
+    reached a message keeps this process's order only and goes on: Rasa's lock
+    store then fails as well, and the safety net answers it with an apology
+    (kefu_rasa/silence.py) instead of the message vanishing."""
 
     def __init__(self, redis_url: str) -> None:
         self.tickets = TicketQueue(redis_url, prefix="kefu:order")
+        self.local = InOrder()
 
     @asynccontextmanager
     async def turn(self, conversation_id: str) -> AsyncIterator[None]:
-        async with self.tickets.turn(conversation_id):
+        try:
+            ticket = await self.tickets.issue(conversation_id, TICKET_LIFETIME_SECONDS)
+        except RedisError as error:
+            logger.error("Redis is unreachable; a message keeps local order only: %s", error)
+            async with self.local.turn(conversation_id):
+                yield
+            return
+        async with self.tickets.held(conversation_id, ticket, TICKET_LIFETIME_SECONDS):
             yield
 
 

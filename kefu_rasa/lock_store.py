@@ -147,10 +147,16 @@ class TicketQueue:
         The ticket is renewed while its holder works, so `lifetime` bounds only how
         long a dead process (SIGKILL, a lost machine) keeps the others waiting."""
         ticket = await self.issue(conversation_id, lifetime)
+        async with self.held(conversation_id, ticket, lifetime):
+            yield ticket
+
+    @asynccontextmanager
+    async def held(self, conversation_id: str, ticket: int, lifetime: float) -> AsyncIterator[None]:
+        """Waits for an issued ticket's turn and holds it, renewed, until the block ends."""
         keep_alive = asyncio.create_task(self._keep_alive(conversation_id, ticket, lifetime))
         try:
             await self.wait_for_turn(conversation_id, ticket, lifetime)
-            yield ticket
+            yield
         finally:
             keep_alive.cancel()
             with contextlib.suppress(Exception):  # else the ticket expires on its own

@@ -4,9 +4,13 @@ not wait for it; and nothing is kept once a conversation goes quiet."""
 
 import asyncio
 import contextlib
+import uuid
 
-from kefu_rasa.in_order import InOrder
+from kefu_rasa.in_order import InOrder, SharedInOrder
+from ops.mail_catcher import free_port
 from tests.conftest import run_async
+
+REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 def test_a_quick_second_message_does_not_overtake_a_slow_first_one():
@@ -61,3 +65,43 @@ def test_a_failing_message_frees_the_conversation_for_the_next():
 
     assert run_async(then_next()) == "handled"
     assert len(in_order) == 0
+
+
+def test_across_two_processes_sharing_redis_a_quick_second_message_still_waits():
+    # Two SharedInOrder objects with their own Redis clients, as two Rasa processes.
+    first, second = SharedInOrder(REDIS_URL), SharedInOrder(REDIS_URL)
+    conversation = f"chat-{uuid.uuid4().hex}"
+    handled = []
+
+    async def handle(in_order: SharedInOrder, text: str, takes: float, after: float) -> None:
+        await asyncio.sleep(after)
+        async with in_order.turn(conversation):
+            await asyncio.sleep(takes)
+            handled.append(text)
+
+    async def at_once() -> None:
+        await asyncio.gather(
+            handle(first, "my order BW-104119 is late", 0.3, 0.0),
+            handle(second, "I want to talk to a person", 0.0, 0.05),
+        )
+        await first.tickets.aclose()
+        await second.tickets.aclose()
+
+    run_async(at_once())
+    assert handled == ["my order BW-104119 is late", "I want to talk to a person"]
+
+
+def test_with_redis_unreachable_a_message_is_still_handled_in_local_order():
+    in_order = SharedInOrder(f"redis://127.0.0.1:{free_port()}/0")
+    handled = []
+
+    async def handle(text: str, takes: float) -> None:
+        async with in_order.turn("chat-maya"):
+            await asyncio.sleep(takes)
+            handled.append(text)
+
+    async def twice() -> None:
+        await asyncio.gather(handle("first", 0.1), handle("second", 0.0))
+
+    run_async(twice())
+    assert handled == ["first", "second"]
