@@ -70,6 +70,9 @@ class ScaledConfig(StackConfig):
     def environment(self) -> Dict[str, str]:
         env = super().environment()
         env.update(scaled_environment(self.database_url, self.redis_url, self.amqp_url))
+        # Behind nginx every request comes from it: the client's own address, which
+        # the per-client limits count by, is in X-Forwarded-For (one proxy trusted).
+        env["SANIC_PROXIES_COUNT"] = "1"
         env.update(self.extra_env)
         return env
 
