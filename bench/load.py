@@ -344,15 +344,16 @@ def table(run: Run, cores: int) -> List[str]:
         f"  lost / duplicated         {len(run.lost)} / {len(run.duplicated)}   "
         f"({run.sent} messages checked in {run.trackers} trackers)",
         f"  server errors logged      {len(run.server_errors)}",
-        f"  CPU in the window         {'CPU s':>8s} {'% of a core':>12s} {'ms/conversation':>16s}",
+        f"  CPU in the window             {'CPU s':>6s} {'% of a core':>12s} {'ms/conversation':>16s}",
     ]
     named = sorted(run.cpu_s, key=lambda name: (_order(name), name))
     for name in [*named, "other (not this benchmark)"]:
-        seconds = run.cpu_s.get(name, run.busy_s - sum(run.cpu_s.values()))
+        # (sampled a moment apart from the machine's figures: never below zero)
+        seconds = run.cpu_s.get(name, max(0.0, run.busy_s - sum(run.cpu_s.values())))
         per = 1000 * seconds / run.conversations if run.conversations else float("nan")
-        lines.append(f"    {name:24s}{seconds:8.1f} {run.core_percent(seconds):11.0f}% {per:16.0f}")
+        lines.append(f"    {name:27s}{seconds:6.1f} {run.core_percent(seconds):11.0f}% {per:16.0f}")
     lines.append(
-        f"    {'machine busy':24s}{run.busy_s:8.1f} {run.core_percent(run.busy_s):11.0f}%"
+        f"    {'machine busy':27s}{run.busy_s:6.1f} {run.core_percent(run.busy_s):11.0f}%"
         f"   of {100 * cores} %; idle {run.core_percent(run.idle_s):.0f} %"
     )
     lines.extend(f"  ! {line}" for line in run.server_errors[:5])
@@ -381,27 +382,62 @@ def comparison(runs: List[Run], cores: int) -> List[str]:
         )
         if ratio >= 1.5:
             continue
-        rasa = lambda r: sum(s for n, s in r.cpu_s.items() if n.startswith("rasa-"))  # noqa: E731
-        busy = base.core_percent(base.busy_s)
-        lines += [
-            f"  Below 1.5x. At scale {base.scale} the machine was already {busy:.0f} % busy of "
-            f"{100 * cores} % ({base.core_percent(rasa(base)):.0f} % in Rasa, the rest in the",
-            "  action and web servers, nginx, Locust, PostgreSQL, Redis, RabbitMQ and others).",
-            f"  A conversation costs {1000 * base.busy_s / max(base.conversations, 1):.0f} ms of "
-            f"CPU in all; {100 * cores} % of CPU allows at most "
-            f"{100 * cores / busy if busy else float('inf'):.2f}x the scale-{base.scale} throughput "
-            "whatever the number of Rasa processes.",
-            f"  At scale {run.scale}: machine {run.core_percent(run.busy_s):.0f} % busy, idle "
-            f"{run.core_percent(run.idle_s):.0f} %; the Rasa processes together "
-            f"{run.core_percent(rasa(run)):.0f} % (vs {base.core_percent(rasa(base)):.0f} %).",
-        ]
+        lines += cpu_explanation(base, run, cores)
+    return lines
+
+
+def cpu_explanation(base: Run, run: Run, cores: int) -> List[str]:
+    """Why the cores allow no more: what one conversation costs in CPU (all the
+    benchmark's processes, at the base scale), and what the cores had left for it
+    during the run beside whatever else the machine ran."""
+
+    def rasa(r: Run) -> float:
+        return sum(seconds for name, seconds in r.cpu_s.items() if name.startswith("rasa-"))
+
+    def own(r: Run) -> float:
+        return sum(r.cpu_s.values())
+
+    cost = own(base) / max(base.conversations, 1)
+    cost_here = own(run) / max(run.conversations, 1)
+    other = max(0.0, run.busy_s - own(run))
+    left = max(0.0, cores * run.window_s - other) / run.window_s  # cores left for the benchmark
+    rate = base.conversations_per_s or float("nan")
+    each = ", ".join(
+        f"{name} {run.core_percent(seconds):.0f} %"
+        for name, seconds in sorted(run.cpu_s.items())
+        if name.startswith("rasa-")
+    )
+    idle = run.core_percent(run.idle_s)
+    lines = [
+        "  Below 1.5x. What the CPU figures say:",
+        f"  - at scale {base.scale} a conversation cost {1000 * cost:.0f} ms of CPU over the "
+        f"benchmark's processes: {1000 * rasa(base) / max(base.conversations, 1):.0f} ms in Rasa,",
+        "    the rest in the action and web servers, nginx, Locust, PostgreSQL, Redis, RabbitMQ;",
+        f"    Rasa used {base.core_percent(rasa(base)):.0f} % of its one core, the machine "
+        f"{base.core_percent(base.busy_s):.0f} % of {100 * cores} %;",
+        f"  - during the scale-{run.scale} run, processes outside the benchmark took "
+        f"{run.core_percent(other):.0f} %; the machine was {run.core_percent(run.busy_s):.0f} % "
+        f"busy, {idle:.0f} % idle; the Rasa processes got {each};",
+        f"  - {cores} cores minus that had room for at most {left / cost:.2f} conversations/s at "
+        f"the scale-{base.scale} cost ({left / cost / rate:.2f}x),",
+        f"    and {left / cost_here:.2f}/s ({left / cost_here / rate:.2f}x) at the scale-"
+        f"{run.scale} cost of {1000 * cost_here:.0f} ms (more processes to feed).",
+    ]
+    if idle < 10:
+        lines.append(
+            f"  The cores were full (idle {idle:.0f} %): the {run.scale}-process figure is what "
+            f"{cores} cores give once Locust, the databases, the broker and the other servers "
+            "have had theirs."
+        )
+    else:
+        lines.append(f"  The cores were not full (idle {idle:.0f} %): the limit was not the CPU.")
     return lines
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="./kefu bench load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,2", help="Rasa process counts, e.g. 1,2")
-    parser.add_argument("--users", type=int, default=8, help="simulated customers at once")
+    parser.add_argument("--users", type=int, default=12, help="simulated customers at once")
     parser.add_argument("--seconds", type=float, default=60, help="the measured window")
     parser.add_argument("--settle", type=float, default=5, help="ramp-up before the window")
     parser.add_argument(
@@ -414,25 +450,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     cores = os.cpu_count() or 1
     model = ensure_model()
+    print(
+        "\n".join(
+            [
+                "",
+                f"Kefu load benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                f"{cores} cores, load average before {os.getloadavg()[0]:.1f}",
+                f"Scripted conversations of {len(SCRIPT)} messages "
+                f"({', '.join(s[0] for s in SCRIPT)}),",
+                f"no pause; measured window {args.seconds:g} s after {args.settle:g} s of ramp-up.",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    runs: List[Run] = []
     with tempfile.TemporaryDirectory(prefix="kefu-bench-load-") as tmp:
-        if args.sweep:
-            counts = [int(u) for u in args.sweep.split(",")]
-            runs = measure(model, scales[0], counts, args, Path(tmp))
-        else:
-            runs = [measure(model, scale, [args.users], args, Path(tmp))[0] for scale in scales]
-    lines = [
-        "",
-        f"Kefu load benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{cores} cores, load average before {os.getloadavg()[0]:.1f}",
-        f"Scripted conversations of {len(SCRIPT)} messages ({', '.join(s[0] for s in SCRIPT)}),",
-        f"no pause; measured window {args.seconds:g} s after {args.settle:g} s of ramp-up.",
-        "",
-    ]
-    for run in runs:
-        lines += [*table(run, cores), ""]
+        plan = [(scales[0], [int(u) for u in args.sweep.split(",")])] if args.sweep else None
+        for scale, counts in plan or [(scale, [args.users]) for scale in scales]:
+            for run in measure(model, scale, counts, args, Path(tmp)):
+                runs.append(run)
+                print("\n".join(["", *table(run, cores), ""]), flush=True)
     if not args.sweep:
-        lines += comparison(runs, cores)
-    print("\n".join(lines), flush=True)
+        print("\n".join(comparison(runs, cores)), flush=True)
     return 0 if all(not r.lost and not r.duplicated for r in runs) else 1
 
 
