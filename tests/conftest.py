@@ -23,7 +23,6 @@ from helpdesk.db import Database
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS
 from helpdesk.sql_records import SqlCustomerRecords
 from ops.always_open import always_open_knowledge_base
-from ops.servers import free_ports
 
 DEMO_DATA = PROJECT_ROOT / "demo_data"
 # A Tuesday at 15:00 Eastern: support is open.
@@ -186,45 +185,17 @@ def scaled_stack_on(
 ) -> Iterator:
     """`scale` processes of each server behind nginx (ops/scaled.py) on a fresh
     PostgreSQL database of this machine's, holding the demo data and the test
-    agent, with Redis and RabbitMQ; the database is dropped afterwards."""
-    import secrets
+    agent, with Redis and RabbitMQ; the database is dropped afterwards
+    (ops/scaled_scratch.py, which the load benchmark uses too)."""
+    from ops.scaled_scratch import scratch_scaled_stack
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from ops.scaled import DEFAULT_DATABASE_URL, ScaledConfig, ScaledStack
-    from ops.scaled_start import ensure_database
-
-    url = make_url(DEFAULT_DATABASE_URL).set(database=f"kefu_test_{secrets.token_hex(4)}")
-    database_url = url.render_as_string(hide_password=False)
-    ensure_database(database_url)
-    try:
-        db = Database(database_url)
-        db.create_schema()
-        import_demo(db)
+    def add_agent(db: Database) -> None:
         AgentAccounts(db).create_agent(AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD)
-        db.dispose()
-        config = ScaledConfig(
-            model=trained_model,
-            database_url=database_url,
-            tracker_db=root / "tracker.db",
-            log_dir=root / "logs",
-            demo_mode=True,
-            scale=scale,
-            extra_env={
-                "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
-                "SANIC_PROXIES_COUNT": "1",
-                **settings,
-            },
-        )
-        config.web_port, config.rasa_port, config.actions_port = free_ports(3)
-        with (stack_class or ScaledStack)(config, echo=io.StringIO()) as running:
-            yield running
-    finally:
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        admin.dispose()
+
+    with scratch_scaled_stack(
+        trained_model, root, scale=scale, stack_class=stack_class, prepare=add_agent, **settings
+    ) as running:
+        yield running
 
 
 def run_async(coroutine):
