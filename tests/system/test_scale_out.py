@@ -189,6 +189,9 @@ def test_a_rasa_process_killed_mid_conversation_loses_no_message(scaled):
         heard = len(widget.heard)
         await widget.say("do you ship to Canada?")
         await widget.wait_heard(heard + 1)
+        deadline = time.monotonic() + 10  # acknowledged once saved, just after the reply
+        while widget.unacked and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         await widget.close()
 
     widget = Widget()
