@@ -389,7 +389,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     disturbance` times unrelated conversations while the database is locked or huge
     messages arrive; `./kefu bench nlu` measures the NLU pipeline on public intent data
     sets; `./kefu bench search` times the console's search over 100,000 tickets;
-    `./kefu bench email` times email out to the mail server and in to the console."""
+    `./kefu bench email` times email out to the mail server and in to the console;
+    `./kefu bench load` runs Locust against the scaled setup at 1 and 2 Rasa
+    processes; `./kefu bench costs` measures what one message costs each part of it."""
     module, rest = "bench.run", list(args.bench_args)
     if rest[:1] in (
         ["handoff"],
@@ -399,6 +401,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ["search"],
         ["email"],
         ["load"],
+        ["costs"],
     ):
         module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode
