@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -184,6 +185,7 @@ def run_locust(
     roots = {p.name: p.popen.pid for p in stack.processes}
     log_path = work / f"{tag}-locust.log"
     before_errors = len(stack.echo.getvalue().splitlines())  # type: ignore[union-attr]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, "w") as log:
         locust = subprocess.Popen(
             command,
@@ -209,6 +211,14 @@ def run_locust(
                 locust.wait(10)
     if locust.returncode not in (0, None):
         raise RuntimeError(f"Locust failed ({locust.returncode}):\n{log_path.read_text()[-3000:]}")
+    if "locust" not in last.per_process:  # it ended in the window (the count bound)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        last.per_process["locust"] = {
+            locust.pid: children.ru_utime
+            + children.ru_stime
+            - children_before.ru_utime
+            - children_before.ru_stime
+        }
     result = Run(stack.config.scale, users, last.wall - first.wall)
     result.cpu_s, result.busy_s, result.idle_s = cpu_between(first, last)
     count_messages(result, record, first.wall, last.wall)

@@ -43,6 +43,7 @@ SCRIPT: List[List[Any]] = PLAN["script"]
 _claimed = itertools.count(1)
 _in_flight = 0
 _exhausted = False
+_quitting = False
 
 
 def record(**fields: Any) -> None:
@@ -73,7 +74,9 @@ class Customer(FastHttpUser):
     def _quit_when_idle(self) -> None:
         """Once every claimed conversation has ended, the run is over (the count
         bound), whatever time remains."""
-        if _exhausted and _in_flight == 0:
+        global _quitting
+        if _exhausted and _in_flight == 0 and not _quitting:
+            _quitting = True
             gevent.spawn_later(0.1, self.environment.runner.quit)
 
     def _converse(self, customer: Dict[str, str]) -> None:
