@@ -63,6 +63,8 @@ SCRIPT: List[Tuple[str, str, bool]] = [
     ("9 no comment", "no thanks", True),
 ]
 LOCUSTFILE = ROOT / "bench" / "load_locustfile.py"
+# Above this much CPU (% of a core) outside the benchmark, a table says so.
+SHARED_WARNING_PERCENT = 20
 STOP_TIMEOUT_S = 30  # Locust lets a conversation under way finish for this long
 
 
@@ -366,6 +368,12 @@ def table(run: Run, cores: int) -> List[str]:
         f"    {'machine busy':27s}{run.busy_s:6.1f} {run.core_percent(run.busy_s):11.0f}%"
         f"   of {100 * cores} %; idle {run.core_percent(run.idle_s):.0f} %"
     )
+    shared = run.core_percent(max(0.0, run.busy_s - sum(run.cpu_s.values())))
+    if shared > SHARED_WARNING_PERCENT:
+        lines.append(
+            f"  ! the machine was shared: {shared:.0f} % of a core went to processes outside "
+            "the benchmark, so these figures are lower than the setup can do"
+        )
     lines.extend(f"  ! {line}" for line in run.server_errors[:5])
     return lines
 
