@@ -44,7 +44,7 @@ from helpdesk.config import Settings
 from helpdesk.identity import issue_customer_token
 from ops.chat_client import RestChat
 from ops.paths import DEMO_DATA, ROOT, tool
-from ops.process_cpu import cpu_between, snapshot
+from ops.process_cpu import cpu_between, snapshot, steal_between
 from ops.scaled import ScaledStack
 from ops.scaled_scratch import scratch_scaled_stack
 from ops.training import ensure_model
@@ -84,6 +84,7 @@ class Run:
     cpu_s: Dict[str, float] = field(default_factory=dict)
     busy_s: float = 0.0
     idle_s: float = 0.0
+    steal_s: float = 0.0
     server_errors: List[str] = field(default_factory=list)
 
     @property
@@ -223,6 +224,7 @@ def run_locust(
         }
     result = Run(stack.config.scale, users, last.wall - first.wall)
     result.cpu_s, result.busy_s, result.idle_s = cpu_between(first, last)
+    result.steal_s = steal_between(first, last)
     count_messages(result, record, first.wall, last.wall)
     check_trackers(result, stack, record)
     result.server_errors = stack.echo.getvalue().splitlines()[before_errors:]  # type: ignore[union-attr]
@@ -366,7 +368,8 @@ def table(run: Run, cores: int) -> List[str]:
         lines.append(f"    {name:27s}{seconds:6.1f} {run.core_percent(seconds):11.0f}% {per:16.0f}")
     lines.append(
         f"    {'machine busy':27s}{run.busy_s:6.1f} {run.core_percent(run.busy_s):11.0f}%"
-        f"   of {100 * cores} %; idle {run.core_percent(run.idle_s):.0f} %"
+        f"   of {100 * cores} %; idle {run.core_percent(run.idle_s):.0f} %, "
+        f"stolen by the hypervisor {run.core_percent(run.steal_s):.0f} %"
     )
     shared = run.core_percent(max(0.0, run.busy_s - sum(run.cpu_s.values())))
     if shared > SHARED_WARNING_PERCENT:
@@ -404,6 +407,21 @@ def comparison(runs: List[Run], cores: int) -> List[str]:
     return lines
 
 
+def cost_changes(base: Run, run: Run) -> List[Tuple[str, float]]:
+    """How the CPU each conversation costs changed, by kind of process (all Rasa
+    processes together, all action servers, ...), largest change first."""
+
+    def per_kind(r: Run) -> Counter:
+        kinds: Counter = Counter()
+        for name, seconds in r.cpu_s.items():
+            kinds[name.split("-")[0]] += 1000 * seconds / max(r.conversations, 1)
+        return kinds
+
+    before, after = per_kind(base), per_kind(run)
+    changes = [(kind, after[kind] - before[kind]) for kind in set(before) | set(after)]
+    return sorted(changes, key=lambda change: -abs(change[1]))
+
+
 def cpu_explanation(base: Run, run: Run, cores: int) -> List[str]:
     """Why the cores allow no more: what one conversation costs in CPU (all the
     benchmark's processes, at the base scale), and what the cores had left for it
@@ -435,12 +453,17 @@ def cpu_explanation(base: Run, run: Run, cores: int) -> List[str]:
         f"{base.core_percent(base.busy_s):.0f} % of {100 * cores} %;",
         f"  - during the scale-{run.scale} run, processes outside the benchmark took "
         f"{run.core_percent(other):.0f} %; the machine was {run.core_percent(run.busy_s):.0f} % "
-        f"busy, {idle:.0f} % idle; the Rasa processes got {each};",
+        f"busy, {idle:.0f} % idle, {run.core_percent(run.steal_s):.0f} % stolen by the "
+        f"hypervisor; the Rasa processes got {each};",
         f"  - {cores} cores minus that had room for at most {left / cost:.2f} conversations/s at "
         f"the scale-{base.scale} cost ({left / cost / rate:.2f}x),",
         f"    and {left / cost_here:.2f}/s ({left / cost_here / rate:.2f}x) at the scale-"
         f"{run.scale} cost of {1000 * cost_here:.0f} ms (more processes to feed).",
     ]
+    lines.append(
+        f"  - per conversation, scale {run.scale} against scale {base.scale} (ms): "
+        + ", ".join(f"{kind} {change:+.0f}" for kind, change in cost_changes(base, run))
+    )
     if idle < 10:
         lines.append(
             f"  The cores were full (idle {idle:.0f} %): the {run.scale}-process figure is what "

@@ -59,7 +59,8 @@ def snapshot(roots: Dict[str, int]) -> CpuSnapshot:
 
 def cpu_between(before: CpuSnapshot, after: CpuSnapshot) -> Tuple[Dict[str, float], float, float]:
     """(CPU seconds per group, machine busy seconds, machine idle seconds); a process
-    that started in between counts from zero."""
+    that started in between counts from zero. Busy leaves out time stolen by the
+    hypervisor (`steal_between`)."""
     used = {
         group: sum(t - before.per_process.get(group, {}).get(pid, 0.0) for pid, t in pids.items())
         for group, pids in after.per_process.items()
@@ -72,4 +73,12 @@ def cpu_between(before: CpuSnapshot, after: CpuSnapshot) -> Tuple[Dict[str, floa
     total -= (after.machine.guest + after.machine.guest_nice) - (
         before.machine.guest + before.machine.guest_nice
     )
-    return used, total - idle, idle
+    # steal: time the hypervisor gave this machine's virtual CPUs to someone else
+    steal = after.machine.steal - before.machine.steal
+    return used, total - idle - steal, idle
+
+
+def steal_between(before: CpuSnapshot, after: CpuSnapshot) -> float:
+    """Seconds the hypervisor ran something else while this machine wanted its
+    CPUs: on a shared host, the reason the same work costs more some minutes."""
+    return after.machine.steal - before.machine.steal
