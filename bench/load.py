@@ -436,7 +436,8 @@ def cpu_explanation(base: Run, run: Run, cores: int) -> List[str]:
     cost = own(base) / max(base.conversations, 1)
     cost_here = own(run) / max(run.conversations, 1)
     other = max(0.0, run.busy_s - own(run))
-    left = max(0.0, cores * run.window_s - other) / run.window_s  # cores left for the benchmark
+    # the cores left for the benchmark: not what others ran, nor what the host took
+    left = max(0.0, cores * run.window_s - other - run.steal_s) / run.window_s
     rate = base.conversations_per_s or float("nan")
     each = ", ".join(
         f"{name} {run.core_percent(seconds):.0f} %"
@@ -455,7 +456,7 @@ def cpu_explanation(base: Run, run: Run, cores: int) -> List[str]:
         f"{run.core_percent(other):.0f} %; the machine was {run.core_percent(run.busy_s):.0f} % "
         f"busy, {idle:.0f} % idle, {run.core_percent(run.steal_s):.0f} % stolen by the "
         f"hypervisor; the Rasa processes got {each};",
-        f"  - {cores} cores minus that had room for at most {left / cost:.2f} conversations/s at "
+        f"  - {cores} cores minus those had room for at most {left / cost:.2f} conversations/s at "
         f"the scale-{base.scale} cost ({left / cost / rate:.2f}x),",
         f"    and {left / cost_here:.2f}/s ({left / cost_here / rate:.2f}x) at the scale-"
         f"{run.scale} cost of {1000 * cost_here:.0f} ms (more processes to feed).",
