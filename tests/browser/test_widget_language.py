@@ -16,12 +16,18 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+# A socket.io event frame: "42", the acknowledgement id the widget asks for (it
+# keeps each message until the server acknowledges it), then the JSON array.
+_EVENT_FRAME = re.compile(r"^42\d*(\[.*)$", re.S)
+
+
 def _utterances(frames):
     """The widget's user_uttered events among the socket.io frames it sent."""
     found = []
     for frame in frames:
-        if isinstance(frame, str) and frame.startswith('42["user_uttered"'):
-            found.append(json.loads(frame[2:])[1])
+        event = _EVENT_FRAME.match(frame) if isinstance(frame, str) else None
+        if event and event.group(1).startswith('["user_uttered"'):
+            found.append(json.loads(event.group(1))[1])
     return found
 
 
