@@ -54,6 +54,9 @@
     if (status === "sent") {
       return email.sent_at ? t("email_status_sent_at", { time: clockTime(email.sent_at) }) : t("email_status_sent");
     }
+    if (status === "retrying" && email.attempts === undefined) {
+      return t("email_status_retrying_pending");  // drawn from the message alone, details to come
+    }
     if (status === "retrying") {
       var retry = email.next_attempt_at
         ? t("email_status_retrying", { attempts: email.attempts, time: clockTime(email.next_attempt_at) })
