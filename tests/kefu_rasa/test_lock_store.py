@@ -1,6 +1,7 @@
 """The Redis lock store Kefu's Rasa processes share (kefu_rasa/lock_store.py), on
 the Redis server of this machine. Each `TicketQueue` has its own client, as two
-Rasa processes would."""
+Rasa processes would. (run_async: once the browser tests have run, Playwright keeps
+an event loop in the main thread, where asyncio.run() refuses to start another.)"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from rasa.core.lock_store import LockError
 
 from kefu_rasa.lock_store import KefuRedisLockStore, TicketQueue
+from tests.conftest import run_async
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
 
@@ -39,7 +41,7 @@ def test_two_processes_never_hold_one_conversation_at_once() -> None:
         await second.aclose()
         return trace
 
-    trace = asyncio.run(scenario())
+    trace = run_async(scenario())
     assert len(trace) == 40
     assert all(entry.endswith(":1") for entry in trace), trace
 
@@ -63,7 +65,7 @@ def test_turns_come_in_the_order_the_tickets_were_issued() -> None:
             await queue.aclose()
         return served
 
-    served = asyncio.run(scenario())
+    served = run_async(scenario())
     assert served == sorted(served) and len(served) == 9
 
 
@@ -80,7 +82,7 @@ def test_a_holder_that_died_does_not_block_the_conversation_past_its_lifetime() 
         await alive.aclose()
         return waited
 
-    waited = asyncio.run(scenario())
+    waited = run_async(scenario())
     assert 0.2 < waited < 1.5
 
 
@@ -96,7 +98,7 @@ def test_a_ticket_that_expires_while_waiting_raises_a_lock_error() -> None:
         finally:
             await queue.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_the_lock_store_is_built_from_rasa_endpoint_config() -> None:
@@ -115,7 +117,7 @@ def test_the_lock_store_is_built_from_rasa_endpoint_config() -> None:
             pass
         await store.tickets.aclose()
 
-    asyncio.run(use())
+    run_async(use())
 
 
 def test_a_living_holder_keeps_its_turn_past_the_lifetime_by_renewing_it() -> None:
@@ -139,4 +141,4 @@ def test_a_living_holder_keeps_its_turn_past_the_lifetime_by_renewing_it() -> No
         await second.aclose()
         return order
 
-    assert asyncio.run(scenario()) == ["slow", "next"]
+    assert run_async(scenario()) == ["slow", "next"]
