@@ -16,7 +16,7 @@ the helpdesk core knows nothing of them.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, FrozenSet, Set
+from typing import Any, Callable, FrozenSet, List, Set, Tuple
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -43,22 +43,28 @@ class CommitNotices:
         self.on_commit = on_commit
         self.installed = False
 
+    def _listeners(self) -> List[Tuple[str, Callable[..., Any]]]:
+        """The session events this watches, and what hears each (install and remove
+        share the one list, so they can never disagree)."""
+        return [
+            ("after_flush", self._after_flush),
+            ("do_orm_execute", self._on_execute),
+            ("after_commit", self._after_commit),
+            ("after_rollback", self._after_rollback),
+        ]
+
     def install(self) -> None:
         if self.installed:
             return
-        event.listen(Session, "after_flush", self._after_flush)
-        event.listen(Session, "do_orm_execute", self._on_execute)
-        event.listen(Session, "after_commit", self._after_commit)
-        event.listen(Session, "after_rollback", self._after_rollback)
+        for name, listener in self._listeners():
+            event.listen(Session, name, listener)
         self.installed = True
 
     def remove(self) -> None:
         if not self.installed:
             return
-        event.remove(Session, "after_flush", self._after_flush)
-        event.remove(Session, "do_orm_execute", self._on_execute)
-        event.remove(Session, "after_commit", self._after_commit)
-        event.remove(Session, "after_rollback", self._after_rollback)
+        for name, listener in self._listeners():
+            event.remove(Session, name, listener)
         self.installed = False
 
     def _ours(self, session: Session) -> bool:
