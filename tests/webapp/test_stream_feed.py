@@ -52,3 +52,14 @@ def test_a_failed_read_is_told_to_its_callers_and_tried_again_by_the_next():
         run_async(shared.value(5.0))
     read.fail = False
     assert run_async(shared.value(5.1)) == 1  # within the period, but nothing was read
+
+
+def test_the_live_feed_figures_are_for_signed_in_agents_only(app, alex):
+    from fastapi.testclient import TestClient
+
+    stranger = TestClient(app)
+    assert stranger.get("/api/events/feed").status_code == 401
+    forged = TestClient(app, cookies={"kefu_agent_session": "not-a-session"})
+    assert forged.get("/api/events/feed").status_code == 401
+    figures = alex.get("/api/events/feed")
+    assert figures.status_code == 200 and "mode" in figures.json()
