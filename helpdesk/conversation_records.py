@@ -14,7 +14,7 @@ from helpdesk.desk_texts import DeskTexts, default_texts
 from helpdesk.handoffs.events import NEXT_IN_LINE, add_escalated_event, add_event
 from helpdesk.handoffs.queue_position import estimate_due, typical_wait
 from helpdesk.handoffs.teams import route
-from helpdesk.models import ConversationRating, FaqFeedback, Handoff, utcnow
+from helpdesk.models import ConversationRating, FaqFeedback, Handoff, HandoffEvent, utcnow
 from helpdesk.sql_records import unit_of_work
 
 OPEN_HANDOFF_STATUSES = ("waiting", "active")
@@ -154,19 +154,36 @@ class ConversationRecords:
             ).scalar_one_or_none()
 
     def route_customer_message(
-        self, conversation_id: str, text: str, now: datetime
+        self,
+        conversation_id: str,
+        text: str,
+        now: datetime,
+        client_message_id: Optional[str] = None,
     ) -> MessageRoute:
         """Keeps a message the customer wrote while their chat is with a person (or
-        waiting for one) as a handoff event, which the console streams."""
+        waiting for one) as a handoff event, which the console streams. A message
+        with the widget's id that the handoff already holds is not kept again: the
+        widget sent it once more because the Rasa process that kept it died before
+        it saved the conversation (kefu_rasa/resent.py)."""
         with unit_of_work(self.db) as session:
             row = _latest_handoff(session, conversation_id)
             if row is None or row.status not in OPEN_HANDOFF_STATUSES:
                 return MessageRoute(None, row is not None)
+            if client_message_id and _holds_message(session, int(row.id), client_message_id):
+                return MessageRoute(int(row.id), True)
             if row.customer_left_at is not None:
                 row.customer_left_at = None
                 back = self.texts.say("desk.event_customer_back")
                 add_event(session, row.id, "customer_back", now, None, back)
-            add_event(session, row.id, "customer_message", now, None, text[:MAX_CUSTOMER_MESSAGE])
+            add_event(
+                session,
+                row.id,
+                "customer_message",
+                now,
+                None,
+                text[:MAX_CUSTOMER_MESSAGE],
+                client_message_id=client_message_id,
+            )
             return MessageRoute(int(row.id), True)
 
     def customer_presence(self, conversation_id: str, present: bool, now: datetime) -> None:
@@ -273,3 +290,18 @@ def _latest_handoff(session, conversation_id: str) -> Optional[Handoff]:  # type
         .limit(1)
     ).scalar_one_or_none()
 
+
+def _holds_message(session, handoff_id: int, client_message_id: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the handoff already keeps the customer's message with this id."""
+    return (
+        session.execute(
+            select(HandoffEvent.id)
+            .where(
+                HandoffEvent.handoff_id == handoff_id,
+                HandoffEvent.kind == "customer_message",
+                HandoffEvent.client_message_id == client_message_id,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

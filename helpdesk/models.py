@@ -256,6 +256,9 @@ class HandoffEvent(Base):
     # An agent's message that also went out by email (the customer had left):
     # its delivery, kept by helpdesk/email/outbox.py.
     email_status = Column(String(12))
+    # A customer's chat message: the widget's id for it, so one sent again after a
+    # lost connection is kept once (NULL: no id, or not a customer's message).
+    client_message_id = Column(String(64))
 
 
 class TicketEvent(Base):

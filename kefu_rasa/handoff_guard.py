@@ -113,6 +113,8 @@ async def _route(message: UserMessage) -> Optional[MessageRoute]:
             message.sender_id,
             shown_text(message),
             utcnow(),
+            # the widget's id: a message resent after a lost connection is kept once
+            message.message_id,
         )
     except RecordsUnavailable as error:
         logger.error("could not check for a handoff: %s", error)

@@ -49,6 +49,7 @@ def add_event(
     ticket_ref: Optional[str] = None,
     cause: Optional[str] = None,
     channel: Optional[str] = None,
+    client_message_id: Optional[str] = None,
 ) -> EventView:
     row = HandoffEvent(
         handoff_id=handoff_id,
@@ -60,6 +61,7 @@ def add_event(
         ticket_ref=ticket_ref,
         cause=cause,
         channel=channel,
+        client_message_id=client_message_id,
     )
     session.add(row)
     session.flush()

@@ -33,10 +33,12 @@ def guard(monkeypatch, tmp_path, conversations, demo_db):
     async def bot(message):
         bot_answered.append(message.text)
 
-    def say(text, conversation_id="chat-maya", after=timedelta(0)):
+    def say(text, conversation_id="chat-maya", after=timedelta(0), message_id=None, **metadata):
         clock["now"] += after
         collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, conversation_id)
+        message = UserMessage(
+            text, collector, conversation_id, message_id=message_id, metadata=metadata or None
+        )
         run_async(handoff_guard.hold_for_agent(bot)(message))
         return [m.get("text") for m in collector.messages]
 
@@ -87,3 +89,18 @@ def test_a_chinese_chat_is_acknowledged_in_chinese(guard, conversations):
 def test_without_a_handoff_the_bot_answers_and_nothing_is_acknowledged(guard):
     assert guard("where is my order?", "no-handoff") == []
     assert guard.bot_answered == ["where is my order?"]
+
+
+def test_a_message_the_widget_resends_after_a_crash_reaches_the_agent_once(
+    guard, conversations, demo_db, records, facts
+):
+    # The Rasa process kept the message for the agent, then died before saving the
+    # conversation; the widget sends it again, with its id, to another process.
+    chat = queue_chat(conversations)
+    guard("the screen is cracked", message_id="9f8e7d6c5b4a")
+    guard("the screen is cracked", message_id="9f8e7d6c5b4a", resent=True)
+    guard("the screen is cracked", message_id="0a1b2c3d4e5f")  # said again: a new message
+    events = HandoffDesk(demo_db, records, facts).detail(chat).events
+    said = [e.body for e in events if e.kind == "customer_message"]
+    assert said == ["the screen is cracked", "the screen is cracked"]
+    assert guard.bot_answered == []

@@ -146,6 +146,20 @@ def test_customer_messages_are_held_for_the_person_and_then_go_back_to_the_bot(
     assert (fresh.held_by_handoff, fresh.handed_off_before) == (None, False)
 
 
+def test_a_customer_message_sent_again_with_its_id_is_kept_for_the_agent_once(
+    desk, chat, conversations
+):
+    # The widget resends a message whose Rasa process died after keeping it for
+    # the agent but before saving the conversation: the agent must not read it twice.
+    for _ in range(2):
+        route = conversations.route_customer_message("chat-maya", "hello?", NOW, "a1b2c3d4e5")
+        assert route.held_by_handoff == chat
+    conversations.route_customer_message("chat-maya", "hello?", NOW, "f6a7b8c9d0")
+    conversations.route_customer_message("chat-maya", "hello?", NOW)
+    bodies = [e.body for e in desk.detail(chat).events if e.kind == "customer_message"]
+    assert bodies.count("hello?") == 3  # the same words, sent as new messages, all kept
+
+
 def test_the_console_reads_new_events_from_a_cursor(desk, chat, alex):
     cursor = desk.latest_event_id()
     desk.claim(chat, alex, NOW)
