@@ -110,7 +110,8 @@ def run_locust(
     host = stack.config.rasa_url
     if not host.startswith("http://127.0.0.1:"):
         raise RuntimeError(f"the load benchmark stays on the loopback address, not {host}")
-    tag = f"scale{stack.config.scale}-u{users}-{time.monotonic_ns()}"
+    counts = stack.config.counts()
+    tag = f"rasa{counts['rasa']}-u{users}-{time.monotonic_ns()}"
     record = work / f"{tag}.jsonl"
     record.write_text("")
     plan = work / f"{tag}-plan.json"
@@ -183,7 +184,9 @@ def run_locust(
             - children_before.ru_utime
             - children_before.ru_stime
         }
-    result = Run(stack.config.scale, users, last.wall - first.wall)
+    result = Run(
+        counts["rasa"], users, last.wall - first.wall, actions=counts["actions"], web=counts["web"]
+    )
     result.cpu_s, result.busy_s, result.idle_s = cpu_between(first, last)
     result.steal_s = steal_between(first, last)
     count_messages(result, record, first.wall, last.wall)
@@ -283,12 +286,16 @@ def check_trackers(result: Run, stack: ScaledStack, record: Path) -> None:
 
 
 def measure(model: Path, scale: int, user_counts: Sequence[int], args, work: Path) -> List[Run]:
-    """One scaled stack; a Locust run for each user count (a sweep, or just one)."""
+    """One scaled stack of `scale` Rasa processes (and --actions, --web, or as many);
+    a Locust run for each user count (a sweep, or just one)."""
     customers = customer_plan()
     print(f"[bench] scale {scale}: starting the stack...", flush=True)
     started = time.monotonic()
     root = work / f"scale-{scale}"
-    with scratch_scaled_stack(model, root, scale=scale, prefix="kefu_bench") as stack:
+    counts = {"rasa": scale, "actions": args.actions, "web": args.web}
+    with scratch_scaled_stack(
+        model, root, scale=scale, prefix="kefu_bench", counts=counts
+    ) as stack:
         print(
             f"[bench] scale {scale}: up in {time.monotonic() - started:.0f} s; warming up",
             flush=True,
@@ -308,6 +315,12 @@ def measure(model: Path, scale: int, user_counts: Sequence[int], args, work: Pat
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="./kefu bench load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,2", help="Rasa process counts, e.g. 1,2")
+    parser.add_argument(
+        "--actions", type=int, default=None, help="action servers (default: as many as Rasa)"
+    )
+    parser.add_argument(
+        "--web", type=int, default=None, help="web processes (default: as many as Rasa)"
+    )
     parser.add_argument("--users", type=int, default=12, help="simulated customers at once")
     parser.add_argument("--seconds", type=float, default=60, help="the measured window")
     parser.add_argument("--settle", type=float, default=5, help="ramp-up before the window")

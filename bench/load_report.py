@@ -14,9 +14,11 @@ SHARED_WARNING_PERCENT = 20
 
 @dataclass
 class Run:
-    scale: int
+    scale: int  # Rasa processes
     users: int
     window_s: float
+    actions: int = 0  # action servers
+    web: int = 0  # web processes
     conversations: int = 0
     latencies_ms: List[float] = field(default_factory=list)
     sent: int = 0
@@ -52,8 +54,9 @@ class Run:
 def table(run: Run, cores: int) -> List[str]:
     kinds = ", ".join(f"{n} x {kind}" for kind, n in run.error_kinds.most_common(3))
     lines = [
-        f"Scale {run.scale}: {run.scale} Rasa, {run.scale} action and {run.scale} web "
-        f"process(es) behind nginx; {run.users} Locust users; window {run.window_s:.1f} s",
+        f"Scale {run.scale}: {run.scale} Rasa, {run.actions or run.scale} action and "
+        f"{run.web or run.scale} web process(es) behind nginx; {run.users} Locust users; "
+        f"window {run.window_s:.1f} s",
         f"  conversations completed   {run.conversations:6d}   {run.conversations_per_s:7.2f} /s",
         f"  messages answered         {len(run.latencies_ms):6d}   {run.messages_per_s:7.2f} /s",
         f"  reply latency             p50 {run.percentile(0.5):.0f} ms   "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -17,8 +16,8 @@ from helpdesk.config import Settings, SettingsError
 from helpdesk.db import Database
 from helpdesk.identity import issue_customer_token
 from helpdesk.importer import IMPORT_ORDER, IMPORTERS, ImportFailed, ImportInterrupted
-from ops import agent_commands, canned_commands, routing_commands
-from ops.paths import DEMO_DATA, ROOT, VAR, tool
+from ops import agent_commands, canned_commands, routing_commands, suite
+from ops.paths import DEMO_DATA, ROOT, VAR
 
 if TYPE_CHECKING:
     from ops.servers import Stack
@@ -42,6 +41,18 @@ def main(argv: List[str]) -> int:
         help="N Rasa, action and web processes behind nginx, on PostgreSQL, Redis and "
         "RabbitMQ (DATABASE_URL, KEFU_REDIS_URL, KEFU_AMQP_URL; this machine's by default)",
     )
+    for server, what in (
+        ("rasa", "Rasa servers"),
+        ("actions", "action servers"),
+        ("web", "web processes"),
+    ):
+        start.add_argument(
+            f"--{server}",
+            type=int,
+            default=None,
+            metavar="N",
+            help=f"with --scale: N {what} instead of the scale's number",
+        )
 
     test = commands.add_parser("test", help="run every test (what CI runs)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
@@ -102,7 +113,7 @@ def main(argv: List[str]) -> int:
     try:
         return {
             "start": cmd_start,
-            "test": cmd_test,
+            "test": suite.cmd_test,
             "import": cmd_import,
             "train": cmd_train,
             "token": cmd_token,
@@ -232,10 +243,19 @@ def cmd_start(args: argparse.Namespace) -> int:
     demo = not args.no_demo
     settings = Settings.from_env().with_changes(demo_mode=demo).check()
     scaled = None
-    if args.scale:
+    counts = {"rasa": args.rasa, "actions": args.actions, "web": args.web}
+    if args.scale or any(count is not None for count in counts.values()):
         from ops.scaled_start import scaled_settings
 
-        scaled = scaled_settings(args.scale)
+        given = [args.scale or 1, *(count for count in counts.values() if count is not None)]
+        if min(given) < 1:
+            print("[kefu] error: every server runs at least one process", file=sys.stderr)
+            return 2
+        try:
+            scaled = scaled_settings(args.scale or 1, **counts)
+        except RuntimeError as error:  # a shared service that does not answer
+            print(f"[kefu] error: {error}", file=sys.stderr)
+            return 1
         settings = settings.with_changes(database_url=scaled.database_url)
     db = Database(settings.database_url)
     db.create_schema()  # the schema's migrations (helpdesk/migrations/)
@@ -331,56 +351,6 @@ def _is_empty(db: Database) -> bool:
 
     with db.session() as session:
         return session.execute(select(Customer.id).limit(1)).first() is None
-
-
-# The tests of the service core's storage (records, tickets, the desk, the
-# importer, email's outbox and intake, search, agents, identities, attempts): run a
-# second time with their databases on PostgreSQL (tests/conftest.py `empty_db`). The
-# rest of the suite runs on the embedded default; the scaled setup's system tests
-# (tests/system/test_scale_out.py) and test_postgres/test_migrations/test_leases
-# are on PostgreSQL in the first pass already.
-POSTGRES_STORAGE_TESTS = [
-    f"tests/helpdesk/{name}.py"
-    for name in (
-        "test_sql_records",
-        "test_ticket_records",
-        "test_ticket_replies",
-        "test_importer",
-        "handoffs/test_desk",
-        "handoffs/test_assignment",
-        "email/test_outbox",
-        "email/test_intake",
-        "test_search",
-        "test_agents",
-        "test_conversation_identity",
-        "test_attempts",
-    )
-]
-
-
-def cmd_test(args: argparse.Namespace) -> int:
-    """Lint, then every test (rasa data validate, Rasa's story and NLU tests, the
-    running servers and the browser included) through pytest."""
-    steps = [
-        ("ruff (lint)", [tool("ruff"), "check", "."], {}),
-        ("pytest", [sys.executable, "-m", "pytest", *args.pytest_args], {}),
-    ]
-    if not args.pytest_args:  # the whole run (CI's): storage once more, on PostgreSQL
-        steps.append(
-            (
-                "pytest: the storage tests again, on PostgreSQL",
-                [sys.executable, "-m", "pytest", *POSTGRES_STORAGE_TESTS],
-                {"KEFU_TEST_DATABASE": "postgresql"},
-            )
-        )
-    for title, command, env in steps:
-        print(f"\n[kefu] === {title} ===", flush=True)
-        code = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}).returncode
-        if code != 0:
-            print(f"[kefu] {title} failed (exit code {code})", file=sys.stderr)
-            return code or 1
-    print("\n[kefu] all tests passed", flush=True)
-    return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

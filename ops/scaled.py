@@ -25,7 +25,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 from urllib.parse import unquote, urlparse
 
 import requests
@@ -48,9 +48,14 @@ NGINX_TEMPLATE = ROOT / "ops" / "nginx.conf.template"
 @dataclass
 class ScaledConfig(StackConfig):
     """A StackConfig whose ports are nginx's, with `scale` processes of each server
-    behind it on `rasa_ports`, `actions_ports` and `web_ports`."""
+    behind it on `rasa_ports`, `actions_ports` and `web_ports`, unless `rasa`,
+    `actions` or `web` says how many of that one: Rasa is the server that costs the
+    most per message (docs/scaling.md), so a company adds Rasa processes first."""
 
     scale: int = 2
+    rasa: Optional[int] = None
+    actions: Optional[int] = None
+    web: Optional[int] = None
     redis_url: str = DEFAULT_REDIS_URL
     amqp_url: str = DEFAULT_AMQP_URL
     rasa_ports: List[int] = field(default_factory=list)
@@ -59,13 +64,26 @@ class ScaledConfig(StackConfig):
     endpoints: str = "ops/scale_endpoints.yml"
 
     def __post_init__(self) -> None:
-        if self.scale < 1:
-            raise ValueError("the scale is at least 1")
-        if not (self.rasa_ports and self.actions_ports and self.web_ports):
-            ports = free_ports(3 * self.scale)
-            self.rasa_ports = ports[: self.scale]
-            self.actions_ports = ports[self.scale : 2 * self.scale]
-            self.web_ports = ports[2 * self.scale :]
+        self.rasa = self.scale if self.rasa is None else self.rasa
+        self.actions = self.scale if self.actions is None else self.actions
+        self.web = self.scale if self.web is None else self.web
+        if min(self.scale, self.rasa, self.actions, self.web) < 1:
+            raise ValueError("every server runs at least one process")
+        if self.rasa_ports and self.actions_ports and self.web_ports:  # given: they say
+            self.rasa, self.actions, self.web = (
+                len(self.rasa_ports),
+                len(self.actions_ports),
+                len(self.web_ports),
+            )
+            return
+        ports = free_ports(self.rasa + self.actions + self.web)
+        self.rasa_ports = ports[: self.rasa]
+        self.actions_ports = ports[self.rasa : self.rasa + self.actions]
+        self.web_ports = ports[self.rasa + self.actions :]
+
+    def counts(self) -> Dict[str, int]:
+        """How many processes of each server: {"rasa": 2, "actions": 1, "web": 1}."""
+        return {"rasa": self.rasa or 0, "actions": self.actions or 0, "web": self.web or 0}
 
     def environment(self) -> Dict[str, str]:
         env = super().environment()
@@ -161,11 +179,10 @@ class ScaledStack(Stack):
         c = self.config
         single = Stack(c).commands()
         commands: Dict[str, List[str]] = {}
-        for index in range(c.scale):
-            number = index + 1
-            commands[f"actions-{number}"] = _with_port(single["actions"], c.actions_ports[index])
-            commands[f"rasa-{number}"] = _with_port(single["rasa"], c.rasa_ports[index])
-            commands[f"web-{number}"] = _with_port(single["web"], c.web_ports[index])
+        # action servers first: Rasa's servers and the web processes call them
+        for kind in ("actions", "rasa", "web"):
+            for number, port in enumerate(self._ports(kind), start=1):
+                commands[f"{kind}-{number}"] = _with_port(single[kind], port)
         prefix = c.log_dir.parent / "nginx"
         conf = render_nginx_conf(c, prefix)
         commands["nginx"] = [nginx_binary(), "-p", str(prefix), "-c", str(conf)]
@@ -180,23 +197,26 @@ class ScaledStack(Stack):
     def ready_checks(self) -> Dict[str, Callable[[], bool]]:
         c = self.config
         checks: Dict[str, Callable[[], bool]] = {}
-        for index in range(c.scale):
-            number = index + 1
-            checks[f"actions-{number}"] = _get_ok(
-                f"http://{c.host}:{c.actions_ports[index]}/health"
-            )
-            checks[f"rasa-{number}"] = _rasa_ready(
-                f"http://{c.host}:{c.rasa_ports[index]}", c.rasa_token
-            )
-            checks[f"web-{number}"] = _get_ok(f"http://{c.host}:{c.web_ports[index]}/healthz")
+        for number, port in enumerate(c.actions_ports, start=1):
+            checks[f"actions-{number}"] = _get_ok(f"http://{c.host}:{port}/health")
+        for number, port in enumerate(c.rasa_ports, start=1):
+            checks[f"rasa-{number}"] = _rasa_ready(f"http://{c.host}:{port}", c.rasa_token)
+        for number, port in enumerate(c.web_ports, start=1):
+            checks[f"web-{number}"] = _get_ok(f"http://{c.host}:{port}/healthz")
         checks["nginx"] = _get_ok(f"{c.web_url}/healthz")
         return checks
 
     def process_url(self, name: str) -> str:
         """The address of one process, past nginx (`rasa-2`, `web-1`, ...)."""
         kind, number = name.rsplit("-", 1)
-        ports = {"rasa": self.config.rasa_ports, "web": self.config.web_ports}[kind]
-        return f"http://{self.config.host}:{ports[int(number) - 1]}"
+        return f"http://{self.config.host}:{self._ports(kind)[int(number) - 1]}"
+
+    def _ports(self, kind: str) -> List[int]:
+        return {
+            "rasa": self.config.rasa_ports,
+            "actions": self.config.actions_ports,
+            "web": self.config.web_ports,
+        }[kind]
 
 
 def _with_port(command: List[str], port: int) -> List[str]:

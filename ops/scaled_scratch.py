@@ -12,7 +12,7 @@ import io
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Callable, Iterator, Optional
+from typing import IO, Callable, Dict, Iterator, Optional
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -60,11 +60,12 @@ def scratch_scaled_stack(
     prepare: Optional[Callable[[Database], None]] = None,
     echo: Optional[IO[str]] = None,
     prefix: str = "kefu_test",
+    counts: Optional[Dict[str, Optional[int]]] = None,
     **settings: str,
 ) -> Iterator[ScaledStack]:
-    """`scale` processes of each server behind nginx, in demo mode, on a scratch
-    database (`scratch_postgres_database`), with their files in `root`. Support is
-    open around the clock (so a handed-over chat reaches the queue at any hour) and
+    """`scale` processes of each server (or as `counts` says: {"rasa": 2, "web": 1})
+    behind nginx, in demo mode, on a scratch database (`scratch_postgres_database`),
+    with their files in `root`. Support is open around the clock (so a handed-over chat reaches the queue at any hour) and
     the servers trust one proxy (X-Forwarded-For), as the single-stack tests do."""
     with scratch_postgres_database(prefix, prepare) as database_url:
         config = ScaledConfig(
@@ -74,6 +75,7 @@ def scratch_scaled_stack(
             log_dir=root / "logs",
             demo_mode=True,
             scale=scale,
+            **(counts or {}),
             extra_env={
                 "KEFU_KNOWLEDGE_BASE": str(always_open_knowledge_base(root / "kb")),
                 "SANIC_PROXIES_COUNT": "1",

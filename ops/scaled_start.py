@@ -7,8 +7,8 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass
-from typing import Any, Dict, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlparse
 
 from sqlalchemy import create_engine, text
@@ -34,11 +34,14 @@ class ScaledSettings:
     database_url: str
     redis_url: str
     amqp_url: str
+    # how many of one server when not `scale` (`--rasa 3 --web 1`)
+    counts: Dict[str, Optional[int]] = field(default_factory=dict)
 
 
-def scaled_settings(scale: int) -> ScaledSettings:
+def scaled_settings(scale: int, **counts: Optional[int]) -> ScaledSettings:
     """The shared services' addresses (this machine's unless configured), checked
-    to answer before anything starts."""
+    to answer before anything starts; `counts` (rasa=, actions=, web=) override the
+    scale for one server."""
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgresql"):
         database_url = DEFAULT_DATABASE_URL
@@ -47,6 +50,7 @@ def scaled_settings(scale: int) -> ScaledSettings:
         database_url=database_url,
         redis_url=os.environ.get("KEFU_REDIS_URL") or DEFAULT_REDIS_URL,
         amqp_url=os.environ.get("KEFU_AMQP_URL") or DEFAULT_AMQP_URL,
+        counts=counts,
     )
     for name, url, port in (
         ("PostgreSQL", settings.database_url, 5432),
@@ -117,6 +121,7 @@ def scaled_stack(settings: ScaledSettings, common: Dict[str, Any]) -> Tuple[Scal
         scale=settings.scale,
         redis_url=settings.redis_url,
         amqp_url=settings.amqp_url,
+        **settings.counts,
     )
 
     def ports(values: list) -> str:
@@ -124,11 +129,11 @@ def scaled_stack(settings: ScaledSettings, common: Dict[str, Any]) -> Tuple[Scal
 
     where = (
         f"  Rasa (REST, socket.io, HTTP API): http://localhost:{config.rasa_port}/ "
-        f"(nginx; {settings.scale} Rasa servers on ports {ports(config.rasa_ports)})\n"
+        f"(nginx; {len(config.rasa_ports)} Rasa servers on ports {ports(config.rasa_ports)})\n"
         f"  action servers:                  http://localhost:{config.actions_port}/ "
-        f"(nginx; ports {ports(config.actions_ports)})\n"
-        f"  web processes:                   ports {ports(config.web_ports)}, behind nginx "
-        f"on {config.web_port}\n"
+        f"(nginx; {len(config.actions_ports)} on ports {ports(config.actions_ports)})\n"
+        f"  web processes:                   {len(config.web_ports)} on ports "
+        f"{ports(config.web_ports)}, behind nginx on {config.web_port}\n"
         f"  PostgreSQL: {_safe(settings.database_url)}\n"
         f"  Redis:      {_safe(settings.redis_url)}\n"
         f"  RabbitMQ:   {_safe(settings.amqp_url)}\n"
