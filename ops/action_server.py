@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from helpdesk.config import Settings
+from helpdesk.desk_announcer import ProcessAnnouncements
 
 logger = logging.getLogger(__name__)
 ACTIONS_PACKAGE = "actions"
@@ -49,6 +50,19 @@ def create_app(settings: Settings, actions_package: str = ACTIONS_PACKAGE) -> Sa
         return response.json({"error": "The action failed; see the action server's log."}, 500)
 
     app.error_handler.add(Exception, log_without_echo)
+
+    # Scaled: what the actions commit (a new handoff, a ticket) is announced to the
+    # web processes' consoles (helpdesk/desk_announcer.py); nothing without a broker.
+    announcements = ProcessAnnouncements("actions")
+
+    async def announce(_app: Sanic, _loop: object) -> None:
+        announcements.start(settings.amqp_url)
+
+    async def stop_announcing(_app: Sanic, _loop: object) -> None:
+        await announcements.stop()
+
+    app.register_listener(announce, "after_server_start")
+    app.register_listener(stop_announcing, "before_server_stop")
     return app
 
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from helpdesk.agent_presence import AgentPresence
 from helpdesk.agents import AgentAccounts
+from helpdesk.commit_notices import CommitNotices
 from helpdesk.company import CompanyFacts, load_company
 from helpdesk.config import Settings
 from helpdesk.conversation_records import ConversationRecords
@@ -31,7 +32,6 @@ from helpdesk.sql_records import SqlCustomerRecords
 from helpdesk.typing_signals import CustomerTyping, TypingSignal
 from webapp.api_errors import ApiErrors
 from webapp.chat_delivery import ChatDelivery
-from webapp.desk_notices import CommitNotices
 from webapp.live_broker import LiveBroker
 from webapp.live_feed import LiveFeed
 from webapp.mail_sender import MailSender

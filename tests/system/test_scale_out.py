@@ -255,7 +255,12 @@ def test_two_messages_of_one_conversation_at_two_processes_are_handled_in_order(
 
 
 def read_stream(
-    url: str, cookies: Any, stop_after: float, last_event_id: Optional[int], into: List[int]
+    url: str,
+    cookies: Any,
+    stop_after: float,
+    last_event_id: Optional[int],
+    into: List[int],
+    arrived: Optional[Dict[int, float]] = None,
 ) -> None:
     headers = {"Accept": "text/event-stream"}
     if last_event_id is not None:
@@ -268,6 +273,8 @@ def read_stream(
             for line in response.iter_lines(decode_unicode=True):
                 if line and line.startswith("id: "):
                     into.append(int(line[4:]))
+                    if arrived is not None:
+                        arrived[into[-1]] = time.monotonic()
                 if time.monotonic() > deadline:
                     return
     except (
@@ -317,6 +324,46 @@ def test_a_console_whose_web_process_dies_reconnects_to_another_and_misses_no_ev
         assert len(set(seen + resumed)) == len(seen + resumed)
     finally:
         scaled.restart("web-1")
+
+
+def test_what_the_rasa_and_action_servers_commit_reaches_a_console_at_once(scaled):
+    # The web processes follow only announced desk changes, not Rasa's events: the
+    # action server's new handoff and the Rasa server's held messages must arrive
+    # well before the stream's 5 s safety read, and with fewer broker messages than
+    # the events Rasa published meanwhile.
+    agent = agent_on(scaled, "web-2")
+    feed_before = api(agent, "GET", "/api/events/feed")["broker_messages"]
+    cursor = api(agent, "GET", "/api/events/cursor")["last_event_id"]
+    seen: List[int] = []
+    arrived: Dict[int, float] = {}
+    reader = threading.Thread(
+        target=read_stream,
+        args=(f"{agent.base}/api/events/stream", agent.cookies, 40, cursor, seen, arrived),
+        daemon=True,
+    )
+    reader.start()
+    time.sleep(1.0)  # the stream is open
+    customer = RestChat(scaled.process_url("rasa-1"))
+    delays = []
+    for text in ("hi", "I want to talk to a person", "hello?", "is anyone there", "my TV"):
+        already = len(seen)
+        sent = time.monotonic()
+        customer.say(text)
+        if text == "hi":
+            continue  # the bot's: nothing for the desk
+        deadline = time.monotonic() + 10
+        while len(seen) == already and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(seen) > already, f"nothing reached the console after {text!r}"
+        delays.append(arrived[seen[already]] - sent)
+    rasa_events = len(tracker_events(scaled, customer.sender))
+    broker_messages = api(agent, "GET", "/api/events/feed")["broker_messages"] - feed_before
+    print(
+        f"\ncommit -> console: {[round(d * 1000) for d in delays]} ms; web-2 woke "
+        f"{broker_messages} times for {rasa_events} Rasa events"
+    )
+    assert max(delays) < 2.0, delays  # each a reply's time plus the notice, no 5 s wait
+    assert 4 <= broker_messages < rasa_events, (broker_messages, rasa_events)
 
 
 def test_every_process_of_each_server_answers_behind_nginx(scaled):

@@ -1,10 +1,12 @@
 """Real web processes' console streams, as the live-feed tests watch them
 (tests/webapp/test_live_feed.py): a stream read in a thread like the browser's
-EventSource, the agent's API calls, a Rasa-like broker message, and a link to
-RabbitMQ that can be cut."""
+EventSource, the agent's API calls, this test process writing as a Rasa server does
+(its commits announced), a message like those of Rasa's event broker, and a link
+to RabbitMQ that can be cut."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
@@ -21,12 +23,13 @@ from sqlalchemy import func, select
 from helpdesk.agents import AgentAccounts
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
+from helpdesk.desk_announcer import ProcessAnnouncements
 from helpdesk.models import HandoffEvent
+from ops.scaled import CONVERSATION_EXCHANGE
 from ops.servers import free_ports
 from tests.browser.web_app import web_app_alone
 from tests.conftest import import_demo, queue_chat, run_async
 from tests.webapp.agents_app import ALEX
-from webapp.live_broker import CONVERSATIONS_EXCHANGE
 
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 WAIT_S = 5.0
@@ -108,7 +111,7 @@ def publish_like_rasa(sender_id: str) -> float:
         async with connection:
             channel = await connection.channel()
             exchange = await channel.declare_exchange(
-                CONVERSATIONS_EXCHANGE, aio_pika.ExchangeType.FANOUT
+                CONVERSATION_EXCHANGE, aio_pika.ExchangeType.FANOUT
             )
             body = json.dumps({"sender_id": sender_id, "event": "user", "timestamp": time.time()})
             published = time.monotonic()
@@ -116,6 +119,32 @@ def publish_like_rasa(sender_id: str) -> float:
             return published
 
     return run_async(publish())
+
+
+@contextlib.contextmanager
+def writing_as_a_rasa_server(url: str = AMQP_URL) -> Iterator[ProcessAnnouncements]:
+    """This test process's commits to the desk's tables announced, as a Rasa server's
+    are (kefu_rasa/desk_notices.py), from an event loop of its own; connected."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    announcements = ProcessAnnouncements("rasa")
+
+    async def start() -> None:
+        announcements.start(url)
+
+    try:
+        asyncio.run_coroutine_threadsafe(start(), loop).result(WAIT_S)
+        deadline = time.monotonic() + WAIT_S
+        while announcements.announcer is None or announcements.announcer.exchange is None:
+            assert time.monotonic() < deadline, "the announcer never reached RabbitMQ"
+            time.sleep(0.02)
+        yield announcements
+    finally:
+        asyncio.run_coroutine_threadsafe(announcements.stop(), loop).result(WAIT_S * 2)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(WAIT_S)
+        loop.close()
 
 
 def newest_event_id(db: Database) -> int:

@@ -1,8 +1,10 @@
 """The consoles' live feed on real web processes (webapp/live_feed.py,
 webapp/live_broker.py): two processes on one PostgreSQL database with RabbitMQ at
-127.0.0.1:5672 wake each other within milliseconds, a reconnecting stream resumes on
-the other process without gap or duplicate, a process whose RabbitMQ is away (or
-goes away) polls, and the embedded default (SQLite, no broker) delivers as before."""
+127.0.0.1:5672 wake each other, and are woken by a Rasa server's announced commit,
+within milliseconds, but not by Rasa's own conversation events; a reconnecting
+stream resumes on the other process without gap or duplicate, a process whose
+RabbitMQ is away (or goes away) polls, and the embedded default (SQLite, no broker)
+delivers as before."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from tests.webapp.live_consoles import (
     signed_in,
     wait_for_mode,
     web_process,
+    writing_as_a_rasa_server,
 )
 from webapp.live_feed import FeedSubscription, LiveFeed
 
@@ -61,7 +64,7 @@ def two_processes(pg_db: Database, tmp_path: Path):  # noqa: F811
 
 
 @pytest.mark.postgres
-def test_a_console_on_one_process_hears_the_other_process_and_rasa_within_milliseconds(
+def test_a_console_on_one_process_hears_the_other_process_and_a_rasa_commit_within_ms(
     two_processes,
 ):
     db, chat, agent_a, agent_b = two_processes
@@ -77,25 +80,26 @@ def test_a_console_on_one_process_hears_the_other_process_and_rasa_within_millis
 
     web_delays, rasa_delays = [], []
     records = ConversationRecords(db)
-    reads_before = feed_of(agent_a)["reads"]
-    for i in range(20):
-        written = time.monotonic()
-        event_id = note(agent_b, chat, f"note {i} from process B")
-        web_delays.append(min(c.wait_for(event_id) for c in consoles) - written)
-        time.sleep(0.1)  # not in step with any 250 ms poll
-        # The handoff guard's write in a Rasa process, then Rasa's broker message.
-        assert records.route_customer_message("chat-maya", f"message {i}", utcnow())
-        event_id = newest_event_id(db)
-        published = publish_like_rasa("chat-maya")
-        rasa_delays.append(consoles[0].wait_for(event_id) - published)
-        time.sleep(0.1)
-    reads = feed_of(agent_a)["reads"] - reads_before
+    with writing_as_a_rasa_server():
+        reads_before = feed_of(agent_a)["reads"]
+        for i in range(20):
+            written = time.monotonic()
+            event_id = note(agent_b, chat, f"note {i} from process B")
+            web_delays.append(min(c.wait_for(event_id) for c in consoles) - written)
+            time.sleep(0.1)  # not in step with any 250 ms poll
+            # The handoff guard's write in a Rasa server, announced after its commit.
+            written = time.monotonic()
+            assert records.route_customer_message("chat-maya", f"message {i}", utcnow())
+            event_id = newest_event_id(db)
+            rasa_delays.append(consoles[0].wait_for(event_id) - written)
+            time.sleep(0.1)
+        reads = feed_of(agent_a)["reads"] - reads_before
     for console in consoles:
         console.stop()
 
     print(
         f"\nprocess B -> console on A: p50 {statistics.median(web_delays) * 1000:.1f} ms, "
-        f"max {max(web_delays) * 1000:.1f} ms; Rasa's broker message -> console: p50 "
+        f"max {max(web_delays) * 1000:.1f} ms; a Rasa server's commit -> console: p50 "
         f"{statistics.median(rasa_delays) * 1000:.1f} ms, max {max(rasa_delays) * 1000:.1f} ms;"
         f" shared reads on A for 40 events and 3 consoles: {reads}"
     )
@@ -239,16 +243,40 @@ def test_a_rabbitmq_outage_falls_back_to_polling_and_the_broker_is_followed_agai
         link.restore()
         wait_for_mode(agent, "broker")  # aio-pika reconnected by itself
         woken_before = feed_of(agent)["broker_messages"]
-        records.route_customer_message("chat-maya", "after the outage", utcnow())
-        event_id = newest_event_id(db)
-        published = publish_like_rasa("chat-maya")
-        assert console.wait_for(event_id) - published < 0.25  # not the 5 s safety read
+        with writing_as_a_rasa_server():
+            written = time.monotonic()
+            records.route_customer_message("chat-maya", "after the outage", utcnow())
+            event_id = newest_event_id(db)
+            assert console.wait_for(event_id) - written < 0.25  # not the 5 s safety read
         assert feed_of(agent)["broker_messages"] == woken_before + 1  # the queue is bound again
         console.wait_for(note(agent, chat, "and the desk works"), timeout=1.0)
         console.stop()
     link.cut()
     log = (tmp_path / "web" / "web.log").read_text()
     assert log.count("RabbitMQ unreachable") == 1 and "RabbitMQ is back" in log, log
+    db.dispose()
+
+
+def test_rasas_own_conversation_events_do_not_wake_a_web_process_but_desk_commits_do(tmp_path):
+    # Every bot turn publishes Rasa events; a web process that followed them paid
+    # for every turn of every conversation (docs/scaling.md, what breaks first).
+    db = Database(f"sqlite:///{tmp_path / 'kefu.db'}")
+    prepared(db)
+    with (
+        web_process(db, tmp_path / "web", KEFU_AMQP_URL=AMQP_URL) as url,
+        contextlib.closing(signed_in(url)) as agent,
+    ):
+        wait_for_mode(agent, "broker")
+        console = ConsoleStream(url, agent.cookies).start()
+        woken_before = feed_of(agent)["broker_messages"]
+        for _ in range(5):
+            publish_like_rasa("chat-maya")
+        with writing_as_a_rasa_server():
+            written = time.monotonic()
+            ConversationRecords(db).route_customer_message("chat-maya", "hello?", utcnow())
+            assert console.wait_for(newest_event_id(db)) - written < 0.25
+        assert feed_of(agent)["broker_messages"] == woken_before + 1
+        console.stop()
     db.dispose()
 
 

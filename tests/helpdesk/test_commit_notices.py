@@ -1,4 +1,4 @@
-"""The commit listener (webapp/desk_notices.py) on a real SQLite database, through
+"""The commit listener (helpdesk/commit_notices.py) on a real SQLite database, through
 the helpdesk's own writers: it hears what the consoles show once it is committed,
 and nothing else."""
 
@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from helpdesk.agents import AgentAccounts
+from helpdesk.commit_notices import CommitNotices
 from helpdesk.company import load_company
 from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
@@ -16,7 +17,6 @@ from helpdesk.models import Handoff, utcnow
 from helpdesk.sql_records import SqlCustomerRecords
 from tests.conftest import import_demo, queue_chat
 from tests.webapp.agents_app import ALEX
-from webapp.desk_notices import CommitNotices
 
 
 @pytest.fixture

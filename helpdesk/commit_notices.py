@@ -1,22 +1,24 @@
-"""That this web process committed a change the consoles show, noticed in one place.
+"""That this process committed a change the consoles show, noticed in one place.
 
 Claims, replies, status changes, transfers, ticket comments, the sweeper's
-conversions and inbound email all commit through the web app's `Database`. Rather
-than every route remembering to tell the consoles, SQLAlchemy's session events
-watch that database's sessions: a flush or a statement that writes one of
-`WATCHED_TABLES` marks the session, and once it has committed `on_commit` hears
-which of them changed (from whichever thread committed). The web app wakes its own
-live feed with it and, when scaled, publishes a notice for the other web processes
-(webapp/live_broker.py). A rolled-back change tells nobody.
+conversions and inbound email commit through the web app's `Database`; a customer's
+message for the agent, their comings and goings and new handoffs commit through
+the Rasa server's (kefu_rasa/handoff_guard.py) and the action server's. Rather
+than every writer remembering to tell the consoles, SQLAlchemy's session events
+watch the sessions: a flush or a statement that writes one of `WATCHED_TABLES`
+marks the session, and once it has committed `on_commit` hears which of them
+changed (from whichever thread committed). The web app wakes its own live feed
+with it; every scaled process publishes a notice for the web processes
+(helpdesk/desk_announcer.py). A rolled-back change tells nobody.
 
-The listeners are installed by the web app's startup and removed at its shutdown;
-the helpdesk core knows nothing of them.
+Each server installs the listeners at its start and removes them at its end; the
+helpdesk's writers know nothing of them.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, FrozenSet, List, Set, Tuple
+from typing import Any, Callable, FrozenSet, List, Optional, Set, Tuple
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -36,9 +38,11 @@ OnCommit = Callable[[FrozenSet[str]], None]
 
 
 class CommitNotices:
-    """Tells `on_commit` the watched tables each committed session of `db` wrote."""
+    """Tells `on_commit` the watched tables each committed session of `db` wrote
+    (`db` None: of any database of the process, for the Rasa and action servers,
+    whose only other database, Rasa's tracker store, writes no watched table)."""
 
-    def __init__(self, db: Database, on_commit: OnCommit) -> None:
+    def __init__(self, db: Optional[Database], on_commit: OnCommit) -> None:
         self.db = db
         self.on_commit = on_commit
         self.installed = False
@@ -69,6 +73,8 @@ class CommitNotices:
 
     def _ours(self, session: Session) -> bool:
         """Sessions of other databases in the process (tests run several apps)."""
+        if self.db is None:
+            return True
         return session.bind is not None and session.bind is self.db.engine
 
     def _mark(self, session: Session, tables: Set[str]) -> None:
