@@ -102,10 +102,16 @@ def open_console(web_url: str, stop: threading.Event) -> threading.Thread:
     ).raise_for_status()
 
     def listen() -> None:
-        with session.get(f"{web_url}/api/events/stream", stream=True, timeout=(5, 60)) as response:
-            for _ in response.iter_lines():
-                if stop.is_set():
-                    return
+        url = f"{web_url}/api/events/stream"
+        try:
+            with session.get(url, stream=True, timeout=(5, 60)) as response:
+                for _ in response.iter_lines():
+                    if stop.is_set():
+                        return
+        except requests.RequestException:
+            if not stop.is_set():
+                raise  # the console lost its stream while being measured
+            # else: the stack stopped before the next heartbeat let it end
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
