@@ -49,6 +49,7 @@ from kefu_rasa.desk_notices import announce_desk_changes
 from kefu_rasa.handoff_guard import match_pause_to_desk, note_customer_typing, note_presence
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
+from kefu_rasa.presence import presence_for
 from kefu_rasa.resent import client_message_id
 
 logger = logging.getLogger(__name__)
@@ -184,8 +185,15 @@ def agent_typing_event(body: Any) -> Optional[Tuple[str, Dict[str, Any]]]:
     app's request, or None when the body is not one."""
     if not isinstance(body, dict):
         return None
-    conversation_id, name, typing = body.get("conversation_id"), body.get("name"), body.get("typing")
-    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS:
+    conversation_id, name, typing = (
+        body.get("conversation_id"),
+        body.get("name"),
+        body.get("typing"),
+    )
+    if (
+        not isinstance(conversation_id, str)
+        or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS
+    ):
         return None
     if not isinstance(name, str) or not isinstance(typing, bool):
         return None
@@ -212,7 +220,10 @@ async def sync_pause(expected_token: str, provided_token: Any, body: Any) -> int
     if not token_matches(expected_token, provided_token):
         return 401
     conversation_id = body.get("conversation_id") if isinstance(body, dict) else None
-    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS:
+    if (
+        not isinstance(conversation_id, str)
+        or not 0 < len(conversation_id) <= CONVERSATION_ID_MAX_CHARS
+    ):
         return 400
     await match_pause_to_desk(conversation_id)
     return 204
@@ -273,6 +284,7 @@ class KefuSocketIOInput(SocketIOInput):
         share_rooms_through_redis(sio, settings().redis_url)
         announce_desk_changes(socketio_webhook)
         sockets: Dict[str, _Socket] = {}
+        presence = presence_for(settings().redis_url)  # other processes' sockets
 
         def session_in_use(session_id: str) -> bool:
             return any(s.session_id == session_id for s in sockets.values())
@@ -299,18 +311,25 @@ class KefuSocketIOInput(SocketIOInput):
             await sio.emit(
                 "session_confirm", {"session_id": session_id, "session_secret": secret}, room=sid
             )
+            await presence.joined(session_id, sid)
             await note_presence(session_id, present=True)
             if previous and previous != session_id:
                 # The widget started a new conversation (say, the customer signed in):
                 # this socket stops hearing the old one, which may have lost its customer.
                 await _maybe_await(sio.leave_room(sid, previous))
-                if not session_in_use(previous):
-                    await note_presence(previous, present=False)
+                await window_closed(previous, sid)
+
+        async def window_closed(session_id: str, sid: str) -> None:
+            """The customer left when no window of theirs shows the chat any more,
+            here or on another Rasa process (kefu_rasa/presence.py)."""
+            elsewhere = await presence.others_present(session_id, sid)
+            if not session_in_use(session_id) and not elsewhere:
+                await note_presence(session_id, present=False)
 
         async def disconnect(sid: str) -> None:
             socket = sockets.pop(sid, None)
-            if socket and socket.session_id and not session_in_use(socket.session_id):
-                await note_presence(socket.session_id, present=False)
+            if socket and socket.session_id:
+                await window_closed(socket.session_id, sid)
 
         async def handle_message(sid: str, data: Any) -> Optional[Dict[str, Any]]:
             client = read_client_message(data, self.metadata_key)

@@ -366,6 +366,42 @@ def test_what_the_rasa_and_action_servers_commit_reaches_a_console_at_once(scale
     assert 4 <= broker_messages < rasa_events, (broker_messages, rasa_events)
 
 
+def test_a_customer_with_the_chat_open_on_two_rasa_processes_leaves_when_both_close(scaled):
+    # Two tabs of one chat, their sockets held by rasa-1 and rasa-2: closing one
+    # must not tell the agent the customer left (kefu_rasa/presence.py).
+    agent = agent_on(scaled, "web-1")
+
+    def kinds(chat: Dict[str, Any]) -> List[str]:
+        events = api(agent, "GET", "/api/events", params={"handoff_id": chat["id"]})
+        return [e["kind"] for e in events]
+
+    async def scenario() -> Dict[str, List[str]]:
+        first, second = Widget(), Widget()
+        await first.connect(scaled.process_url("rasa-1"))
+        await first.say("hi")
+        await first.wait_heard(1)
+        await first.say("I want to talk to a person")
+        chat = await queued_chat(agent, first)
+        second.session = dict(first.session)  # the second tab continues the session
+        await second.connect(scaled.process_url("rasa-2"))
+        assert second.session["session_id"] == first.session["session_id"]
+        await first.close()
+        await asyncio.sleep(1.5)
+        one_closed = await asyncio.to_thread(kinds, chat)
+        await second.close()
+        deadline = asyncio.get_running_loop().time() + 10
+        both_closed = await asyncio.to_thread(kinds, chat)
+        while "customer_left" not in both_closed:
+            assert asyncio.get_running_loop().time() < deadline, both_closed
+            await asyncio.sleep(0.2)
+            both_closed = await asyncio.to_thread(kinds, chat)
+        return {"one": one_closed, "both": both_closed}
+
+    seen = run_async(scenario())
+    assert "customer_left" not in seen["one"], seen["one"]
+    assert seen["both"].count("customer_left") == 1, seen["both"]
+
+
 def test_every_process_of_each_server_answers_behind_nginx(scaled):
     for process in ("rasa-1", "rasa-2"):
         status = requests.get(
