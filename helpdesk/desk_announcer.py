@@ -45,9 +45,24 @@ def process_origin(role: str) -> str:
     return f"kefu-{role}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
+async def cancel_and_close(
+    task: Optional[asyncio.Task],
+    connection: Optional[AbstractRobustConnection],
+    timeout: float = CONNECT_TIMEOUT_SECONDS,
+) -> None:
+    """Stops a connecting task and closes its connection, each bounded in time."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(connection.close(), timeout)
+
+
 class DeskAnnouncer:
     """Publishes desk notices on `exchange`, set by whoever holds the connection:
-    `connect_until_up` (a process that only publishes) or the web process's live
+    `start` (a process that only publishes) or the web process's live
     broker, which shares its consumer's connection (webapp/live_broker.py)."""
 
     def __init__(self, origin: str) -> None:
@@ -71,24 +86,26 @@ class DeskAnnouncer:
         warned = False
         while True:
             try:
-                connection = await aio_pika.connect_robust(
+                # Kept at once, so that stop() closes it even while it is being set up.
+                self._connection = await aio_pika.connect_robust(
                     url,
                     timeout=CONNECT_TIMEOUT_SECONDS,
                     reconnect_interval=RETRY_SECONDS,
                     client_properties={"connection_name": self.origin},
                 )
-                channel = await connection.channel()
+                channel = await self._connection.channel()
                 # As every process declares it: fanout, not durable (nothing is kept).
                 self.exchange = await channel.declare_exchange(
                     DESK_EXCHANGE, aio_pika.ExchangeType.FANOUT
                 )
-                self._connection = connection
                 if warned:
                     logger.warning("RabbitMQ is back: desk changes are announced again")
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # refused, timed out, bad credentials...
+                connection, self._connection = self._connection, None
+                await cancel_and_close(None, connection)
                 if not warned:
                     warned = True
                     logger.warning(
@@ -99,16 +116,10 @@ class DeskAnnouncer:
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
         connection, self._connection = self._connection, None
         self.exchange = None
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), CONNECT_TIMEOUT_SECONDS)
+        await cancel_and_close(task, connection)
 
     # ----- announcing ------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from helpdesk.desk_announcer import (
     DESK_EXCHANGE,
     RETRY_SECONDS,
     DeskAnnouncer,
+    cancel_and_close,
     process_origin,
 )
 from webapp.live_feed import LiveFeed
@@ -68,17 +69,11 @@ class LiveBroker:
         self._task = asyncio.get_running_loop().create_task(self._connect_until_up())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        connection, self._connection = self._connection, None
+        task, self._task = self._task, None
+        connection, self._connection = self._connection, None  # (not a loss: _on_close)
         self.announcer.exchange = None
         self.feed.set_broker_connected(False)
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), self.connect_timeout)
+        await cancel_and_close(task, connection, self.connect_timeout)
 
     async def _connect_until_up(self) -> None:
         while True:
