@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional
 
@@ -76,18 +77,22 @@ def shown_text(message: UserMessage) -> str:
 
 def _write_spooled(message: SpooledMessage) -> None:
     conversation_records().route_customer_message(
-        message.conversation_id, message.text, message.at
+        message.conversation_id, message.text, message.at, message.message_id
     )
 
 
 async def deliver_spooled() -> bool:
     """Writes the messages kept while the database was down; True when none is
     left waiting."""
+    spool = message_spool()
     try:
-        await asyncio.to_thread(message_spool().deliver, _write_spooled)
-        return True
+        await asyncio.to_thread(spool.deliver, _write_spooled)
+        return spool.is_drained()
     except RecordsUnavailable as error:
         logger.warning("messages for agents still wait for the database: %s", error)
+        return False
+    except sqlite3.Error as error:
+        logger.error("could not read the spool of messages for agents: %s", error)
         return False
 
 
@@ -97,12 +102,48 @@ async def _keep_delivering() -> None:
         await asyncio.sleep(SPOOL_RETRY_SECONDS)
 
 
-async def _spool_for_agent(message: UserMessage) -> None:
+def _start_delivering() -> asyncio.Task:
+    """The process's one delivery of its spool, started when none runs."""
     global _spool_task
-    spooled = SpooledMessage(message.sender_id, shown_text(message), utcnow())
-    await asyncio.to_thread(message_spool().put, spooled)
     if _spool_task is None or _spool_task.done():
         _spool_task = asyncio.create_task(_keep_delivering())
+    return _spool_task
+
+
+async def _spool_for_agent(message: UserMessage) -> None:
+    """Keeps the message for the agent, then logs it in the conversation: in this
+    order, a process killed in between has spooled a message the widget will send
+    again (kept once, by its id), rather than logged one that the widget's resend
+    then skips (kefu_rasa/resent.py) and the agent never gets."""
+    spooled = SpooledMessage(message.sender_id, shown_text(message), utcnow(), message.message_id)
+    await asyncio.to_thread(message_spool().put, spooled)
+    _start_delivering()
+    await log_for_agent(message)
+
+
+async def resume_spooled() -> Optional[asyncio.Task]:
+    """At the Rasa server's start: delivers what was spooled before it stopped,
+    without waiting for the next message of a chat with a person, and makes new
+    messages of those chats queue behind it. The delivery, when anything waits."""
+    try:
+        waiting = await asyncio.to_thread(message_spool().recall)
+    except sqlite3.Error as error:
+        logger.error("could not read the spool of messages for agents: %s", error)
+        return None
+    if not waiting:
+        return None
+    logger.info("delivering the messages for agents spooled before the restart")
+    return _start_delivering()
+
+
+def deliver_spool_on_start(blueprint: Any) -> None:
+    """Registers `resume_spooled` to run when the server has started (each of
+    Kefu's channels asks; the second ask finds the delivery running)."""
+
+    async def start(_app: Any, _loop: Any) -> None:
+        await resume_spooled()
+
+    blueprint.listener("after_server_start")(start)
 
 
 async def _route(message: UserMessage) -> Optional[MessageRoute]:
@@ -180,14 +221,12 @@ def hold_for_agent(
         if message_spool().is_waiting(message.sender_id) and await is_paused(message.sender_id):
             # Earlier messages of this chat still wait for the database: this one
             # queues behind them, so the agent reads them in the order they came.
-            await log_for_agent(message)
             await _spool_for_agent(message)
             return
         route = await _route(message)
         if route is None and await is_paused(message.sender_id):
             # The database is down and Rasa says a person has the chat: the bot
             # stays silent and the message waits for the database, for the agent.
-            await log_for_agent(message)
             await _spool_for_agent(message)
             return
         if route is None:

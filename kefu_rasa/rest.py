@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 from helpdesk.chat_metadata import stamped_metadata
 from helpdesk.chat_sessions import is_valid_session, issue_session
 from kefu_rasa.desk_notices import announce_desk_changes
+from kefu_rasa.handoff_guard import deliver_spool_on_start
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
 
@@ -84,6 +85,7 @@ class KefuRestInput(InputChannel):
         handle = kefu_message_handler(on_new_message)
         webhook = Blueprint("kefu_rest_webhook", __name__)
         announce_desk_changes(webhook)
+        deliver_spool_on_start(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

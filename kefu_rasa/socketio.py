@@ -46,7 +46,12 @@ from socketio import AsyncServer
 from helpdesk.chat_metadata import stamped_metadata
 from helpdesk.chat_sessions import is_valid_session, issue_session
 from kefu_rasa.desk_notices import announce_desk_changes
-from kefu_rasa.handoff_guard import match_pause_to_desk, note_customer_typing, note_presence
+from kefu_rasa.handoff_guard import (
+    deliver_spool_on_start,
+    match_pause_to_desk,
+    note_customer_typing,
+    note_presence,
+)
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
 from kefu_rasa.presence import presence_for
@@ -283,6 +288,7 @@ class KefuSocketIOInput(SocketIOInput):
         assert sio is not None
         share_rooms_through_redis(sio, settings().redis_url)
         announce_desk_changes(socketio_webhook)
+        deliver_spool_on_start(socketio_webhook)
         sockets: Dict[str, _Socket] = {}
         presence = presence_for(settings().redis_url)  # other processes' sockets
 

@@ -1,7 +1,9 @@
 """What a customer hears while their chat waits for a person: the bot stays silent,
 but a message they type is acknowledged now and then (not every one, and never
-once an agent holds the chat), in the chat's language."""
+once an agent holds the chat), in the chat's language. Also what the guard keeps
+for the agent while the database is down (its spool)."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from helpdesk.conversation_records import NewHandoff
 from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.handoffs.waiting_ack import WaitingAcknowledger
 from kefu_rasa import handoff_guard
-from kefu_rasa.message_spool import MessageSpool
+from kefu_rasa.message_spool import MessageSpool, SpooledMessage
 from tests.conftest import OPEN_HOURS, queue_chat, run_async
 
 NOTED = "Thanks, I've added that to your conversation; the person who joins will see it."
@@ -24,6 +26,7 @@ def guard(monkeypatch, tmp_path, conversations, demo_db):
     clock = {"now": OPEN_HOURS}
     monkeypatch.setattr(handoff_guard, "_records", conversations)
     monkeypatch.setattr(handoff_guard, "_spool", MessageSpool(tmp_path / "spool.db"))
+    monkeypatch.setattr(handoff_guard, "_spool_task", None)
     monkeypatch.setattr(
         handoff_guard, "_acknowledger", WaitingAcknowledger(demo_db, every=timedelta(minutes=3))
     )
@@ -104,3 +107,42 @@ def test_a_message_the_widget_resends_after_a_crash_reaches_the_agent_once(
     said = [e.body for e in events if e.kind == "customer_message"]
     assert said == ["the screen is cracked", "the screen is cracked"]
     assert guard.bot_answered == []
+
+
+def customer_messages(demo_db, records, facts, handoff) -> list:
+    events = HandoffDesk(demo_db, records, facts).detail(handoff).events
+    return [e.body for e in events if e.kind == "customer_message"]
+
+
+def test_a_message_spooled_by_two_processes_during_an_outage_reaches_the_agent_once(
+    guard, conversations, demo_db, records, facts, tmp_path, monkeypatch
+):
+    # The database was down: the process that spooled the message died before the
+    # widget heard back, and the process the widget reached spooled it again.
+    chat = queue_chat(conversations)
+    resent = SpooledMessage("chat-maya", "the screen is cracked", OPEN_HOURS, "9f8e7d6c5b4a")
+    for process in ("rasa-1", "rasa-2"):
+        spool = MessageSpool(tmp_path / f"{process}.db")
+        spool.put(resent)
+        monkeypatch.setattr(handoff_guard, "_spool", spool)
+        assert run_async(handoff_guard.deliver_spooled())
+    assert customer_messages(demo_db, records, facts, chat) == ["the screen is cracked"]
+
+
+def test_what_a_process_spooled_before_it_stopped_is_delivered_when_it_starts(
+    guard, conversations, demo_db, records, facts, tmp_path
+):
+    chat = queue_chat(conversations)
+    before_the_restart = MessageSpool(tmp_path / "spool.db")  # the guard's spool file
+    before_the_restart.put(SpooledMessage("chat-maya", "hello?", OPEN_HOURS))
+    before_the_restart.put(SpooledMessage("chat-maya", "is anyone there?", OPEN_HOURS))
+
+    async def start() -> bool:
+        delivery = await handoff_guard.resume_spooled()
+        assert delivery is not None
+        await asyncio.wait_for(delivery, 30)
+        return handoff_guard.message_spool().is_waiting("chat-maya")
+
+    assert run_async(start()) is False
+    assert customer_messages(demo_db, records, facts, chat) == ["hello?", "is anyone there?"]
+    assert run_async(handoff_guard.resume_spooled()) is None  # nothing left

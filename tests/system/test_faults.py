@@ -1,6 +1,7 @@
 """Bad days, against servers of their own: the Rasa server killed (SIGKILL) at every
 step of the ticket form, the database locked by another writer or unreachable
-during a form and during a live chat with an agent.
+during a form and during a live chat with an agent, and killed while it kept a
+customer's messages for the agent during such an outage.
 
 What must hold: no ticket opened twice, no confirmation lost, and every message a
 customer wrote to a person reaches that person.
@@ -15,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, List
+from typing import Callable, Iterator, List, Tuple
 
 import pytest
 import requests
@@ -165,37 +166,63 @@ def test_a_form_carries_on_after_the_database_was_down(faulty):
     assert (category, order, description) == ("damaged_item", "BW-104101", TICKET_FORM[3])
 
 
-def test_what_a_customer_writes_to_an_agent_while_the_database_is_down_reaches_the_agent(faulty):
+def claimed_chat(stack) -> Tuple[requests.Session, RestChat, int]:
+    """A customer's chat that an agent has claimed: the agent's signed-in session,
+    the customer's chat and the handoff's id."""
     agent = requests.Session()
     agent.post(
-        f"{faulty.config.web_url}/api/agent/login",
+        f"{stack.config.web_url}/api/agent/login",
         json={"email": AGENT_EMAIL, "password": AGENT_PASSWORD},
         timeout=30,
     ).raise_for_status()
-    chat = RestChat(faulty.config.rasa_url, timeout=180)
+    chat = RestChat(stack.config.rasa_url, timeout=180)
     chat.say("hi")
     assert any("queue" in t for t in chat.say("I want to talk to a person"))
-    queue = agent.get(f"{faulty.config.web_url}/api/queue", timeout=30).json()
+    queue = agent.get(f"{stack.config.web_url}/api/queue", timeout=30).json()
     [handoff] = [c["id"] for c in queue if c["conversation_id"] == chat.sender]
-    agent.post(f"{faulty.config.web_url}/api/handoffs/{handoff}/claim", timeout=30).raise_for_status()
+    agent.post(f"{stack.config.web_url}/api/handoffs/{handoff}/claim", timeout=30).raise_for_status()
+    return agent, chat, handoff
 
+
+def agent_gets(stack, agent: requests.Session, handoff: int, written: List[str]) -> List[str]:
+    """What the agent's console shows the customer wrote, once its last messages are
+    `written` or after 30 s."""
+
+    def shown() -> List[str]:
+        detail = agent.get(f"{stack.config.web_url}/api/handoffs/{handoff}", timeout=30).json()
+        return [e["body"] for e in detail["events"] if e["kind"] == "customer_message"]
+
+    deadline = time.monotonic() + 30
+    while shown()[-len(written) :] != written and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return shown()
+
+
+def test_what_a_customer_writes_to_an_agent_while_the_database_is_down_reaches_the_agent(faulty):
+    agent, chat, handoff = claimed_chat(faulty)
     written = ["are you still there?", "my order number is BW-104101", "it arrived broken"]
     with locked_database(faulty, readers_too=True):
         for text in written:
             assert chat.say(text) == []  # the bot stays silent: a person has the chat
     assert chat.say("hello again") == []
     written.append("hello again")
+    assert agent_gets(faulty, agent, handoff, written)[-len(written) :] == written  # in order
 
-    def agent_sees() -> List[str]:
-        events = agent.get(f"{faulty.config.web_url}/api/handoffs/{handoff}", timeout=30).json()[
-            "events"
-        ]
-        return [e["body"] for e in events if e["kind"] == "customer_message"]
 
-    deadline = time.monotonic() + 30
-    while agent_sees()[-len(written) :] != written and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert agent_sees()[-len(written) :] == written  # all of them, in order
+def test_what_rasa_kept_for_the_agent_when_it_died_during_the_outage_reaches_them_once(faulty):
+    agent, chat, handoff = claimed_chat(faulty)
+    written = ["the parcel was open", "and the box is wet"]
+    with locked_database(faulty, readers_too=True):
+        for text in written:
+            assert chat.say(text) == []
+        faulty.kill("rasa")  # with both messages in its spool
+    faulty.restart("rasa")
+    # Nobody writes again: the restarted server delivers what it had kept.
+    assert agent_gets(faulty, agent, handoff, written)[-len(written) :] == written
+    assert chat.say("hello?") == []
+    written.append("hello?")
+    shown = agent_gets(faulty, agent, handoff, written)
+    assert shown[-len(written) :] == written and len(shown) == len(set(shown))
 
 
 def test_the_lock_holder_really_locks_the_database(faulty):
