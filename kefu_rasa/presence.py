@@ -9,7 +9,8 @@ sorted set per session (`kefu:presence:<session>`), each member one socket
 (`<process>:<sid>`) scored with when it stops counting. A process renews its
 sockets' members while they are open; a process that died stops renewing, so its
 sockets stop counting after `lifetime_seconds` (its widgets have reconnected to
-another process by then, and count there).
+another process by then, and count there). The same record tells socket.io which
+process to send a customer's messages to (kefu_rasa/socketio_routing.py).
 
 Without Redis (the embedded default: one Rasa process) a process's own sockets
 are the whole truth, and while Redis cannot be reached they are what it goes by.
@@ -88,6 +89,17 @@ class SharedPresence:
             logger.warning("Redis is unreachable; presence goes by this process: %s", error)
             return False
         return int(left) > 0
+
+    async def holders(self, session_id: str) -> Optional[Set[str]]:
+        """The processes (their `origin`s) holding a socket that shows the session,
+        for routing socket.io's emits (kefu_rasa/socketio_routing.py); None when
+        Redis cannot say."""
+        try:
+            members = await self.redis.zrangebyscore(self._key(session_id), time.time(), "+inf")
+        except RedisError as error:
+            logger.warning("Redis is unreachable; cannot tell who holds a chat: %s", error)
+            return None
+        return {member.decode("utf-8").rsplit(":", 1)[0] for member in members}
 
     async def _add(self, sockets: Set[Tuple[str, str]]) -> None:
         expiry = time.time() + self.lifetime_seconds

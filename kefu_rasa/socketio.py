@@ -54,8 +54,9 @@ from kefu_rasa.handoff_guard import (
 )
 from kefu_rasa.message_limits import kefu_message_handler, settings
 from kefu_rasa.performance import install_cached_action_validation
-from kefu_rasa.presence import presence_for
+from kefu_rasa.presence import SharedPresence, presence_for
 from kefu_rasa.resent import client_message_id
+from kefu_rasa.socketio_routing import share_rooms_through_redis
 
 logger = logging.getLogger(__name__)
 
@@ -234,21 +235,6 @@ async def sync_pause(expected_token: str, provided_token: Any, body: Any) -> int
     return 204
 
 
-def share_rooms_through_redis(sio: AsyncServer, redis_url: str) -> None:
-    """With several Rasa processes, a customer's socket is held by one of them while
-    the message for it (an agent's reply through Rasa's HTTP API, the agent typing)
-    may reach any other: python-socketio's Redis manager publishes every emit to all
-    processes, and each delivers it to the sockets of the room it holds. Done before
-    the server has any client, which is when the stock manager would be set up."""
-    if not redis_url:
-        return
-    from socketio import AsyncRedisManager
-
-    sio.manager = AsyncRedisManager(redis_url, channel="kefu-socketio")
-    sio.manager.set_server(sio)
-    sio.manager_initialized = False
-
-
 def _json_body(request: Request) -> Any:
     try:
         return request.json
@@ -286,11 +272,12 @@ class KefuSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
-        share_rooms_through_redis(sio, settings().redis_url)
         announce_desk_changes(socketio_webhook)
         deliver_spool_on_start(socketio_webhook)
         sockets: Dict[str, _Socket] = {}
         presence = presence_for(settings().redis_url)  # other processes' sockets
+        if isinstance(presence, SharedPresence):
+            share_rooms_through_redis(sio, presence, settings().redis_url)
 
         def session_in_use(session_id: str) -> bool:
             return any(s.session_id == session_id for s in sockets.values())
@@ -314,10 +301,12 @@ class KefuSocketIOInput(SocketIOInput):
             socket.session_id = session_id
             if self.session_persistence:
                 await _maybe_await(sio.enter_room(sid, session_id))
+            # Recorded before the widget hears its session, so the replies to its
+            # first message are routed here (kefu_rasa/socketio_routing.py).
+            await presence.joined(session_id, sid)
             await sio.emit(
                 "session_confirm", {"session_id": session_id, "session_secret": secret}, room=sid
             )
-            await presence.joined(session_id, sid)
             await note_presence(session_id, present=True)
             if previous and previous != session_id:
                 # The widget started a new conversation (say, the customer signed in):

@@ -12,9 +12,11 @@ import time
 from typing import Any, Dict, List, Optional
 
 import pytest
+import redis.asyncio
 import requests
 import socketio
 
+from kefu_rasa.socketio_routing import CHANNEL as ROUTING_CHANNEL
 from ops.chat_client import RestChat
 from ops.scaled import ScaledStack
 from tests.conftest import AGENT_EMAIL, AGENT_PASSWORD, run_async, scaled_stack_on
@@ -145,7 +147,11 @@ async def queued_chat(agent: requests.Session, widget: Widget) -> Dict[str, Any]
 def test_a_customer_on_rasa_1_hears_an_agent_reply_sent_through_web_2_and_rasa_2(scaled):
     agent = agent_on(scaled, "web-2")
 
-    async def scenario() -> List[str]:
+    async def scenario() -> Dict[str, List[str]]:
+        # Every socket.io message the Rasa processes send each other (Redis pub/sub).
+        listener = redis.asyncio.Redis.from_url(scaled.config.redis_url)
+        pubsub = listener.pubsub(ignore_subscribe_messages=True)
+        await pubsub.psubscribe(f"{ROUTING_CHANNEL}*")
         widget = Widget()
         await widget.connect(scaled.process_url("rasa-1"))
         await widget.say("hi")
@@ -163,11 +169,23 @@ def test_a_customer_on_rasa_1_hears_an_agent_reply_sent_through_web_2_and_rasa_2
         )
         await widget.wait_heard(heard_before + 1, timeout=10)
         await widget.close()
-        return [m.get("text", "") for m in widget.heard]
+        channels = []
+        for _ in range(20):
+            message = await pubsub.get_message(timeout=0.05)
+            if message is not None:
+                channels.append(message["channel"].decode())
+        await pubsub.close()
+        await listener.close()
+        return {"heard": [m.get("text", "") for m in widget.heard], "channels": channels}
 
-    heard = run_async(scenario())
+    seen = run_async(scenario())
     # web-2 spoke to rasa-2 only (PinnedStack); the socket was rasa-1's.
-    assert "Sam here, on it" in heard
+    assert "Sam here, on it" in seen["heard"]
+    # rasa-2 sent the reply to rasa-1's own channel, not to every process; the
+    # bot's answers on rasa-1 did not go through Redis at all.
+    assert seen["channels"], "the reply never went through Redis"
+    assert all(c.startswith(ROUTING_CHANNEL + ":") for c in seen["channels"]), seen["channels"]
+    assert len(set(seen["channels"])) == 1, seen["channels"]
 
 
 def test_a_rasa_process_killed_mid_conversation_loses_no_message(scaled):
