@@ -361,7 +361,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sets; `./kefu bench search` times the console's search over 100,000 tickets;
     `./kefu bench email` times email out to the mail server and in to the console;
     `./kefu bench load` runs Locust against the scaled setup at 1 and 2 Rasa
-    processes; `./kefu bench costs` measures what one message costs each part of it."""
+    processes; `./kefu bench costs` measures what one message costs each part of it;
+    `./kefu bench fanout` what one socket.io emit costs across Rasa processes."""
     module, rest = "bench.run", list(args.bench_args)
     if rest[:1] in (
         ["handoff"],
@@ -372,6 +373,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ["email"],
         ["load"],
         ["costs"],
+        ["fanout"],
     ):
         module, rest = f"bench.{rest[0]}", rest[1:]
     return subprocess.run([sys.executable, "-m", module, *rest], cwd=ROOT).returncode

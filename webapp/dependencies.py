@@ -162,7 +162,7 @@ class AppState:
 
     def _committed(self, tables: FrozenSet[str]) -> None:
         """A commit of this process changed what consoles show (any thread)."""
-        self.live.wake_threadsafe()
+        self.live.noticed_threadsafe(tables)
         if self.broker is not None:
             self.broker.announce_threadsafe(tables)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any, FrozenSet, Optional
 
@@ -143,7 +144,7 @@ class LiveBroker:
         if message.app_id == self.origin:
             return  # this process's own notice: its commit woke the feed already
         self.received += 1
-        self.feed.wake()
+        self.feed.noticed(announced_tables(message.body))
 
     # ----- what goes out -------------------------------------------------------------
 
@@ -160,3 +161,15 @@ def _without_password(url: str) -> str:
     credentials, _, host = rest.rpartition("@")
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}"
+
+
+def announced_tables(body: bytes) -> Optional[FrozenSet[str]]:
+    """The tables a desk notice says its commit wrote (helpdesk/desk_announcer.py);
+    None when it does not say, so the feeds read everything."""
+    try:
+        tables = json.loads(body)["tables"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
+        return None
+    return frozenset(tables)

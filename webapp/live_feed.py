@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Set
+from typing import Callable, FrozenSet, List, Optional, Set
 
 from starlette.concurrency import run_in_threadpool
 
@@ -43,6 +43,7 @@ DEBOUNCE_SECONDS = 0.05  # a burst of wakes costs one read per this long
 UNAVAILABLE_PAUSE_SECONDS = 2.0  # the database is down: ask again after this long
 BATCH = 500  # events_after's own limit: a full batch means there are more
 MOST_BUFFERED = 2000  # a stream that stopped reading catches up from the database
+TICKET_EVENTS = "ticket_events"  # the table the ticket feeds read
 
 ReadEvents = Callable[[int], List[EventView]]
 
@@ -116,6 +117,10 @@ class LiveFeed:
         self.most_buffered = most_buffered
         self.cursor: Optional[int] = None  # None while no stream is open
         self.reads = 0  # database reads so far (GET /api/events/feed tells it)
+        # Notices that agents' ticket events may have changed: the ticket feeds of
+        # the streams (webapp/ticket_feed.py) read only when this moved, scaled.
+        self.ticket_changes = 0
+        self.ticket_reads = 0  # their reads, for all streams (GET /api/events/feed)
         self.broker_connected = False  # webapp/live_broker.py keeps this up to date
         self.subscriptions: Set[FeedSubscription] = set()
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -165,16 +170,25 @@ class LiveFeed:
         if self._woken is not None:
             self._woken.set()
 
-    def wake_threadsafe(self) -> None:
-        """`wake` from any thread (a commit in a worker thread, the mail listener's)."""
+    def noticed(self, tables: Optional[FrozenSet[str]] = None) -> None:
+        """A desk change was committed, writing `tables` (None: not known): read
+        soon, and tell the ticket feeds when agents' ticket events may have changed
+        (call on the event loop)."""
+        if tables is None or TICKET_EVENTS in tables:
+            self.ticket_changes += 1
+        self.wake()
+
+    def noticed_threadsafe(self, tables: Optional[FrozenSet[str]] = None) -> None:
+        """`noticed` from any thread (a commit in a worker thread, the mail
+        listener's)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(self.wake)
+                loop.call_soon_threadsafe(self.noticed, tables)
 
     def set_broker_connected(self, connected: bool) -> None:
         self.broker_connected = connected
-        self.wake()  # a broker back after an outage: read what it did not carry
+        self.noticed()  # a broker back after an outage: read what it did not carry
 
     # ----- the reader ----------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class ConsoleStream:
     last_event_id: Optional[int] = None
     ids: List[int] = field(default_factory=list)
     arrived: Dict[int, float] = field(default_factory=dict)
+    tickets: List[float] = field(default_factory=list)  # when each `ticket` message came
     ready: threading.Event = field(default_factory=threading.Event)
     stopped: threading.Event = field(default_factory=threading.Event)
 
@@ -64,6 +65,8 @@ class ConsoleStream:
                         return
                     if line.startswith("event: ready"):
                         self.ready.set()
+                    elif line.startswith("event: ticket"):
+                        self.tickets.append(time.monotonic())
                     elif line.startswith("id: "):
                         event_id = int(line[4:])
                         self.arrived.setdefault(event_id, time.monotonic())

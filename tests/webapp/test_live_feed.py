@@ -26,6 +26,7 @@ from helpdesk.conversation_records import ConversationRecords
 from helpdesk.db import Database
 from helpdesk.handoffs.desk import HandoffDesk
 from helpdesk.models import HandoffEvent, utcnow
+from helpdesk.records import NewTicket
 from helpdesk.sql_records import SqlCustomerRecords
 from ops.servers import free_ports
 from tests.conftest import queue_chat, run_async
@@ -111,6 +112,44 @@ def test_a_console_on_one_process_hears_the_other_process_and_a_rasa_commit_with
     assert reads <= 2 * 40 + 2, reads
     for console in consoles:
         assert len(console.ids) == len(set(console.ids)) == 41
+
+
+@pytest.mark.postgres
+def test_ticket_replies_reach_a_console_by_notice_and_idle_consoles_do_not_read_them(
+    two_processes,
+):
+    db, chat, agent_a, _agent_b = two_processes
+    tickets = SqlCustomerRecords(db)
+    ticket = tickets.create_ticket(
+        NewTicket(
+            priority=1,
+            customer_id="C1001",
+            category="billing",
+            subject="Charged twice",
+            description="x",
+            urgency="normal",
+        )
+    )
+    alex = agent_a.get("/api/agent/me").json()["id"]
+    assert agent_a.patch(f"/api/tickets/{ticket.ref}", json={"assignee_id": alex}).is_success
+    consoles = [ConsoleStream(str(agent_a.base_url), agent_a.cookies).start() for _ in range(3)]
+    time.sleep(0.5)  # each stream's first read, which sets its cursor
+    reads_before = feed_of(agent_a)["ticket_reads"]
+    time.sleep(6.5)  # idle: three consoles polling every 2 s would read 9 times
+    idle_reads = feed_of(agent_a)["ticket_reads"] - reads_before
+    with writing_as_a_rasa_server():
+        # A customer's reply on the ticket, written (and announced) by the action
+        # server of a chat.
+        written = time.monotonic()
+        tickets.add_ticket_comment(ticket.id, "customer", "Maya", "Here is the photo")
+        deadline = written + 5
+        while not all(c.tickets for c in consoles) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for console in consoles:
+        console.stop()
+    assert idle_reads == 0, idle_reads
+    assert all(len(c.tickets) == 1 for c in consoles), [c.tickets for c in consoles]
+    assert max(c.tickets[0] for c in consoles) - written < 2.5  # a stream's 2 s pace
 
 
 @pytest.mark.postgres

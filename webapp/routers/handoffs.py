@@ -337,6 +337,7 @@ class LiveFeedOut(BaseModel):
     reads: int = Field(..., description="Reads of new events by the shared reader so far")
     broker_messages: int = Field(..., description="Broker messages that woke it so far")
     typing_reads: int = Field(..., description="Reads of customers typing, for all streams")
+    ticket_reads: int = Field(..., description="Reads of agents' ticket events, all streams")
 
 
 @router.get(
@@ -352,6 +353,7 @@ def live_feed(state: AppState = Depends(app_state)) -> LiveFeedOut:
         reads=feed.reads,
         broker_messages=state.broker.received if state.broker is not None else 0,
         typing_reads=state.typing_now.reads,
+        ticket_reads=feed.ticket_reads,
     )
 
 
