@@ -149,7 +149,9 @@ def agent_page(browser, picker_app):
 
 def claim(page, handoff_id: int):
     page.locator(f'[data-testid="queue-item"][data-handoff-id="{handoff_id}"]').click()
-    page.get_by_test_id("claim").click()
+    # The chat's detail loads first; on a loaded 2-core machine that once took over
+    # the page's 10 s (a fresh clone's ./kefu test, 2026-12-03).
+    page.get_by_test_id("claim").click(timeout=30_000)
     box = page.get_by_test_id("reply-input")
     expect(box).to_be_visible()
     return box
